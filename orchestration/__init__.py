@@ -1,0 +1,1 @@
+"""Medi-Cal Peer Support Specialist warehouse: ingestion, orchestration and the CLI."""

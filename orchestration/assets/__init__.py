@@ -1,0 +1,1 @@
+"""Dagster assets, one module per domain: landing/ingest, dbt, serving, dashboards."""

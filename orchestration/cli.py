@@ -1,0 +1,186 @@
+"""`peerwh`: generate sample feeds, build the warehouse through Dagster, open the dashboard."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from orchestration import config
+
+SCALES = ("tiny", "small", "medium", "large")
+
+
+@click.group()
+def main() -> None:
+    """Medi-Cal Peer Support Specialist data warehouse."""
+
+
+@main.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Landing directory to write the feed folders and answer_key.csv into.",
+)
+@click.option("--scale", type=click.Choice(SCALES), default="small", show_default=True)
+@click.option("--seed", type=int, default=42, show_default=True)
+def generate(out_dir: Path, scale: str, seed: int) -> None:
+    """Write synthetic feeds (with planted problems and their answer key)."""
+    from orchestration.generate import generate as run_generator
+
+    summary = run_generator(out_dir, scale=scale, seed=seed, progress=True)
+    click.echo(
+        f"wrote {scale} feeds (seed {seed}) to {out_dir} in {summary.seconds:.1f} s"
+    )
+    for feed, rows in summary.rows.items():
+        click.echo(f"  {feed:<22} {summary.files[feed]:>3} files {rows:>12,} rows")
+    click.echo(f"  answer key: {out_dir / 'answer_key.csv'}")
+
+
+def _set_dirs(landing: Path | None, warehouse: Path | None) -> None:
+    if landing:
+        os.environ["PEERWH_LANDING_DIR"] = str(landing.resolve())
+    if warehouse:
+        os.environ["PEERWH_WAREHOUSE_DIR"] = str(warehouse.resolve())
+
+
+def build_warehouse(quiet: bool = True) -> Any:
+    """Materialize the whole asset graph in this process; return Dagster's result."""
+    import dagster as dg
+
+    from orchestration.dbt_project import ensure_manifest
+
+    ensure_manifest(force=True)
+    from orchestration.definitions import defs
+
+    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
+    run_config = (
+        {"loggers": {"console": {"config": {"log_level": "ERROR"}}}} if quiet else {}
+    )
+    job = defs.resolve_job_def("warehouse_build")
+    return job.execute_in_process(
+        instance=instance or dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+        run_config=run_config,
+    )
+
+
+def summarize(result: Any) -> tuple[list[str], bool]:
+    """Lines for the user, and whether a snapshot was published."""
+    lines: list[str] = []
+    materialized = {
+        m.asset_key.to_user_string(): m.metadata
+        for m in result.get_asset_materialization_events()
+        for m in [m.event_specific_data.materialization]
+    }
+    lines.append(
+        f"{'feed':<22}{'new files':>10}{'rejected':>9}{'held':>6}"
+        f"{'rows loaded':>13}{'quarantined':>13}"
+    )
+    messages: list[str] = []
+    for feed in config.FEEDS:
+        meta = materialized.get(f"raw_{feed}")
+        if meta is None:
+            lines.append(f"{feed:<22}  (not ingested: see errors above)")
+            continue
+        value = {k: v.value for k, v in meta.items()}
+        lines.append(
+            f"{feed:<22}{value['files_new']:>10}{value['files_rejected']:>9}"
+            f"{value['files_held']:>6}{value['rows_loaded']:>13,}{value['rows_quarantined']:>13,}"
+        )
+        if value["messages"] != "none":
+            messages += [
+                m.removeprefix("- ") for m in str(value["messages"]).splitlines()
+            ]
+    failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    if messages:
+        lines += ["", "Problems found in the files:", *(f"  {m}" for m in messages)]
+    if failed:
+        lines += ["", "Failed checks:"]
+        lines += [
+            f"  {e.asset_key.to_user_string()}: {e.check_name} ({e.severity.value.lower()})"
+            for e in failed
+        ]
+    for step in result.all_events:
+        if step.is_step_failure:
+            error = step.event_specific_data.error
+            lines += [
+                "",
+                f"Step {step.step_key} failed: {error.message.strip().splitlines()[0]}",
+            ]
+    snapshot = materialized.get("serving_snapshot")
+    if snapshot is None:
+        lines += ["", "Publication stopped: the current snapshot was left unchanged."]
+        return lines, False
+    lines += [
+        "",
+        f"Published snapshot {snapshot['build_id'].value} at {snapshot['path'].value}",
+    ]
+    return lines, True
+
+
+@main.command()
+@click.option(
+    "--landing",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Landing directory (default $PEERWH_LANDING_DIR or ./landing).",
+)
+@click.option(
+    "--warehouse",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Warehouse directory (default $PEERWH_WAREHOUSE_DIR or ./warehouse).",
+)
+def run(landing: Path | None, warehouse: Path | None) -> None:
+    """Ingest every feed, build the dbt project and publish the snapshot (through Dagster)."""
+    _set_dirs(landing, warehouse)
+    landing_dir = config.landing_dir()
+    if not landing_dir.is_dir():
+        raise click.ClickException(f"landing directory {landing_dir} does not exist")
+    key_file_used = config.hash_key()[1]
+    if key_file_used:
+        click.echo(
+            f"demo mode: PEERWH_HASH_KEY is not set; hashing CINs with the generated key "
+            f"in {config.warehouse_dir() / 'demo_hash_key'}"
+        )
+    click.echo(f"building {config.warehouse_path()} from {landing_dir} ...")
+    result = build_warehouse()
+    lines, published = summarize(result)
+    click.echo("\n".join(lines))
+    if not published:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--warehouse", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--port", type=int, default=8501, show_default=True)
+def dashboard(warehouse: Path | None, port: int) -> None:
+    """Start the Streamlit dashboards on the current snapshot."""
+    _set_dirs(None, warehouse)
+    app = config.DASHBOARDS_DIR / "app.py"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    click.echo(
+        f"dashboard on http://localhost:{port} (snapshot under {config.serving_dir()})"
+    )
+    raise SystemExit(subprocess.call(command))
+
+
+if __name__ == "__main__":
+    main()

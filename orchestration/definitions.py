@@ -1,0 +1,32 @@
+"""The Dagster code location: assembles assets, checks, resources and automation."""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.assets.dbt import warehouse_dbt_models
+from orchestration.assets.ingest import ingest_assets, landing_specs
+from orchestration.assets.serving import serving_snapshot, workforce_dashboard
+from orchestration.automation import daily_build, landing_sensor, warehouse_build
+from orchestration.dbt_project import DBT_EXECUTABLE, dbt_project
+from orchestration.resources import default_resources
+
+defs = dg.Definitions(
+    assets=[
+        *landing_specs,
+        *ingest_assets,
+        warehouse_dbt_models,
+        serving_snapshot,
+        workforce_dashboard,
+    ],
+    jobs=[warehouse_build],
+    sensors=[landing_sensor],
+    schedules=[daily_build],
+    resources={
+        **default_resources(),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+    },
+    # One writer on the DuckDB file: run every step in one process, one after another.
+    executor=dg.in_process_executor,
+)
