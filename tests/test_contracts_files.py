@@ -131,9 +131,7 @@ def all_rules() -> Iterator[tuple[str, str | None, dict[str, Any]]]:
 
 
 def rules_by_id(feed: str) -> dict[str, tuple[str | None, dict[str, Any]]]:
-    return {
-        rule["id"]: (column, rule) for column, rule in iter_rules(load_contract(feed))
-    }
+    return {rule["id"]: (column, rule) for column, rule in iter_rules(load_contract(feed))}
 
 
 def check_kinds(arguments: dict[str, Any]) -> list[str]:
@@ -242,9 +240,7 @@ def test_every_column_is_typed_described_and_classified(feed: str) -> None:
 def test_primary_key_columns_are_required_and_numbered_from_one(feed: str) -> None:
     keys = [prop for prop in properties(load_contract(feed)) if prop.get("primaryKey")]
 
-    assert sorted(prop["primaryKeyPosition"] for prop in keys) == list(
-        range(1, len(keys) + 1)
-    )
+    assert sorted(prop["primaryKeyPosition"] for prop in keys) == list(range(1, len(keys) + 1))
     assert all(prop.get("required") for prop in keys)
 
 
@@ -332,9 +328,7 @@ def test_every_rule_has_severity_category_dimension_and_percent_threshold(
         assert rule.get("metric") in METRICS, label
         assert rule.get("severity") in THRESHOLD_PERCENT, label
         assert rule.get("unit") == "percent", label
-        assert rule.get("mustBeLessOrEqualTo") == THRESHOLD_PERCENT[rule["severity"]], (
-            label
-        )
+        assert rule.get("mustBeLessOrEqualTo") == THRESHOLD_PERCENT[rule["severity"]], label
         assert rule.get("dimension") in DIMENSIONS, label
         categories = [
             c["value"]
@@ -359,10 +353,9 @@ def test_every_rule_has_exactly_the_check_its_metric_needs(feed: str) -> None:
         if "columns" in arguments:
             assert column is None and rule["metric"] == "duplicateValues", label
         if column is None:
-            assert (
-                rule["metric"] == "duplicateValues"
-                and len(arguments.get("columns", [])) >= 2
-            ), label
+            assert rule["metric"] == "duplicateValues" and len(arguments.get("columns", [])) >= 2, (
+                label
+            )
 
 
 @pytest.mark.parametrize("feed", FEEDS)
@@ -371,9 +364,7 @@ def test_columns_named_by_rules_exist(feed: str) -> None:
     columns = set(column_names(contract))
     for column, rule in iter_rules(contract):
         arguments = rule.get("arguments") or {}
-        named = [
-            arguments[key] for key in ("notBefore", "notAfter") if key in arguments
-        ]
+        named = [arguments[key] for key in ("notBefore", "notAfter") if key in arguments]
         named += arguments.get("columns", [])
         assert set(named) <= columns, rule_label(feed, rule)
         assert column not in named, rule_label(feed, rule)
@@ -386,9 +377,7 @@ def test_patterns_are_anchored_python_regexes(feed: str) -> None:
             regex = (rule.get("arguments") or {}).get(key)
             if regex is not None:
                 re.compile(regex)
-                assert regex.startswith("^") and regex.endswith("$"), rule_label(
-                    feed, rule
-                )
+                assert regex.startswith("^") and regex.endswith("$"), rule_label(feed, rule)
 
 
 @pytest.mark.parametrize("feed", FEEDS)
@@ -398,10 +387,7 @@ def test_when_conditions_are_pandas_queries_over_the_contract_columns(
     pd = pytest.importorskip("pandas")
     contract = load_contract(feed)
     empty = pd.DataFrame(
-        {
-            name: pd.Series([None, "x"], dtype="object")
-            for name in column_names(contract)
-        }
+        {name: pd.Series([None, "x"], dtype="object") for name in column_names(contract)}
     )
     for _, rule in iter_rules(contract):
         when = (rule.get("arguments") or {}).get("when")
@@ -413,8 +399,7 @@ def test_modality_rules_check_the_modifiers_column_as_warnings() -> None:
     modality_rules = {
         rule_id: (column, rule)
         for rule_id, (column, rule) in rules_by_id("claims").items()
-        if rule_id.startswith("claims-modality-")
-        and rule_id != "claims-modality-allowed_values"
+        if rule_id.startswith("claims-modality-") and rule_id != "claims-modality-allowed_values"
     }
 
     assert sorted(modality_rules) == [
@@ -450,12 +435,8 @@ def test_pii_columns_are_the_ones_feeds_md_marks_pii(
     feed: str, spec: dict[str, dict[str, str]]
 ) -> None:
     classified = {
-        prop["name"]
-        for prop in properties(load_contract(feed))
-        if prop["classification"] == "pii"
+        prop["name"] for prop in properties(load_contract(feed)) if prop["classification"] == "pii"
     }
-    marked = {
-        column for column, rule in spec[feed].items() if re.search(r"\bPII\b", rule)
-    }
+    marked = {column for column, rule in spec[feed].items() if re.search(r"\bPII\b", rule)}
 
     assert classified == marked

@@ -113,6 +113,8 @@ def prepare_frame(frame: pd.DataFrame, contract: Contract) -> pd.DataFrame:
     """Add the helper columns the contract's typed and check-digit rules need."""
     helpers: dict[str, pd.Series] = {}
     for rule in contract.rules:
+        if not set(rule.columns) <= set(frame.columns):
+            continue  # the rule is not applicable to this file
         for name in rule.columns:
             column = contract.column(name)
             typed_rule = rule.check in ("parsesAs", "range", "notBefore", "notAfter")

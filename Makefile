@@ -1,0 +1,69 @@
+# Two commands do everything on a fresh machine with Python 3.11: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+SCALE ?=
+SEED ?= 42
+LANDING ?= $(CURDIR)/landing
+WAREHOUSE ?= $(CURDIR)/warehouse
+
+export PATH := $(BIN):$(PATH)
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+export DO_NOT_TRACK := 1
+export GX_ANALYTICS_ENABLED := false
+export PEERWH_LANDING_DIR ?= $(LANDING)
+export PEERWH_WAREHOUSE_DIR ?= $(WAREHOUSE)
+
+.PHONY: run test dashboard ui lint bench venv chromium clean
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+venv: $(VENV)/.installed
+
+$(DAGSTER_HOME)/dagster.yaml:
+	mkdir -p $(DAGSTER_HOME) && touch $@
+
+## make run: environment, sample feeds, the whole warehouse; then says where to look.
+run: venv $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/peerwh generate --out $(LANDING) --scale $(or $(SCALE),small) --seed $(SEED)
+	$(BIN)/peerwh run --landing $(LANDING) --warehouse $(WAREHOUSE)
+	@echo
+	@echo "Done. Where to look:"
+	@echo "  dashboard:       make dashboard    (http://localhost:8501)"
+	@echo "  Dagster UI:      make ui           (http://localhost:3000)"
+	@echo "  warehouse:       $(WAREHOUSE)/warehouse.duckdb"
+	@echo "  snapshot:        $(WAREHOUSE)/serving/$$(cat $(WAREHOUSE)/serving/current)"
+	@echo "  GX Data Docs:    $(WAREHOUSE)/gx/gx/uncommitted/data_docs/local_site/index.html"
+
+## make test: environment, Debian chromium if missing, every test.
+test: venv chromium
+	$(BIN)/python -m pytest -q
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium for the browser tests ..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+dashboard: venv
+	$(BIN)/peerwh dashboard --warehouse $(WAREHOUSE)
+
+ui: venv $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/dg dev
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	cd dbt_project && $(BIN)/sqlfluff lint models macros
+
+## make bench SCALE=medium|large: timings of every stage, printed in one run.
+bench: venv
+	$(BIN)/python tests/bench/run_bench.py --scale $(or $(SCALE),medium)
+
+clean:
+	rm -rf $(WAREHOUSE) $(LANDING) dbt_project/target

@@ -1,0 +1,1 @@
+"""Streamlit dashboards. They read only the published Parquet snapshot, never the warehouse file."""

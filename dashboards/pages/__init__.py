@@ -1,0 +1,1 @@
+"""Dashboard pages, each run by `st.navigation` from `dashboards/app.py`."""

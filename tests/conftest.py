@@ -1,0 +1,43 @@
+"""Shared fixtures: tiny generated feeds and a warehouse built from them by the real pipeline.
+
+The warehouse is built once per test session with `peerwh run` (Dagster, GX, dbt, publish),
+exactly as a user would; tests that change it work on a copy.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.pipeline import BuiltWarehouse, run_cli
+
+
+@pytest.fixture(scope="session")
+def tiny_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Tiny synthetic feeds with planted problems and `answer_key.csv`."""
+    from orchestration.generate import generate
+
+    landing = tmp_path_factory.mktemp("landing")
+    generate(landing, scale="tiny", seed=7, progress=False)
+    return landing
+
+
+@pytest.fixture(scope="session")
+def answer_key(tiny_landing: Path) -> pd.DataFrame:
+    return pd.read_csv(tiny_landing / "answer_key.csv", dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tiny_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
+    warehouse = tmp_path_factory.mktemp("warehouse")
+    result = run_cli("run", "--landing", str(tiny_landing), "--warehouse", str(warehouse))
+    assert result.returncode == 0, result.output
+    return BuiltWarehouse(tiny_landing, warehouse, result)
+
+
+@pytest.fixture(scope="session")
+def published_warehouse(built_warehouse: BuiltWarehouse) -> Path:
+    """A warehouse directory holding a published snapshot (serving/current)."""
+    return built_warehouse.warehouse

@@ -1,0 +1,134 @@
+"""Running the pipeline again: re-runs change nothing, bad files are reported and the rest
+loads, and a batch over a blocking threshold stops publication."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.pipeline import BuiltWarehouse, copy_warehouse, run_cli
+
+SCHEMAS = ("raw", "audit", "staging", "intermediate", "marts", "reference")
+
+
+def row_counts(built: BuiltWarehouse) -> dict[str, int]:
+    tables = built.query(
+        "select table_schema, table_name from information_schema.tables "
+        f"where table_schema in {SCHEMAS}"
+    )
+    return {
+        f"{s}.{t}": int(built.query(f'select count(*) as n from {s}."{t}"')["n"][0])
+        for s, t in tables.to_numpy()
+    }
+
+
+@pytest.fixture()
+def private_copy(built_warehouse: BuiltWarehouse, tmp_path: Path) -> BuiltWarehouse:
+    landing = tmp_path / "landing"
+    shutil.copytree(built_warehouse.landing, landing)
+    warehouse = copy_warehouse(built_warehouse, tmp_path / "warehouse")
+    return BuiltWarehouse(landing, warehouse, built_warehouse.first_run)
+
+
+def rerun(built: BuiltWarehouse) -> tuple[int, str]:
+    result = run_cli("run", "--landing", str(built.landing), "--warehouse", str(built.warehouse))
+    return result.returncode, result.output
+
+
+def test_first_run_prints_a_summary_per_feed(built_warehouse: BuiltWarehouse) -> None:
+    output = built_warehouse.first_run.output
+    for feed in ("certificants", "claims", "eligibility", "suspended_ineligible"):
+        assert feed in output
+    assert "Published snapshot" in output
+
+
+def test_second_run_on_the_same_landing_changes_no_row_count(
+    private_copy: BuiltWarehouse,
+) -> None:
+    before = row_counts(private_copy)
+    code, output = rerun(private_copy)
+    assert code == 0, output
+    assert row_counts(private_copy) == before
+
+
+def _claims_file(landing: Path) -> Path:
+    return sorted((landing / "claims").glob("claims_*.csv"))[0]
+
+
+def test_malformed_files_are_reported_one_line_each_and_the_rest_loads(
+    private_copy: BuiltWarehouse,
+) -> None:
+    landing = private_copy.landing
+    claims = pd.read_csv(_claims_file(landing), dtype=str, keep_default_na=False).head(30)
+    claims.drop(columns=["beneficiary_cin"]).to_csv(
+        landing / "claims" / "claims_20261101.csv", index=False
+    )
+    (landing / "certificants" / "certificants_20261102.csv").write_bytes(
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01"
+    )
+    employment_file = sorted((landing / "employment").glob("employment_*.csv"))[0]
+    employment = pd.read_csv(employment_file, dtype=str, keep_default_na=False).head(40)
+    employment.loc[4, "hire_date"] = "2023-02-30"
+    employment.to_csv(landing / "employment" / "employment_20261103.csv", index=False)
+
+    code, output = rerun(private_copy)
+
+    assert code == 0, output
+    lines = output.splitlines()
+    missing = [line for line in lines if "claims_20261101.csv: rejected" in line]
+    assert len(missing) == 1 and "beneficiary_cin" in missing[0]
+    binary = [line for line in lines if "certificants_20261102.csv: rejected" in line]
+    assert len(binary) == 1
+    bad_date = [line for line in lines if "employment_20261103.csv: row 5" in line]
+    assert len(bad_date) == 1
+    assert "column hire_date" in bad_date[0] and "[employment-hire_date-type]" in bad_date[0]
+    assert "Traceback" not in output
+    loaded = private_copy.query(
+        "select status, rows_received, rows_loaded, rows_quarantined from audit.ingest_files "
+        "where file_name = 'employment_20261103.csv'"
+    ).iloc[0]
+    assert (loaded["status"], loaded["rows_loaded"], loaded["rows_quarantined"]) == (
+        "loaded",
+        39,
+        1,
+    )
+    rejected = private_copy.query(
+        "select file_name from audit.ingest_files where status = 'rejected' order by 1"
+    )
+    assert list(rejected["file_name"]) == ["certificants_20261102.csv", "claims_20261101.csv"]
+
+
+def test_a_batch_over_a_blocking_threshold_stops_publication(
+    private_copy: BuiltWarehouse,
+) -> None:
+    serving = private_copy.warehouse / "serving"
+    published_before = (serving / "current").read_text()
+    claims = pd.read_csv(_claims_file(private_copy.landing), dtype=str, keep_default_na=False)
+    held = claims.head(40).copy()
+    held["recorded_at"] = "2026-11-01T00:00:00"
+    held["billed_amount"] = "999.99"
+    held.loc[:9, "units"] = "-1"  # 10 of 40 rows (25%) over the 5% threshold
+    held.to_csv(private_copy.landing / "claims" / "claims_20261105.csv", index=False)
+
+    code, output = rerun(private_copy)
+
+    assert code != 0
+    assert "Publication stopped" in output
+    assert "claims__units__range" in output
+    assert (serving / "current").read_text() == published_before
+    status = private_copy.query(
+        "select status from audit.ingest_files where file_name = 'claims_20261105.csv'"
+    )
+    assert list(status["status"]) == ["held"]
+
+    # The next run publishes again, and the held rows never reach staging.
+    code, output = rerun(private_copy)
+    assert code == 0, output
+    assert (serving / "current").read_text() != published_before
+    leaked = private_copy.query(
+        "select count(*) as n from staging.stg_sdmc__claim_lines where billed_amount = 999.99"
+    )
+    assert int(leaked["n"][0]) == 0
