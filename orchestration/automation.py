@@ -46,6 +46,7 @@ def landing_sensor(
 
 
 daily_build = dg.ScheduleDefinition(
+    name="daily_build",
     job=warehouse_build,
     cron_schedule="0 6 * * *",
     execution_timezone="America/Los_Angeles",

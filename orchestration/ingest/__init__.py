@@ -67,7 +67,8 @@ class FeedReport:
         return failed
 
 
-def _masked(value: object, rule: Rule, contract: Contract, column: str) -> str:
+def _masked(value: object, contract: Contract, column: str) -> str:
+    """How a value is shown in a message: never the value of a PII column."""
     if column in contract.pii_columns:
         return "value withheld: PII"
     return f"value {value!r}" if value is not None else "value empty"
@@ -98,23 +99,19 @@ def _violation_rows(
             .take(pa.array([r - 1 for r in outcome.violating_rows]))
             .to_pylist()
         )
-        for row, value in zip(outcome.violating_rows, values, strict=True):
-            detail = _masked(value, rule, contract, rule.columns[0])
-            message = describe(landed, row, column, rule, detail)
-            records.append(
-                {
-                    "row_number": row,
-                    "column_name": column,
-                    "rule_id": rule.rule_id,
-                    "severity": rule.severity,
-                    "message": message,
-                }
-            )
-        shown = [r["message"] for r in records[-len(values) :][:MAX_MESSAGES_PER_RULE]]
-        samples.extend(str(m) for m in shown)
-        if len(values) > MAX_MESSAGES_PER_RULE:
+        messages = [
+            describe(landed, row, column, rule, _masked(value, contract, rule.columns[0]))
+            for row, value in zip(outcome.violating_rows, values, strict=True)
+        ]
+        records += [
+            {"row_number": row, "column_name": column, "rule_id": rule.rule_id,
+             "severity": rule.severity, "message": message}
+            for row, message in zip(outcome.violating_rows, messages, strict=True)
+        ]  # fmt: skip
+        samples += messages[:MAX_MESSAGES_PER_RULE]
+        if len(messages) > MAX_MESSAGES_PER_RULE:
             samples.append(
-                f"{landed.path}: ... and {len(values) - MAX_MESSAGES_PER_RULE} more rows "
+                f"{landed.path}: ... and {len(messages) - MAX_MESSAGES_PER_RULE} more rows "
                 f"breaking [{rule.rule_id}]"
             )
     frame = pd.DataFrame.from_records(

@@ -152,8 +152,7 @@ def write_batch(
             con.execute(
                 """
                 insert into audit.quarantine by name
-                select q.* exclude (row_number), q.row_number,
-                       to_json(r) as raw_values, r._ingested_at as quarantined_at
+                select q.*, to_json(r) as raw_values, r._ingested_at as quarantined_at
                 from batch_quarantine q
                 join (select * exclude (_batch_id, _extract_date, _load_status) from batch_rows) r
                   on r._row_number = q.row_number

@@ -1,0 +1,107 @@
+"""`make bench`: time every stage of the pipeline at one scale, in one run.
+
+Prints generation time, per-feed ingest throughput (GX validation included), the dbt build,
+the publish step, the total, peak memory, and the ratio of the pipeline to a plain DuckDB
+baseline that reads the same files and aggregates them. The pipeline runs through Dagster
+exactly as `peerwh run` does; stage times come from Dagster's step events.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from orchestration.config import FEEDS
+
+
+def baseline_seconds(landing: Path) -> float:
+    """Plain DuckDB: read every feed's files and aggregate each (no validation, no model)."""
+    start = time.perf_counter()
+    with duckdb.connect(":memory:") as con:
+        for feed in FEEDS:
+            files = sorted(str(p) for p in (landing / feed).glob("*.csv"))
+            con.execute(
+                "select count(*), count(distinct recorded_at) from read_csv(?, all_varchar=true)",
+                [files],
+            ).fetchall()
+        con.execute(
+            "select county_fips, substr(service_date, 1, 7) as month, count(*), "
+            "count(distinct beneficiary_cin) from read_csv(?, all_varchar=true) group by all",
+            [sorted(str(p) for p in (landing / "claims").glob("*.csv"))],
+        ).fetchall()
+    return time.perf_counter() - start
+
+
+def step_seconds(result: object) -> dict[str, float]:
+    starts: dict[str, float] = {}
+    durations: dict[str, float] = {}
+    for event in result.all_events:  # type: ignore[attr-defined]
+        if event.is_step_start:
+            starts[event.step_key] = event.timestamp
+        elif event.is_step_success or event.is_step_failure:
+            durations[event.step_key] = event.timestamp - starts[event.step_key]
+    return durations
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", default="medium", choices=["tiny", "small", "medium", "large"])
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix=f"peerwh-bench-{args.scale}-"))
+    landing, warehouse = work / "landing", work / "warehouse"
+    os.environ.update(
+        PEERWH_LANDING_DIR=str(landing),
+        PEERWH_WAREHOUSE_DIR=str(warehouse),
+        PEERWH_HASH_KEY=os.environ.get("PEERWH_HASH_KEY", "bench-key"),
+    )
+
+    from orchestration.generate import generate
+
+    t0 = time.perf_counter()
+    summary = generate(landing, scale=args.scale, seed=args.seed, progress=False)
+    generation = time.perf_counter() - t0
+
+    from orchestration.cli import build_warehouse, summarize
+
+    t1 = time.perf_counter()
+    result = build_warehouse()
+    pipeline = time.perf_counter() - t1
+    lines, published = summarize(result)
+    steps = step_seconds(result)
+    baseline = baseline_seconds(landing)
+    peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+    print(f"\npeerwh benchmark, scale {args.scale} (seed {args.seed}), {os.cpu_count()} cores")
+    print(f"  work dir: {work}")
+    print(f"  {'generation':<28}{generation:>9.1f} s   {sum(summary.rows.values()):>12,} rows")
+    for feed in FEEDS:
+        seconds = steps.get(f"raw_{feed}", float("nan"))
+        rows = summary.rows[feed]
+        print(f"  {'ingest ' + feed:<28}{seconds:>9.1f} s   {rows / seconds:>12,.0f} rows/s")
+    dbt_key = next((k for k in steps if "dbt" in k), "")
+    print(f"  {'dbt build':<28}{steps.get(dbt_key, float('nan')):>9.1f} s")
+    print(f"  {'publish':<28}{steps.get('serving_snapshot', float('nan')):>9.1f} s")
+    print(f"  {'pipeline total (Dagster)':<28}{pipeline:>9.1f} s")
+    print(f"  {'plain DuckDB baseline':<28}{baseline:>9.1f} s   ratio {pipeline / baseline:.1f}x")
+    print(
+        f"  {'peak memory':<28}{peak_self:>9.0f} MB (this process), "
+        f"{peak_children:.0f} MB (largest child: dbt)"
+    )
+    if not published:
+        print("\n".join(lines))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""The Dagster code location loads, and its asset graph matches the reviewed snapshot.
+
+When the graph changes on purpose, regenerate the snapshot with
+`UPDATE_SNAPSHOTS=1 make test` and review the diff of tests/snapshots/asset_graph.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "asset_graph.json"
+
+
+@pytest.fixture(scope="module")
+def defs() -> dg.Definitions:
+    from orchestration.dbt_project import ensure_manifest
+
+    ensure_manifest(force=True)
+    from orchestration.definitions import defs
+
+    return defs
+
+
+def graph_of(defs: dg.Definitions) -> dict[str, dict[str, object]]:
+    graph = defs.resolve_asset_graph()
+    checks: dict[str, list[str]] = {}
+    for key in graph.asset_check_keys:
+        checks.setdefault(key.asset_key.to_user_string(), []).append(key.name)
+    return {
+        key.to_user_string(): {
+            "group": graph.get(key).group_name,
+            "deps": sorted(p.to_user_string() for p in graph.get(key).parent_keys),
+            "checks": len(checks.get(key.to_user_string(), [])),
+        }
+        for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string())
+    }
+
+
+def test_asset_graph_matches_snapshot(defs: dg.Definitions) -> None:
+    graph = graph_of(defs)
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1" or not SNAPSHOT.exists():
+        SNAPSHOT.write_text(json.dumps(graph, indent=2, sort_keys=True) + "\n")
+    assert graph == json.loads(SNAPSHOT.read_text())
+
+
+def test_lineage_runs_from_feed_files_to_the_dashboard(defs: dg.Definitions) -> None:
+    graph = defs.resolve_asset_graph()
+    dashboard = dg.AssetKey("dashboard_workforce")
+    upstream = graph.upstream_key_iterator(dashboard)
+    names = {k.to_user_string() for k in upstream}
+    for feed in ("certificants", "certification_events", "employment"):
+        assert f"landing_{feed}" in names
+        assert f"raw_{feed}" in names
+    assert "serving_snapshot" in names
+    assert "marts/fct_workforce_monthly" in names
+
+
+def test_error_rules_are_blocking_checks(defs: dg.Definitions) -> None:
+    from orchestration.contracts import load_contract
+
+    specs = {
+        spec.key.name: spec
+        for assets in defs.assets or []
+        if isinstance(assets, dg.AssetsDefinition)
+        for spec in assets.check_specs
+        if spec.asset_key == dg.AssetKey("raw_claims")
+    }
+    for rule in load_contract("claims").rules:
+        assert specs[rule.rule_id.replace("-", "__")].blocking == (rule.severity == "error")
+
+
+def test_the_sensor_and_the_schedule_target_the_whole_build(defs: dg.Definitions) -> None:
+    assert defs.resolve_sensor_def("landing_sensor").job_name == "warehouse_build"
+    assert defs.resolve_schedule_def("daily_build").job_name == "warehouse_build"

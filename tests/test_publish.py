@@ -1,0 +1,63 @@
+"""The publish step: a complete snapshot or none, switched atomically, never carrying PII."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.publish import BUILDS_KEPT, PublishError, current_build_id, publish
+
+AUDIT = """
+create schema audit;
+create table audit.check_results (check_id varchar, status varchar);
+create table audit.ingest_files (file_name varchar, rows_loaded bigint);
+insert into audit.check_results values ('claims-units-range', 'pass');
+insert into audit.ingest_files values ('claims_20240131.csv', 3);
+"""
+
+
+@pytest.fixture()
+def con() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    con.execute(AUDIT)
+    con.execute("create schema marts")
+    con.execute("create table marts.fct_demo as select * from range(3) t(n)")
+    return con
+
+
+def at(second: int) -> dt.datetime:
+    return dt.datetime(2026, 1, 1, 0, 0, second, tzinfo=dt.UTC)
+
+
+def test_snapshot_has_every_mart_and_the_audit_summaries(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    snapshot = publish(con, tmp_path, now=at(1))
+    assert current_build_id(tmp_path) == snapshot.build_id
+    manifest = json.loads((snapshot.path / "manifest.json").read_text())
+    assert set(manifest["tables"]) == {"fct_demo", "audit__check_results", "audit__ingest_files"}
+    assert manifest["tables"]["fct_demo"]["rows"] == 3
+    rows = duckdb.sql(f"select count(*) from '{snapshot.path / 'fct_demo.parquet'}'").fetchall()
+    assert rows == [(3,)]
+
+
+def test_a_pii_column_stops_publication_and_keeps_the_current_snapshot(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    first = publish(con, tmp_path, now=at(1))
+    con.execute("create table marts.fct_leak as select 'x' as beneficiary_cin")
+    with pytest.raises(PublishError, match="beneficiary_cin"):
+        publish(con, tmp_path, now=at(2))
+    assert current_build_id(tmp_path) == first.build_id
+    assert sorted(p.name for p in tmp_path.iterdir()) == [first.build_id, "current"]
+
+
+def test_old_builds_are_pruned(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    builds = [publish(con, tmp_path, now=at(s)).build_id for s in range(BUILDS_KEPT + 2)]
+    kept = sorted(p.name for p in tmp_path.iterdir() if p.is_dir())
+    assert kept == builds[-BUILDS_KEPT:]
+    assert current_build_id(tmp_path) == builds[-1]
