@@ -20,20 +20,26 @@ value below can be worked out by hand:
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import hmac
 import json
+import os
+import subprocess
+import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
-from dbt.cli.main import dbtRunner, dbtRunnerResult
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 HASH_KEY = "test key \u2713 (not the production key)"  # non-ASCII: the HMAC uses the UTF-8 bytes
 
+# Fixture tables are kept in a compact, row-per-line layout.
+# fmt: off
 FEED_COLUMNS: dict[str, list[str]] = {
     "certificants": [
         "certificant_id", "first_name", "last_name", "date_of_birth", "education_level",
@@ -207,6 +213,7 @@ BATCHES: list[tuple[str, str, str, str, list[dict[str, str]]]] = [
          "recorded_at": "2023-01-19T08:00:00Z"},
     ]),
 ]
+# fmt: on
 
 LINEAGE_DDL = (
     "_batch_id varchar, _source_file varchar, _extract_date date, _row_number bigint, "
@@ -230,8 +237,13 @@ def write_raw_layer(database: Path) -> None:
             placeholders = ", ".join("?" for _ in range(len(columns) + 7))
             for row_number, row in enumerate(rows, start=1):
                 lineage = [
-                    batch_id, f"{feed}_{extract:%Y%m%d}.csv", extract, row_number,
-                    dt.datetime.combine(extract, dt.time(6, 0)), None, status,
+                    batch_id,
+                    f"{feed}_{extract:%Y%m%d}.csv",
+                    extract,
+                    row_number,
+                    dt.datetime.combine(extract, dt.time(6, 0)),
+                    None,
+                    status,
                 ]
                 con.execute(
                     f"insert into raw.{feed} values ({placeholders})",
@@ -241,28 +253,62 @@ def write_raw_layer(database: Path) -> None:
         con.close()
 
 
-def invoke_dbt(command: list[str], work_dir: Path) -> dbtRunnerResult:
-    return dbtRunner().invoke([
+# dbt-duckdb keeps its DuckDB instance open for the life of the process, which would lock
+# the test's own connections out of the warehouse file; so each dbt invocation runs
+# dbtRunner in a child process (as Dagster runs dbt) and reports back as JSON.
+DBT_RUNNER = """
+import json, sys
+from dbt.artifacts.schemas.run import RunExecutionResult
+from dbt.cli.main import dbtRunner
+
+res = dbtRunner().invoke(sys.argv[1:])
+nodes = {}
+if isinstance(res.result, RunExecutionResult):
+    nodes = {r.node.unique_id: [str(r.status), r.message or ""] for r in res.result.results}
+print(json.dumps({"success": res.success, "exception": str(res.exception or ""), "nodes": nodes}))
+"""
+
+
+def run_dbt(command: list[str], work_dir: Path, env: dict[str, str]) -> dict[str, Any]:
+    """Run `dbt <command>` with dbtRunner in a child process; return success, errors, nodes."""
+    args = [
         *command,
-        "--project-dir", str(DBT_PROJECT_DIR),
-        "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target-path", str(work_dir / "target"),
-        "--log-path", str(work_dir / "logs"),
-    ])
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target",
+        "dev",
+        "--target-path",
+        str(work_dir / "target"),
+        "--log-path",
+        str(work_dir / "logs"),
+    ]
+    child_env = {**os.environ, "DO_NOT_TRACK": "1", **env}
+    done = subprocess.run(
+        [sys.executable, "-c", DBT_RUNNER, *args],
+        env=child_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.stdout.strip(), done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Write the raw layer, run `dbt build` once, return paths and the run result."""
+    """Write the raw layer, run `dbt build` once, return paths and the run summary."""
     work_dir = tmp_path_factory.mktemp("dbt_build")
     warehouse_dir = work_dir / "warehouse"
     warehouse_dir.mkdir()
     write_raw_layer(warehouse_dir / "warehouse.duckdb")
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("PEERWH_WAREHOUSE_DIR", str(warehouse_dir))
-        env.setenv("PEERWH_HASH_KEY", HASH_KEY)
-        env.setenv("DO_NOT_TRACK", "1")
-        result = invoke_dbt(["build"], work_dir)
+    result = run_dbt(
+        ["build"],
+        work_dir,
+        {"PEERWH_WAREHOUSE_DIR": str(warehouse_dir), "PEERWH_HASH_KEY": HASH_KEY},
+    )
     return {
         "result": result,
         "database": warehouse_dir / "warehouse.duckdb",
@@ -287,20 +333,24 @@ def python_hmac(cin: str) -> str:
 
 def test_build_succeeds_with_every_node_passing(built: dict[str, Any]) -> None:
     result = built["result"]
-    assert result.exception is None
-    statuses = {node.node.unique_id: str(node.status) for node in result.result}
-    not_ok = {uid: status for uid, status in statuses.items() if status not in ("success", "pass")}
-    assert result.success, not_ok
+    statuses = {uid: status for uid, (status, _) in result["nodes"].items()}
+    not_ok = {
+        uid: result["nodes"][uid] for uid, s in statuses.items() if s not in ("success", "pass")
+    }
+    assert result["success"], (result["exception"], not_ok)
     assert not_ok == {}
     assert "model.peerwh.fct_workforce_monthly" in statuses
     assert any(uid.startswith("unit_test.") for uid in statuses)
 
 
 def test_schemas_are_named_as_configured(built: dict[str, Any]) -> None:
-    rows = query(built, """
+    rows = query(
+        built,
+        """
         select table_schema, table_name, table_type from information_schema.tables
         where table_schema in ('staging', 'intermediate', 'marts', 'reference')
-    """)
+    """,
+    )
     kinds = {(schema, name): kind for schema, name, kind in rows}
     assert kinds[("staging", "stg_sdmc__claim_lines")] == "VIEW"
     assert kinds[("intermediate", "int_county_months")] == "VIEW"
@@ -313,57 +363,84 @@ def test_schemas_are_named_as_configured(built: dict[str, Any]) -> None:
 
 
 def test_corrected_redelivery_wins(built: dict[str, Any]) -> None:
-    rows = query(built, """
+    rows = query(
+        built,
+        """
         select certificant_id, last_name, county_fips, recorded_at, _batch_id
         from staging.stg_peer_certification__certificants order by certificant_id
-    """)
+    """,
+    )
     assert rows == [
         ("P0000001", "Rivera", "06075", dt.datetime(2022, 10, 1, 0, 0), "certificants_2"),
         ("P0000002", "Nguyen", "06037", dt.datetime(2022, 8, 31, 9, 0), "certificants_1"),
     ]
-    assert query(built, """
+    assert query(
+        built,
+        """
         select event_id, event_date, expiration_date
         from staging.stg_peer_certification__certification_events where event_id = 'E3'
-    """) == [("E3", dt.date(2022, 12, 5), dt.date(2024, 12, 4))]
-    assert query(built, """
+    """,
+    ) == [("E3", dt.date(2022, 12, 5), dt.date(2024, 12, 4))]
+    assert query(
+        built,
+        """
         select claim_id, line_number, approved_amount from staging.stg_sdmc__claim_lines
         order by line_number
-    """) == [("C1", 1, pytest.approx(55.25)), ("C1", 2, 0)]
+    """,
+    ) == [("C1", 1, Decimal("55.25")), ("C1", 2, Decimal("0.00"))]
 
 
 def test_held_rows_never_reach_staging(built: dict[str, Any]) -> None:
     staging_models = [
-        "stg_peer_certification__certificants", "stg_peer_certification__certification_events",
-        "stg_county__employment", "stg_sdmc__claim_lines", "stg_medi_cal__eligibility_months",
-        "stg_peer_certification__complaint_events", "stg_dhcs__suspended_ineligible_providers",
+        "stg_peer_certification__certificants",
+        "stg_peer_certification__certification_events",
+        "stg_county__employment",
+        "stg_sdmc__claim_lines",
+        "stg_medi_cal__eligibility_months",
+        "stg_peer_certification__complaint_events",
+        "stg_dhcs__suspended_ineligible_providers",
     ]
     union = " union all ".join(f"select _batch_id from staging.{m}" for m in staging_models)
     batches = {batch for (batch,) in query(built, union)}
     assert batches.isdisjoint(HELD_BATCHES)
-    assert query(built, """
+    assert query(
+        built,
+        """
         select count(*) from staging.stg_peer_certification__certificants
         where certificant_id = 'P0000003'
-    """) == [(0,)]
-    assert query(built, """
+    """,
+    ) == [(0,)]
+    assert query(
+        built,
+        """
         select count(*) from staging.stg_peer_certification__certification_events
         where event_id = 'E5'
-    """) == [(0,)]
+    """,
+    ) == [(0,)]
 
 
 def test_staging_casts_to_proper_types(built: dict[str, Any]) -> None:
-    types = dict(query(built, """
+    types = dict(
+        query(
+            built,
+            """
         select column_name, data_type from information_schema.columns
         where table_schema = 'staging' and table_name = 'stg_sdmc__claim_lines'
-    """))
+    """,
+        )
+    )
     assert types["line_number"] == "INTEGER"
     assert types["service_date"] == "DATE"
     assert types["billed_amount"] == "DECIMAL(12,2)"
     assert types["is_collateral"] == "BOOLEAN"
     assert types["recorded_at"] == "TIMESTAMP"
-    assert query(built, """
+    assert query(
+        built,
+        """
         select beneficiary_cin, eligibility_month_start, aid_code
         from staging.stg_medi_cal__eligibility_months order by 1, 2
-    """) == [
+    """,
+    ) == [
         ("12345678A", dt.date(2022, 12, 1), "1H"),
         ("12345678A", dt.date(2023, 1, 1), "1X"),
         ("87654321B", dt.date(2023, 1, 1), "3D"),
@@ -379,10 +456,13 @@ def test_beneficiary_key_is_python_hmac_sha256_of_the_cin(built: dict[str, Any])
 
 
 def test_suspended_list_keeps_latest_version_of_a_listing(built: dict[str, Any]) -> None:
-    assert query(built, """
+    assert query(
+        built,
+        """
         select provider_name, suspension_effective_date, suspension_end_date
         from staging.stg_dhcs__suspended_ineligible_providers
-    """) == [("Jane Example", dt.date(2022, 10, 1), dt.date(2023, 1, 1))]
+    """,
+    ) == [("Jane Example", dt.date(2022, 10, 1), dt.date(2023, 1, 1))]
 
 
 # ------------------------------------------------------------------------ intermediate + mart
@@ -391,30 +471,39 @@ def test_suspended_list_keeps_latest_version_of_a_listing(built: dict[str, Any])
 def test_county_month_grid_runs_from_2022_07_to_the_latest_accepted_extract(
     built: dict[str, Any],
 ) -> None:
-    assert query(built, """
+    assert query(
+        built,
+        """
         select count(*), count(distinct county_fips), min(month_start), max(month_start),
             max(month_end)
         from intermediate.int_county_months
-    """) == [(7 * 58, 58, dt.date(2022, 7, 1), dt.date(2023, 1, 1), dt.date(2023, 1, 31))]
+    """,
+    ) == [(7 * 58, 58, dt.date(2022, 7, 1), dt.date(2023, 1, 1), dt.date(2023, 1, 31))]
 
 
 def test_certification_periods_are_grant_events_only(built: dict[str, Any]) -> None:
-    assert query(built, """
+    assert query(
+        built,
+        """
         select certification_period_id, certificant_id, grant_event_type, valid_from, valid_through
         from intermediate.int_certification_periods order by 1
-    """) == [
+    """,
+    ) == [
         ("E2", "P0000001", "certified", dt.date(2022, 8, 10), dt.date(2024, 8, 9)),
         ("E3", "P0000002", "certified", dt.date(2022, 12, 5), dt.date(2024, 12, 4)),
     ]
 
 
 def test_fct_workforce_monthly_counts_by_county_and_month(built: dict[str, Any]) -> None:
-    rows = query(built, """
+    rows = query(
+        built,
+        """
         select strftime(month_start, '%Y-%m'), county_fips, active_certified_peers, employed_peers
         from marts.fct_workforce_monthly
         where active_certified_peers > 0 or employed_peers > 0
         order by county_fips, month_start
-    """)
+    """,
+    )
     assert rows == [
         # Alameda: P0000001's employer (Sep-Nov); residence moved to San Francisco.
         ("2022-09", "06001", 0, 1),
@@ -431,42 +520,78 @@ def test_fct_workforce_monthly_counts_by_county_and_month(built: dict[str, Any])
         ("2022-12", "06075", 1, 0),
         ("2023-01", "06075", 1, 0),
     ]
-    assert query(built, """
+    assert query(
+        built,
+        """
         select count(*), count(distinct county_fips), sum(active_certified_peers),
             sum(employed_peers)
         from marts.fct_workforce_monthly
-    """) == [(406, 58, 8, 4)]
-    assert query(built, """
+    """,
+    ) == [(406, 58, 8, 4)]
+    assert query(
+        built,
+        """
         select county_name, region, active_certified_peers, employed_peers
         from marts.fct_workforce_monthly
         where county_fips = '06019' and month_start = date '2022-07-01'
-    """) == [("Fresno", "Central", 0, 0)]
+    """,
+    ) == [("Fresno", "Central", 0, 0)]
 
 
 def test_fct_workforce_monthly_has_its_contract_columns_and_no_pii(built: dict[str, Any]) -> None:
-    columns = query(built, """
+    columns = query(
+        built,
+        """
         select column_name, data_type from information_schema.columns
         where table_schema = 'marts' and table_name = 'fct_workforce_monthly'
         order by ordinal_position
-    """)
+    """,
+    )
     assert columns == [
-        ("month_start", "DATE"), ("county_fips", "VARCHAR"), ("county_name", "VARCHAR"),
-        ("region", "VARCHAR"), ("active_certified_peers", "BIGINT"), ("employed_peers", "BIGINT"),
+        ("month_start", "DATE"),
+        ("county_fips", "VARCHAR"),
+        ("county_name", "VARCHAR"),
+        ("region", "VARCHAR"),
+        ("active_certified_peers", "BIGINT"),
+        ("employed_peers", "BIGINT"),
     ]
-    pii = {"first_name", "last_name", "date_of_birth", "beneficiary_cin", "beneficiary_dob",
-           "person_name"}
-    mart_columns = {name for (name,) in query(built, """
+    pii = {
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "beneficiary_cin",
+        "beneficiary_dob",
+        "person_name",
+    }
+    mart_columns = {
+        name
+        for (name,) in query(
+            built,
+            """
         select column_name from information_schema.columns where table_schema = 'marts'
-    """)}
+    """,
+        )
+    }
     assert mart_columns.isdisjoint(pii)
 
 
 def test_counties_seed_has_58_counties_with_text_fips(built: dict[str, Any]) -> None:
-    assert query(built, """
+    assert query(
+        built,
+        """
         select count(*), count(distinct county_fips), min(county_fips), max(county_fips),
             min(length(county_fips))
         from reference.counties
-    """) == [(58, 58, "06001", "06115", 5)]
+    """,
+    ) == [(58, 58, "06001", "06115", 5)]
+
+
+def test_counties_seed_agrees_with_the_generator_reference() -> None:
+    from orchestration.generate.reference import COUNTIES
+
+    with (DBT_PROJECT_DIR / "seeds" / "counties.csv").open(encoding="utf-8") as handle:
+        seed = {(r["county_fips"], r["county_name"], r["region"]) for r in csv.DictReader(handle)}
+    assert seed == {(c.fips, c.name, c.region) for c in COUNTIES}
 
 
 # ------------------------------------------------------------------------ documentation
@@ -475,24 +600,31 @@ def test_counties_seed_has_58_counties_with_text_fips(built: dict[str, Any]) -> 
 def test_every_model_seed_and_column_is_described(built: dict[str, Any]) -> None:
     manifest = built["manifest"]
     nodes = [
-        node for node in manifest["nodes"].values()
+        node
+        for node in manifest["nodes"].values()
         if node["resource_type"] in ("model", "seed") and node["package_name"] == "peerwh"
     ]
     assert len([n for n in nodes if n["resource_type"] == "model"]) == 10
     undocumented = [n["name"] for n in nodes if not n["description"].strip()]
     assert undocumented == []
     missing_columns = [
-        f"{n['name']}.{c['name']}" for n in nodes for c in n["columns"].values()
+        f"{n['name']}.{c['name']}"
+        for n in nodes
+        for c in n["columns"].values()
         if not c["description"].strip()
     ]
     assert missing_columns == []
     con = duckdb.connect(str(built["database"]), read_only=True)
     try:
         for node in nodes:  # every built column is declared in YAML
-            built_columns = {name for (name,) in con.execute(
-                "select column_name from information_schema.columns "
-                "where table_schema = ? and table_name = ?", [node["schema"], node["alias"]],
-            ).fetchall()}
+            built_columns = {
+                name
+                for (name,) in con.execute(
+                    "select column_name from information_schema.columns "
+                    "where table_schema = ? and table_name = ?",
+                    [node["schema"], node["alias"]],
+                ).fetchall()
+            }
             assert built_columns == set(node["columns"]), node["name"]
     finally:
         con.close()
@@ -507,22 +639,46 @@ def test_sources_declare_freshness_asset_keys_and_pii(built: dict[str, Any]) -> 
         assert source["freshness"]["warn_after"] == {"count": 35, "period": "day"}
         assert all(column["description"] for column in source["columns"].values())
         assert set(source["columns"]) == set(FEED_COLUMNS[source["name"]]) | {
-            "_batch_id", "_source_file", "_extract_date", "_row_number", "_ingested_at",
-            "_extra_columns", "_load_status",
+            "_batch_id",
+            "_source_file",
+            "_extract_date",
+            "_row_number",
+            "_ingested_at",
+            "_extra_columns",
+            "_load_status",
         }
     pii = {
-        (s["name"], c["name"]) for s in sources.values() for c in s["columns"].values()
+        (s["name"], c["name"])
+        for s in sources.values()
+        for c in s["columns"].values()
         if c["meta"].get("pii")
     }
     assert pii == {
-        ("certificants", "first_name"), ("certificants", "last_name"),
-        ("certificants", "date_of_birth"), ("employment", "person_name"),
-        ("claims", "beneficiary_cin"), ("claims", "beneficiary_dob"),
-        ("eligibility", "beneficiary_cin"), ("eligibility", "date_of_birth"),
+        ("certificants", "first_name"),
+        ("certificants", "last_name"),
+        ("certificants", "date_of_birth"),
+        ("employment", "person_name"),
+        ("claims", "beneficiary_cin"),
+        ("claims", "beneficiary_dob"),
+        ("eligibility", "beneficiary_cin"),
+        ("eligibility", "date_of_birth"),
     }
 
 
 # ------------------------------------------------------------------------ the hash key
+
+
+@pytest.fixture(scope="module")
+def parsed_without_key(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    """`dbt parse` with PEERWH_HASH_KEY unset, into a target dir the compile tests reuse."""
+    work_dir = tmp_path_factory.mktemp("dbt_no_key")
+    env = {"PEERWH_WAREHOUSE_DIR": str(work_dir), "PEERWH_HASH_KEY": ""}
+    return work_dir, run_dbt(["parse"], work_dir, env)
+
+
+def test_parse_needs_no_hash_key(parsed_without_key: tuple[Path, dict[str, Any]]) -> None:
+    _, parsed = parsed_without_key
+    assert parsed["success"], parsed["exception"]
 
 
 @pytest.mark.parametrize(
@@ -531,13 +687,12 @@ def test_sources_declare_freshness_asset_keys_and_pii(built: dict[str, Any]) -> 
     ids=["empty", "too_long"],
 )
 def test_compiling_the_hmac_without_a_usable_key_fails_clearly(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str, message: str,
+    parsed_without_key: tuple[Path, dict[str, Any]],
+    key: str,
+    message: str,
 ) -> None:
-    monkeypatch.setenv("PEERWH_WAREHOUSE_DIR", str(tmp_path))
-    monkeypatch.setenv("PEERWH_HASH_KEY", key)
-    monkeypatch.setenv("DO_NOT_TRACK", "1")
-    parsed = invoke_dbt(["parse"], tmp_path)
-    assert parsed.success  # parsing never needs the key
-    compiled = invoke_dbt(["compile", "--select", "stg_sdmc__claim_lines"], tmp_path)
-    assert not compiled.success
-    assert message in str(compiled.exception or compiled.result)
+    work_dir, _ = parsed_without_key
+    env = {"PEERWH_WAREHOUSE_DIR": str(work_dir), "PEERWH_HASH_KEY": key}
+    compiled = run_dbt(["compile", "--select", "stg_sdmc__claim_lines"], work_dir, env)
+    assert not compiled["success"]
+    assert message in json.dumps(compiled)

@@ -1,0 +1,76 @@
+-- One row per certification lifecycle event: the latest delivered version of each event_id.
+with
+
+source as (
+
+    select * from {{ source('raw', 'certification_events') }}
+    where _load_status = 'accepted'
+
+),
+
+renamed as (
+
+    select
+        event_id,
+        certificant_id,
+        event_type,
+        cast(event_date as date) as event_date,
+        pathway,
+        certification_number,
+        cast(expiration_date as date) as expiration_date,
+        cast(period_start as date) as period_start,
+        cast(hours as decimal(8, 2)) as hours,
+        specialization,
+        topic,
+        exam_result,
+        cast(exam_score as decimal(5, 2)) as exam_score,
+        {{ cast_timestamp_utc('recorded_at') }} as recorded_at,
+        _batch_id,
+        _source_file,
+        _extract_date,
+        _row_number,
+        _ingested_at
+    from source
+
+),
+
+versioned as (
+
+    select
+        *,
+        row_number() over (
+            partition by event_id
+            order by {{ latest_version_order() }}
+        ) as version_rank
+    from renamed
+
+),
+
+latest as (
+
+    select
+        event_id,
+        certificant_id,
+        event_type,
+        event_date,
+        pathway,
+        certification_number,
+        expiration_date,
+        period_start,
+        hours,
+        specialization,
+        topic,
+        exam_result,
+        exam_score,
+        recorded_at,
+        _batch_id,
+        _source_file,
+        _extract_date,
+        _row_number,
+        _ingested_at
+    from versioned
+    where version_rank = 1
+
+)
+
+select * from latest
