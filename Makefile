@@ -9,6 +9,7 @@ LANDING ?= $(CURDIR)/landing
 WAREHOUSE ?= $(CURDIR)/warehouse
 
 export PATH := $(BIN):$(PATH)
+export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false

@@ -15,8 +15,8 @@ warehouse_build = dg.define_asset_job(
 )
 
 
-def landing_fingerprint() -> str:
-    """Changes whenever a file lands, is replaced or disappears in the landing zone."""
+def landing_fingerprint() -> str | None:
+    """Changes whenever a file lands, is replaced or disappears; None when nothing landed."""
     root = config.landing_dir()
     entries = sorted(
         f"{p.relative_to(root)}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
@@ -25,7 +25,7 @@ def landing_fingerprint() -> str:
         for p in (root / feed).iterdir()
         if p.is_file()
     )
-    return hashlib.sha256("\n".join(entries).encode()).hexdigest()
+    return hashlib.sha256("\n".join(entries).encode()).hexdigest() if entries else None
 
 
 @dg.sensor(
@@ -38,11 +38,11 @@ def landing_sensor(
     context: dg.SensorEvaluationContext,
 ) -> dg.SensorResult | dg.SkipReason:
     fingerprint = landing_fingerprint()
+    if fingerprint is None:
+        return dg.SkipReason(f"no files in {config.landing_dir()}")
     if fingerprint == context.cursor:
         return dg.SkipReason("no new or changed files in the landing zone")
-    return dg.SensorResult(
-        run_requests=[dg.RunRequest(run_key=fingerprint)], cursor=fingerprint
-    )
+    return dg.SensorResult(run_requests=[dg.RunRequest(run_key=fingerprint)], cursor=fingerprint)
 
 
 daily_build = dg.ScheduleDefinition(

@@ -77,3 +77,19 @@ def test_error_rules_are_blocking_checks(defs: dg.Definitions) -> None:
 def test_the_sensor_and_the_schedule_target_the_whole_build(defs: dg.Definitions) -> None:
     assert defs.resolve_sensor_def("landing_sensor").job_name == "warehouse_build"
     assert defs.resolve_schedule_def("daily_build").job_name == "warehouse_build"
+
+
+def test_landing_sensor_requests_a_build_once_per_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from orchestration.automation import landing_sensor
+
+    monkeypatch.setenv("PEERWH_LANDING_DIR", str(tmp_path))
+    empty = landing_sensor(dg.build_sensor_context())
+    assert isinstance(empty, dg.SkipReason)
+    (tmp_path / "claims").mkdir()
+    (tmp_path / "claims" / "claims_20240131.csv").write_text("claim_id\n")
+    first = landing_sensor(dg.build_sensor_context())
+    assert isinstance(first, dg.SensorResult) and len(first.run_requests or []) == 1
+    again = landing_sensor(dg.build_sensor_context(cursor=first.cursor))
+    assert isinstance(again, dg.SkipReason)
