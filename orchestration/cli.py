@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -35,9 +36,7 @@ def generate(out_dir: Path, scale: str, seed: int) -> None:
     from orchestration.generate import generate as run_generator
 
     summary = run_generator(out_dir, scale=scale, seed=seed, progress=True)
-    click.echo(
-        f"wrote {scale} feeds (seed {seed}) to {out_dir} in {summary.seconds:.1f} s"
-    )
+    click.echo(f"wrote {scale} feeds (seed {seed}) to {out_dir} in {summary.seconds:.1f} s")
     for feed, rows in summary.rows.items():
         click.echo(f"  {feed:<22} {summary.files[feed]:>3} files {rows:>12,} rows")
     click.echo(f"  answer key: {out_dir / 'answer_key.csv'}")
@@ -60,15 +59,17 @@ def build_warehouse(quiet: bool = True) -> Any:
     from orchestration.definitions import defs
 
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
-    run_config = (
-        {"loggers": {"console": {"config": {"log_level": "ERROR"}}}} if quiet else {}
-    )
+    run_config = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}} if quiet else {}
     job = defs.resolve_job_def("warehouse_build")
-    return job.execute_in_process(
-        instance=instance or dg.DagsterInstance.ephemeral(),
-        raise_on_error=False,
-        run_config=run_config,
-    )
+    # dbt's own progress lines go to a log file, so the terminal shows only the summary.
+    log_path = config.warehouse_dir() / "logs" / "last_run.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("w") as log, contextlib.redirect_stdout(log):
+        return job.execute_in_process(
+            instance=instance or dg.DagsterInstance.ephemeral(),
+            raise_on_error=False,
+            run_config=run_config,
+        )
 
 
 def summarize(result: Any) -> tuple[list[str], bool]:
@@ -95,9 +96,7 @@ def summarize(result: Any) -> tuple[list[str], bool]:
             f"{value['files_held']:>6}{value['rows_loaded']:>13,}{value['rows_quarantined']:>13,}"
         )
         if value["messages"] != "none":
-            messages += [
-                m.removeprefix("- ") for m in str(value["messages"]).splitlines()
-            ]
+            messages += [m.removeprefix("- ") for m in str(value["messages"]).splitlines()]
     failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
     if messages:
         lines += ["", "Problems found in the files:", *(f"  {m}" for m in messages)]
@@ -108,12 +107,10 @@ def summarize(result: Any) -> tuple[list[str], bool]:
             for e in failed
         ]
     for step in result.all_events:
-        if step.is_step_failure:
-            error = step.event_specific_data.error
-            lines += [
-                "",
-                f"Step {step.step_key} failed: {error.message.strip().splitlines()[0]}",
-            ]
+        error = step.event_specific_data.error if step.is_step_failure else None
+        # A failed blocking check already shows under "Failed checks"; other failures show here.
+        if error is not None and error.cls_name != "DagsterAssetCheckFailedError":
+            lines += ["", f"Step {step.step_key} failed: {error.message.strip().splitlines()[0]}"]
     snapshot = materialized.get("serving_snapshot")
     if snapshot is None:
         lines += ["", "Publication stopped: the current snapshot was left unchanged."]
@@ -176,9 +173,7 @@ def dashboard(warehouse: Path | None, port: int) -> None:
         "--browser.gatherUsageStats",
         "false",
     ]
-    click.echo(
-        f"dashboard on http://localhost:{port} (snapshot under {config.serving_dir()})"
-    )
+    click.echo(f"dashboard on http://localhost:{port} (snapshot under {config.serving_dir()})")
     raise SystemExit(subprocess.call(command))
 
 

@@ -26,15 +26,11 @@ FEEDS: tuple[str, ...] = (
 
 
 def landing_dir() -> Path:
-    return Path(
-        os.environ.get("PEERWH_LANDING_DIR", PROJECT_ROOT / "landing")
-    ).resolve()
+    return Path(os.environ.get("PEERWH_LANDING_DIR", PROJECT_ROOT / "landing")).resolve()
 
 
 def warehouse_dir() -> Path:
-    return Path(
-        os.environ.get("PEERWH_WAREHOUSE_DIR", PROJECT_ROOT / "warehouse")
-    ).resolve()
+    return Path(os.environ.get("PEERWH_WAREHOUSE_DIR", PROJECT_ROOT / "warehouse")).resolve()
 
 
 def warehouse_path() -> Path:

@@ -130,11 +130,7 @@ class Contract:
 
 @functools.cache
 def _odcs_schema() -> dict[str, Any]:
-    text = (
-        resources.files("open_data_contract_standard")
-        .joinpath("schema.json")
-        .read_text()
-    )
+    text = resources.files("open_data_contract_standard").joinpath("schema.json").read_text()
     return json.loads(text)
 
 
@@ -155,14 +151,10 @@ def _rule(feed: str, column: str | None, quality: dict[str, Any]) -> Rule:
         raise ContractError(f"{feed}: a quality rule on {column} has no id")
     threshold = quality.get("mustBeLessOrEqualTo")
     if threshold is None or quality.get("unit") != "percent":
-        raise ContractError(
-            f"rule {rule_id} needs mustBeLessOrEqualTo with unit: percent"
-        )
+        raise ContractError(f"rule {rule_id} needs mustBeLessOrEqualTo with unit: percent")
     severity = quality.get("severity")
     if severity not in ("error", "warn"):
-        raise ContractError(
-            f"rule {rule_id} has severity {severity!r}; use error or warn"
-        )
+        raise ContractError(f"rule {rule_id} has severity {severity!r}; use error or warn")
     rule = Rule(
         rule_id=rule_id,
         feed=feed,
@@ -180,9 +172,7 @@ def _rule(feed: str, column: str | None, quality: dict[str, Any]) -> Rule:
         if any(k in rule.arguments for k in RANGE_ARGUMENTS):
             kinds.append("range")
         if len(kinds) != 1:
-            raise ContractError(
-                f"rule {rule_id} must define exactly one check, found {kinds}"
-            )
+            raise ContractError(f"rule {rule_id} must define exactly one check, found {kinds}")
     elif rule.metric not in ("nullValues", "duplicateValues"):
         raise ContractError(f"rule {rule_id} has unsupported metric {rule.metric!r}")
     return rule

@@ -81,12 +81,8 @@ def publish(
             if leaked:
                 raise PublishError(f"{schema}.{table} carries PII column(s) {leaked}")
             path = staging / f"{stem}.parquet"
-            con.execute(
-                f"copy {schema}.{table} to '{path}' (format parquet, compression zstd)"
-            )
-            counts[stem] = con.execute(
-                f"select count(*) from {schema}.{table}"
-            ).fetchall()[0][0]
+            con.execute(f"copy {schema}.{table} to '{path}' (format parquet, compression zstd)")
+            counts[stem] = con.execute(f"select count(*) from {schema}.{table}").fetchall()[0][0]
             manifest_tables[stem] = {
                 "file": path.name,
                 "rows": counts[stem],
@@ -111,9 +107,7 @@ def publish(
 
 
 def _prune(serving_dir: Path, keep: str) -> None:
-    builds = sorted(
-        p for p in serving_dir.iterdir() if p.is_dir() and not p.name.startswith(".")
-    )
+    builds = sorted(p for p in serving_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
     for old in builds[:-BUILDS_KEPT]:
         if old.name != keep:
             shutil.rmtree(old, ignore_errors=True)

@@ -19,9 +19,7 @@ class WarehouseTranslator(DagsterDbtTranslator):
         self, manifest: Mapping[str, Any], unique_id: str, project: Any
     ) -> dg.AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
-        node = (
-            manifest["nodes"].get(unique_id) or manifest["sources"].get(unique_id) or {}
-        )
+        node = manifest["nodes"].get(unique_id) or manifest["sources"].get(unique_id) or {}
         layer = node.get("schema") or "dbt"
         return spec.replace_attributes(group_name=layer if layer != "raw" else "ingest")
 
@@ -45,8 +43,6 @@ ensure_manifest()
     dagster_dbt_translator=WarehouseTranslator(),
     pool="warehouse",
 )
-def warehouse_dbt_models(
-    context: AssetExecutionContext, dbt: DbtCliResource
-) -> Iterator[Any]:
+def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     os.environ.update(dbt_environment())
     yield from dbt.cli(["build"], context=context).stream()

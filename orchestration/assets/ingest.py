@@ -54,9 +54,7 @@ def _check_specs(contract: Contract, asset_key: str) -> list[dg.AssetCheckSpec]:
     return specs
 
 
-def _check_results(
-    contract: Contract, report: FeedReport
-) -> Iterator[dg.AssetCheckResult]:
+def _check_results(contract: Contract, report: FeedReport) -> Iterator[dg.AssetCheckResult]:
     failed = report.failed_rules()
     for rule in contract.rules:
         outcomes = failed.get(rule.rule_id, [])
@@ -70,8 +68,7 @@ def _check_results(
                 "rule_id": rule.rule_id,
                 "rows_violated": sum(o.rows_violated for o in outcomes),
                 "failing_files": len(outcomes),
-                "detail": "; ".join(o.message for o in outcomes)
-                or "no new file over threshold",
+                "detail": "; ".join(o.message for o in outcomes) or "no new file over threshold",
             },
         )
     rejected = [f for f in report.files if f.status == "rejected"]
@@ -79,9 +76,7 @@ def _check_results(
         check_name=FILES_READABLE,
         passed=not rejected,
         severity=dg.AssetCheckSeverity.ERROR,
-        metadata={
-            "rejected": "\n".join(m for f in rejected for m in f.messages) or "none"
-        },
+        metadata={"rejected": "\n".join(m for f in rejected for m in f.messages) or "none"},
     )
 
 
@@ -122,8 +117,7 @@ def build_ingest_asset(feed: str) -> dg.AssetsDefinition:
                 "rows_with_warnings": sum(f.rows_with_warnings for f in new),
                 "messages": dg.MetadataValue.md(
                     "\n".join(
-                        f"- {m}"
-                        for m in report.problems + [m for f in new for m in f.messages]
+                        f"- {m}" for m in report.problems + [m for f in new for m in f.messages]
                     )
                     or "none"
                 ),

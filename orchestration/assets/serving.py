@@ -18,9 +18,7 @@ from orchestration.resources import WarehousePaths
     description="Marts, reporting models and audit summaries as Parquet in serving/<build_id>/, "
     "switched into serving/current only after every blocking check passed.",
 )
-def serving_snapshot(
-    duckdb: DuckDBResource, paths: WarehousePaths
-) -> dg.MaterializeResult:
+def serving_snapshot(duckdb: DuckDBResource, paths: WarehousePaths) -> dg.MaterializeResult:
     with duckdb.get_connection() as con:
         snapshot = publish(con, paths.warehouse / "serving")
     return dg.MaterializeResult(

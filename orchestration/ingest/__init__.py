@@ -121,15 +121,11 @@ def _violation_rows(
 
 
 def _audit_columns(frame: pd.DataFrame, landed: LandedFile) -> pa.Table:
-    frame = frame.assign(
-        batch_id=landed.batch_id, feed=landed.feed, file_name=landed.name
-    )
+    frame = frame.assign(batch_id=landed.batch_id, feed=landed.feed, file_name=landed.name)
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
-def _check_rows(
-    landed: LandedFile, outcomes: list[RuleOutcome], now: dt.datetime
-) -> pd.DataFrame:
+def _check_rows(landed: LandedFile, outcomes: list[RuleOutcome], now: dt.datetime) -> pd.DataFrame:
     return pd.DataFrame.from_records(
         [
             {
@@ -266,21 +262,13 @@ def ingest_file(
         contract, _pandas_chunks(table), landed.extract_date, set(batch.present_columns)
     )
     report.outcomes = outcomes
-    quarantine, quarantine_messages = _violation_rows(
-        landed, contract, table, outcomes, "error"
-    )
-    warnings, warning_messages = _violation_rows(
-        landed, contract, table, outcomes, "warn"
-    )
+    quarantine, quarantine_messages = _violation_rows(landed, contract, table, outcomes, "error")
+    warnings, warning_messages = _violation_rows(landed, contract, table, outcomes, "warn")
     report.messages += quarantine_messages + warning_messages
     report.rows_quarantined = int(quarantine["row_number"].nunique())
     report.rows_with_warnings = int(warnings["row_number"].nunique())
     report.rows_loaded = report.rows_received - report.rows_quarantined
-    blocking = [
-        o
-        for o in outcomes
-        if o.rule.severity == "error" and o.status in ("fail", "error")
-    ]
+    blocking = [o for o in outcomes if o.rule.severity == "error" and o.status in ("fail", "error")]
     if blocking:
         report.status = "held"
         for o in blocking:
@@ -288,9 +276,7 @@ def ingest_file(
                 f"{landed.path}: held: [{o.rule.rule_id}] {o.rule.name}: {o.message}"
             )
 
-    rows = table.append_column(
-        "_row_number", pa.array(range(1, table.num_rows + 1), pa.int64())
-    )
+    rows = table.append_column("_row_number", pa.array(range(1, table.num_rows + 1), pa.int64()))
     lineage = {
         "_batch_id": landed.batch_id,
         "_source_file": landed.name,

@@ -53,9 +53,7 @@ class LandedFile:
 class Batch:
     """A readable file: its rows as text, the contract columns found and the extras."""
 
-    table: (
-        pa.Table
-    )  # contract columns (absent optional ones as nulls) then extra columns
+    table: pa.Table  # contract columns (absent optional ones as nulls) then extra columns
     present_columns: frozenset[str]
     extra_columns: tuple[str, ...]
 
@@ -75,9 +73,7 @@ def discover(landing_dir: Path, feed: str) -> tuple[list[LandedFile], list[str]]
     problems: list[str] = []
     if not folder.is_dir():
         return files, problems
-    for path in sorted(
-        p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
-    ):
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
         match = FILE_NAME.match(path.name)
         if not match or match["feed"] != feed:
             problems.append(
@@ -87,13 +83,9 @@ def discover(landing_dir: Path, feed: str) -> tuple[list[LandedFile], list[str]]
         try:
             extract_date = dt.datetime.strptime(match["date"], "%Y%m%d").date()
         except ValueError:
-            problems.append(
-                f"{path}: {match['date']} in the file name is not a date; skipped"
-            )
+            problems.append(f"{path}: {match['date']} in the file name is not a date; skipped")
             continue
-        files.append(
-            LandedFile(feed, path, sha256_of(path), extract_date, match["ext"])
-        )
+        files.append(LandedFile(feed, path, sha256_of(path), extract_date, match["ext"]))
     files.sort(key=lambda f: (f.extract_date, f.name))
     return files, problems
 
@@ -114,9 +106,7 @@ def _check_header(names: list[str], contract: Contract) -> None:
         raise RejectedFile("the header has an empty column name")
     missing = [c for c in contract.required_columns if c not in names]
     if missing:
-        raise RejectedFile(
-            f"required column(s) missing from the header: {', '.join(missing)}"
-        )
+        raise RejectedFile(f"required column(s) missing from the header: {', '.join(missing)}")
 
 
 def read_batch(landed: LandedFile, contract: Contract) -> Batch:
@@ -129,12 +119,8 @@ def read_batch(landed: LandedFile, contract: Contract) -> Batch:
     except RejectedFile:
         raise
     except (pa.ArrowInvalid, pa.ArrowTypeError, OSError, UnicodeDecodeError) as exc:
-        first_line = (
-            str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        )
-        raise RejectedFile(
-            f"cannot be read as {landed.file_format.upper()}: {first_line}"
-        ) from exc
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise RejectedFile(f"cannot be read as {landed.file_format.upper()}: {first_line}") from exc
     names = _normalise(table.column_names)
     _check_header(names, contract)
     table = table.rename_columns(names)

@@ -84,9 +84,7 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
     con.execute(AUDIT_DDL)
     columns = [*(f'"{c}" varchar' for c in contract.column_names)]
     columns += [f"{name} {kind}" for name, kind in LINEAGE_COLUMNS.items()]
-    con.execute(
-        f"create table if not exists raw.{contract.feed} ({', '.join(columns)})"
-    )
+    con.execute(f"create table if not exists raw.{contract.feed} ({', '.join(columns)})")
     existing = {
         row[0]
         for row in con.execute(
@@ -134,9 +132,7 @@ def write_batch(
             con.register("batch_quarantine", quarantine)
             names = ", ".join(f'"{c}"' for c in contract.column_names)
             extras = (
-                "json_object("
-                + ", ".join(f"'{c}', \"{c}\"" for c in extra_columns)
-                + ")"
+                "json_object(" + ", ".join(f"'{c}', \"{c}\"" for c in extra_columns) + ")"
                 if extra_columns
                 else "null"
             )
@@ -163,9 +159,7 @@ def write_batch(
         for name, table in (("row_warnings", warnings), ("check_results", checks)):
             if table.num_rows:
                 con.register("batch_audit", table)
-                con.execute(
-                    f"insert into audit.{name} by name select * from batch_audit"
-                )
+                con.execute(f"insert into audit.{name} by name select * from batch_audit")
                 con.unregister("batch_audit")
         con.register("batch_file", file_record)
         con.execute("insert into audit.ingest_files by name select * from batch_file")

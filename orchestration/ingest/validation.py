@@ -52,9 +52,7 @@ class RuleOutcome:
 
     @property
     def percent_violated(self) -> float:
-        return (
-            100.0 * self.rows_violated / self.rows_checked if self.rows_checked else 0.0
-        )
+        return 100.0 * self.rows_violated / self.rows_checked if self.rows_checked else 0.0
 
 
 def parse_typed(values: pd.Series, parse_type: str) -> pd.Series:
@@ -118,20 +116,14 @@ def prepare_frame(frame: pd.DataFrame, contract: Contract) -> pd.DataFrame:
         for name in rule.columns:
             column = contract.column(name)
             typed_rule = rule.check in ("parsesAs", "range", "notBefore", "notAfter")
-            if (
-                typed_rule
-                and column.parse_type != "string"
-                and name + TYPED not in helpers
-            ):
+            if typed_rule and column.parse_type != "string" and name + TYPED not in helpers:
                 helpers[name + TYPED] = parse_typed(frame[name], column.parse_type)
         if rule.check == "checkDigit" and rule.column:
             helpers[rule.column + NPI_OK] = npi_check_digit_ok(frame[rule.column])
     return frame.assign(**helpers)
 
 
-def expectation_for(
-    rule: Rule, contract: Contract, extract_date: dt.date
-) -> gxe.Expectation:
+def expectation_for(rule: Rule, contract: Contract, extract_date: dt.date) -> gxe.Expectation:
     """The one GX expectation that implements a contract rule."""
     common: dict[str, Any] = {"meta": {"rule_id": rule.rule_id}}
     if rule.when:
@@ -142,9 +134,7 @@ def expectation_for(
         case "required":
             return gxe.ExpectColumnValuesToNotBeNull(column=column, **common)
         case "unique" if len(rule.columns) > 1:
-            return gxe.ExpectCompoundColumnsToBeUnique(
-                column_list=list(rule.columns), **common
-            )
+            return gxe.ExpectCompoundColumnsToBeUnique(column_list=list(rule.columns), **common)
         case "unique":
             return gxe.ExpectColumnValuesToBeUnique(column=column, **common)
         case "validValues":
@@ -192,9 +182,7 @@ def expectation_for(
             )
         case "notBefore" | "notAfter":
             other = args[rule.check]
-            later, earlier = (
-                (column, other) if rule.check == "notBefore" else (other, column)
-            )
+            later, earlier = (column, other) if rule.check == "notBefore" else (other, column)
             return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
                 column_A=later + TYPED,
                 column_B=earlier + TYPED,
@@ -275,12 +263,7 @@ class BatchValidator:
 
     def build_docs(self) -> Path:
         self.context.build_data_docs()
-        return (
-            Path(self.context.root_directory)
-            / "uncommitted"
-            / "data_docs"
-            / "local_site"
-        )
+        return Path(self.context.root_directory) / "uncommitted" / "data_docs" / "local_site"
 
 
 def _collect(
@@ -296,9 +279,7 @@ def _collect(
             continue
         stats = item.result
         checked[rule_id] += int(stats.get("element_count") or 0)
-        violating[rule_id].extend(
-            int(i) for i in stats.get("unexpected_index_list") or []
-        )
+        violating[rule_id].extend(int(i) for i in stats.get("unexpected_index_list") or [])
 
 
 def _outcome(
@@ -310,9 +291,7 @@ def _outcome(
     rows = tuple(sorted(set(violating[rule.rule_id])))
     n_checked = checked[rule.rule_id]
     if rule.rule_id in errors:
-        return RuleOutcome(
-            rule, n_checked, len(rows), "error", errors[rule.rule_id], rows
-        )
+        return RuleOutcome(rule, n_checked, len(rows), "error", errors[rule.rule_id], rows)
     if n_checked == 0:
         return RuleOutcome(rule, 0, 0, "not_applicable", "no rows to check", ())
     percent = 100.0 * len(rows) / n_checked
