@@ -10,6 +10,7 @@ evaluates every rule and reports the exact rows that break it, which route to qu
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from orchestration.contracts import Contract, Rule
 
 TYPED = "__typed"
 NPI_OK = "__npi_ok"
+EXTRACT_DATE = "__extract_date"
+RANGE_KEYS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 EPOCH = pd.Timestamp("1970-01-01")
 
 _PATTERNS = {
@@ -74,10 +77,8 @@ def parse_typed(values: pd.Series, parse_type: str) -> pd.Series:
     raise ValueError(f"cannot parse values as {parse_type!r}")
 
 
-def typed_bound(value: Any, parse_type: str, extract_date: dt.date) -> float:
-    """A range bound in the same units as `parse_typed` ($extract_date allowed for dates)."""
-    if value == "$extract_date":
-        value = extract_date.isoformat()
+def typed_bound(value: Any, parse_type: str) -> float:
+    """A literal range bound in the same units as `parse_typed`."""
     if parse_type in ("integer", "number"):
         return float(value)
     parsed = parse_typed(pd.Series([str(value)]), parse_type).iloc[0]
@@ -107,9 +108,14 @@ def npi_check_digit_ok(values: pd.Series) -> pd.Series:
     return result.where(values.notna())
 
 
-def prepare_frame(frame: pd.DataFrame, contract: Contract) -> pd.DataFrame:
-    """Add the helper columns the contract's typed and check-digit rules need."""
-    helpers: dict[str, pd.Series] = {}
+def prepare_frame(frame: pd.DataFrame, contract: Contract, extract_date: dt.date) -> pd.DataFrame:
+    """Add the helper columns the contract's typed and check-digit rules need.
+
+    The file's extract date is a column too (`$extract_date` bounds compare with it), so one
+    suite serves every file of a feed.
+    """
+    days = float((pd.Timestamp(extract_date) - EPOCH).days)
+    helpers: dict[str, pd.Series] = {EXTRACT_DATE: pd.Series(days, index=frame.index)}
     for rule in contract.rules:
         if not set(rule.columns) <= set(frame.columns):
             continue  # the rule is not applicable to this file
@@ -123,8 +129,9 @@ def prepare_frame(frame: pd.DataFrame, contract: Contract) -> pd.DataFrame:
     return frame.assign(**helpers)
 
 
-def expectation_for(rule: Rule, contract: Contract, extract_date: dt.date) -> gxe.Expectation:
-    """The one GX expectation that implements a contract rule."""
+def expectations_for(rule: Rule, contract: Contract) -> list[gxe.Expectation]:
+    """The GX expectations that implement a contract rule (one, or two for a range whose
+    bound is the file's extract date)."""
     common: dict[str, Any] = {"meta": {"rule_id": rule.rule_id}}
     if rule.when:
         common |= {"row_condition": rule.when, "condition_parser": "pandas"}
@@ -132,65 +139,72 @@ def expectation_for(rule: Rule, contract: Contract, extract_date: dt.date) -> gx
     args = rule.arguments
     match rule.check:
         case "required":
-            return gxe.ExpectColumnValuesToNotBeNull(column=column, **common)
+            return [gxe.ExpectColumnValuesToNotBeNull(column=column, **common)]
         case "unique" if len(rule.columns) > 1:
-            return gxe.ExpectCompoundColumnsToBeUnique(column_list=list(rule.columns), **common)
+            return [gxe.ExpectCompoundColumnsToBeUnique(column_list=list(rule.columns), **common)]
         case "unique":
-            return gxe.ExpectColumnValuesToBeUnique(column=column, **common)
+            return [gxe.ExpectColumnValuesToBeUnique(column=column, **common)]
         case "validValues":
-            return gxe.ExpectColumnValuesToBeInSet(
-                column=column, value_set=[str(v) for v in args["validValues"]], **common
-            )
+            values = [str(v) for v in args["validValues"]]
+            return [gxe.ExpectColumnValuesToBeInSet(column=column, value_set=values, **common)]
         case "pattern":
-            return gxe.ExpectColumnValuesToMatchRegex(
-                column=column, regex=args["pattern"], **common
-            )
+            return [
+                gxe.ExpectColumnValuesToMatchRegex(column=column, regex=args["pattern"], **common)
+            ]
         case "notPattern":
-            return gxe.ExpectColumnValuesToNotMatchRegex(
-                column=column, regex=args["notPattern"], **common
-            )
+            regex = args["notPattern"]
+            return [gxe.ExpectColumnValuesToNotMatchRegex(column=column, regex=regex, **common)]
         case "checkDigit":
-            return gxe.ExpectColumnValuesToBeInSet(
-                column=column + NPI_OK, value_set=[True], **common
-            )
+            return [
+                gxe.ExpectColumnValuesToBeInSet(column=column + NPI_OK, value_set=[True], **common)
+            ]
         case "parsesAs":
             # A present value whose parse came out empty did not parse.
             condition = f"`{column}`.notna()"
             if rule.when:
                 condition = f"({rule.when}) and {condition}"
             common |= {"row_condition": condition, "condition_parser": "pandas"}
-            return gxe.ExpectColumnValuesToNotBeNull(column=column + TYPED, **common)
+            return [gxe.ExpectColumnValuesToNotBeNull(column=column + TYPED, **common)]
         case "range":
-            parse_type = contract.column(column).parse_type
-            bounds = {
-                key: typed_bound(args[key], parse_type, extract_date)
-                for key in (
-                    "minimum",
-                    "maximum",
-                    "exclusiveMinimum",
-                    "exclusiveMaximum",
-                )
-                if key in args
-            }
-            return gxe.ExpectColumnValuesToBeBetween(
-                column=column + TYPED if parse_type != "string" else column,
-                min_value=bounds.get("minimum", bounds.get("exclusiveMinimum")),
-                max_value=bounds.get("maximum", bounds.get("exclusiveMaximum")),
-                strict_min="exclusiveMinimum" in bounds,
-                strict_max="exclusiveMaximum" in bounds,
-                **common,
-            )
+            return _range_expectations(rule, contract, common)
         case "notBefore" | "notAfter":
             other = args[rule.check]
             later, earlier = (column, other) if rule.check == "notBefore" else (other, column)
-            return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                column_A=later + TYPED,
-                column_B=earlier + TYPED,
-                or_equal=True,
-                ignore_row_if="either_value_is_missing",
+            return [_not_before(later + TYPED, earlier + TYPED, common)]
+    raise ValueError(f"rule {rule.rule_id}: no expectation for check {rule.check!r}")
+
+
+def _not_before(later: str, earlier: str, common: dict[str, Any]) -> gxe.Expectation:
+    return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+        column_A=later, column_B=earlier, or_equal=True,
+        ignore_row_if="either_value_is_missing", **common,
+    )  # fmt: skip
+
+
+def _range_expectations(
+    rule: Rule, contract: Contract, common: dict[str, Any]
+) -> list[gxe.Expectation]:
+    column = rule.column or ""
+    parse_type = contract.column(column).parse_type
+    target = column + TYPED if parse_type != "string" else column
+    expectations: list[gxe.Expectation] = []
+    bounds = {k: v for k, v in rule.arguments.items() if k in RANGE_KEYS}
+    if bounds.get("maximum") == "$extract_date":
+        expectations.append(_not_before(EXTRACT_DATE, target, common))
+        del bounds["maximum"]
+    if bounds:
+        typed = {key: typed_bound(value, parse_type) for key, value in bounds.items()}
+        expectations.append(
+            gxe.ExpectColumnValuesToBeBetween(
+                column=target,
+                min_value=typed.get("minimum", typed.get("exclusiveMinimum")),
+                max_value=typed.get("maximum", typed.get("exclusiveMaximum")),
+                strict_min="exclusiveMinimum" in typed,
+                strict_max="exclusiveMaximum" in typed,
                 **common,
             )
-    raise ValueError(f"rule {rule.rule_id}: no expectation for check {rule.check!r}")
+        )
+    return expectations
 
 
 class BatchValidator:
@@ -207,13 +221,27 @@ class BatchValidator:
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
         self.context.variables.save()
         self.datasource = self.context.data_sources.add_or_update_pandas("landing")
+        self._definitions: dict[tuple[str, tuple[str, ...]], gx.ValidationDefinition] = {}
 
     def _validation_definition(
-        self, contract: Contract, rules: list[Rule], extract_date: dt.date
+        self, contract: Contract, rules: list[Rule]
     ) -> gx.ValidationDefinition:
+        key = (contract.feed, tuple(r.rule_id for r in rules))
+        if key not in self._definitions:
+            self._definitions[key] = self._new_validation_definition(contract, rules)
+        return self._definitions[key]
+
+    def _new_validation_definition(
+        self, contract: Contract, rules: list[Rule]
+    ) -> gx.ValidationDefinition:
+        name = f"{contract.feed}_contract"
+        if len(rules) < len(contract.rules):
+            # Files lacking optional columns get their own suite, so suites never collide.
+            digest = hashlib.sha256(" ".join(r.rule_id for r in rules).encode()).hexdigest()
+            name += f"_subset_{digest[:8]}"
         suite = gx.ExpectationSuite(
-            name=f"{contract.feed}_contract",
-            expectations=[expectation_for(r, contract, extract_date) for r in rules],
+            name=name,
+            expectations=[e for r in rules for e in expectations_for(r, contract)],
             meta={"contract_version": contract.version},
         )
         suite = self.context.suites.add_or_update(suite)
@@ -226,7 +254,7 @@ class BatchValidator:
         except (KeyError, LookupError):
             batch_definition = asset.add_batch_definition_whole_dataframe("batch")
         definition = gx.ValidationDefinition(
-            data=batch_definition, suite=suite, name=f"{contract.feed}_batch"
+            data=batch_definition, suite=suite, name=f"{name}_batch"
         )
         return self.context.validation_definitions.add_or_update(definition)
 
@@ -243,13 +271,13 @@ class BatchValidator:
         column never gets here: the file is rejected whole).
         """
         applicable = [r for r in contract.rules if set(r.columns) <= present_columns]
-        definition = self._validation_definition(contract, applicable, extract_date)
+        definition = self._validation_definition(contract, applicable)
         checked = {r.rule_id: 0 for r in applicable}
         violating: dict[str, list[int]] = {r.rule_id: [] for r in applicable}
         errors: dict[str, str] = {}
         for chunk in chunks:
             result = definition.run(
-                batch_parameters={"dataframe": prepare_frame(chunk, contract)},
+                batch_parameters={"dataframe": prepare_frame(chunk, contract, extract_date)},
                 result_format={"result_format": "COMPLETE"},
             )
             _collect(result, checked, violating, errors)
@@ -272,14 +300,19 @@ def _collect(
     violating: dict[str, list[int]],
     errors: dict[str, str],
 ) -> None:
+    # A rule with two expectations checks the same rows twice: count them once per chunk.
+    chunk_checked: dict[str, int] = {}
     for item in result.results:
         rule_id = item.expectation_config.meta["rule_id"]
         if item.exception_info and item.exception_info.get("raised_exception"):
             errors[rule_id] = str(item.exception_info.get("exception_message"))
             continue
         stats = item.result
-        checked[rule_id] += int(stats.get("element_count") or 0)
+        count = int(stats.get("element_count") or 0)
+        chunk_checked[rule_id] = max(chunk_checked.get(rule_id, 0), count)
         violating[rule_id].extend(int(i) for i in stats.get("unexpected_index_list") or [])
+    for rule_id, count in chunk_checked.items():
+        checked[rule_id] += count
 
 
 def _outcome(
