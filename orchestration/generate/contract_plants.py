@@ -302,7 +302,9 @@ def plant_claims(
     rows = _spread(rng, np.flatnonzero(video), quarter, cap, wanted)
     modifier = lines["modifier"].to_numpy().copy()
     plant = lines["plant"].to_numpy().copy()
-    modifier[rows] = -1
+    # A modifier is present but is not 95 (an empty one would break the separate
+    # claims-modality-video_modifiers_required rule instead).
+    modifier[rows] = ref.MODIFIERS.index("HQ")
     for row in rows:
         plant[row] = key.contract(
             "claims-modality-video_has_95", "telehealth_video without modifier 95 (warn: row loads)"

@@ -156,10 +156,13 @@ def _read_csv(path: Path) -> pa.Table:
 
 def _first_line(path: Path) -> str:
     with path.open("rb") as handle:
-        first = handle.readline()
+        head = handle.read(4096)
+    first = head.split(b"\n", 1)[0]
     if not first.strip():
         raise RejectedFile("the file is empty or its first line (the header) is blank")
-    if b"\x00" in first:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise RejectedFile("the file is UTF-16 text; feeds must be UTF-8")
+    if b"\x00" in head:
         raise RejectedFile("the file is binary, not CSV text")
     try:
         return first.decode("utf-8-sig")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 APP = PROJECT_ROOT / "dashboards" / "app.py"
@@ -35,6 +36,9 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 SERVER_START_TIMEOUT_S = 60.0
+
+# CI machines have two cores shared with the pipeline; give pages time to settle.
+expect.set_options(timeout=20_000)
 
 
 # --- The Streamlit server -------------------------------------------------------------------------

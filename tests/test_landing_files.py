@@ -1,0 +1,133 @@
+"""Reading delivered files: what loads, what is rejected whole, and re-deliveries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from orchestration.contracts import load_contract
+from orchestration.ingest import FeedReport, ingest_feed
+from orchestration.ingest.validation import BatchValidator
+
+FEED = "suspended_ineligible"
+NOW = dt.datetime(2026, 11, 1, 12, 0)
+ROWS = pd.DataFrame(
+    {
+        "npi": ["1234567893", None, "1234567893"],
+        "provider_name": ["Clinic A", "Clinic B", "Clinic C"],
+        "license_number": [None, "L-1", None],
+        "certification_number": ["CPSS000001", None, None],
+        "suspension_effective_date": ["2023-01-01", "2023-06-01", "2024-02-29"],
+        "suspension_end_date": [None, "2024-01-01", None],
+        "recorded_at": ["2024-01-01T00:00:00"] * 3,
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def validator(tmp_path_factory: pytest.TempPathFactory) -> BatchValidator:
+    return BatchValidator(tmp_path_factory.mktemp("gx"))
+
+
+def land(landing: Path, name: str, content: bytes) -> Path:
+    folder = landing / FEED
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(content)
+    return path
+
+
+def ingest(
+    landing: Path, validator: BatchValidator
+) -> tuple[FeedReport, duckdb.DuckDBPyConnection]:
+    con = duckdb.connect(str(landing.parent / "warehouse.duckdb"))
+    return ingest_feed(con, load_contract(FEED), landing, validator, now=NOW), con
+
+
+def test_csv_with_bom_and_loose_header_case_loads(
+    tmp_path: Path, validator: BatchValidator
+) -> None:
+    frame = ROWS.rename(columns=lambda c: f" {c.upper()} ")
+    land(
+        tmp_path / "landing", f"{FEED}_20261001.csv", frame.to_csv(index=False).encode("utf-8-sig")
+    )
+    report, con = ingest(tmp_path / "landing", validator)
+    assert [(f.status, f.rows_loaded) for f in report.files] == [("loaded", 3)]
+    names = con.execute(f"select provider_name from raw.{FEED} order by 1").fetchall()
+    assert names == [("Clinic A",), ("Clinic B",), ("Clinic C",)]
+
+
+def test_parquet_loads_like_csv(tmp_path: Path, validator: BatchValidator) -> None:
+    path = tmp_path / "landing" / FEED / f"{FEED}_20261001.parquet"
+    path.parent.mkdir(parents=True)
+    ROWS.to_parquet(path)
+    report, _con = ingest(tmp_path / "landing", validator)
+    assert [(f.status, f.rows_loaded, f.rows_quarantined) for f in report.files] == [
+        ("loaded", 3, 0)
+    ]
+
+
+def test_extra_columns_are_kept_and_reported(tmp_path: Path, validator: BatchValidator) -> None:
+    frame = ROWS.assign(source_system="MEDS")
+    land(tmp_path / "landing", f"{FEED}_20261001.csv", frame.to_csv(index=False).encode())
+    report, con = ingest(tmp_path / "landing", validator)
+    assert report.files[0].status == "loaded"
+    assert any("unknown column(s) source_system" in m for m in report.files[0].messages)
+    extras = con.execute(f"select distinct _extra_columns from raw.{FEED}").fetchall()
+    assert extras == [('{"source_system":"MEDS"}',)]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "empty"),
+        (b"npi,provider_name,suspension_effective_date,recorded_at\n", "no rows"),
+        (b"npi,recorded_at\n1234567893,2024-01-01\n", "required column(s) missing"),
+        ("npi,provider_name\n".encode("utf-16"), "must be UTF-8"),
+        (b"npi,provider_name\n\xff\xfe\xfa,x\n", "invalid UTF8"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
+    ],
+)
+def test_unreadable_files_are_rejected_whole_with_one_line(
+    tmp_path: Path, validator: BatchValidator, content: bytes, reason: str
+) -> None:
+    land(tmp_path / "landing", f"{FEED}_20261001.csv", content)
+    land(tmp_path / "landing", f"{FEED}_20261002.csv", ROWS.to_csv(index=False).encode())
+    report, con = ingest(tmp_path / "landing", validator)
+    bad, good = report.files
+    assert bad.status == "rejected" and len(bad.messages) == 1
+    assert f"{FEED}_20261001.csv" in bad.messages[0] and reason in bad.messages[0]
+    assert good.status == "loaded" and good.rows_loaded == 3
+    status = con.execute("select status from audit.ingest_files order by file_name").fetchall()
+    assert status == [("rejected",), ("loaded",)]
+
+
+def test_the_same_content_delivered_twice_is_a_no_op(
+    tmp_path: Path, validator: BatchValidator
+) -> None:
+    content = ROWS.to_csv(index=False).encode()
+    land(tmp_path / "landing", f"{FEED}_20261001.csv", content)
+    land(tmp_path / "landing", f"{FEED}_20261002.csv", content)
+    report, con = ingest(tmp_path / "landing", validator)
+    assert [f.status for f in report.files] == ["loaded", "skipped"]
+    assert con.execute(f"select count(*) from raw.{FEED}").fetchall() == [(3,)]
+
+
+def test_badly_named_files_are_reported_and_skipped(
+    tmp_path: Path, validator: BatchValidator
+) -> None:
+    land(tmp_path / "landing", "si_list_final.csv", ROWS.to_csv(index=False).encode())
+    report, _ = ingest(tmp_path / "landing", validator)
+    assert report.files == []
+    assert len(report.problems) == 1 and "si_list_final.csv" in report.problems[0]
+
+
+def test_landing_files_are_never_changed(tmp_path: Path, validator: BatchValidator) -> None:
+    path = land(tmp_path / "landing", f"{FEED}_20261001.csv", ROWS.to_csv(index=False).encode())
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    ingest(tmp_path / "landing", validator)
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
