@@ -49,7 +49,7 @@ def _set_dirs(landing: Path | None, warehouse: Path | None) -> None:
         os.environ["PEERWH_WAREHOUSE_DIR"] = str(warehouse.resolve())
 
 
-def build_warehouse(quiet: bool = True) -> Any:
+def build_warehouse(quiet: bool = True, instance: Any = None) -> Any:
     """Materialize the whole asset graph in this process; return Dagster's result."""
     import dagster as dg
 
@@ -58,7 +58,8 @@ def build_warehouse(quiet: bool = True) -> Any:
     ensure_manifest(force=True)
     from orchestration.definitions import defs
 
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
+    if instance is None and os.environ.get("DAGSTER_HOME"):
+        instance = dg.DagsterInstance.get()
     run_config = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}} if quiet else {}
     job = defs.resolve_job_def("warehouse_build")
     # dbt's own progress lines go to a log file, so the terminal shows only the summary.
