@@ -604,7 +604,8 @@ def test_every_model_seed_and_column_is_described(built: dict[str, Any]) -> None
         for node in manifest["nodes"].values()
         if node["resource_type"] in ("model", "seed") and node["package_name"] == "peerwh"
     ]
-    assert len([n for n in nodes if n["resource_type"] == "model"]) == 10
+    models = {n["name"] for n in nodes if n["resource_type"] == "model"}
+    assert {"stg_sdmc__claim_lines", "fct_workforce_monthly"} <= models
     undocumented = [n["name"] for n in nodes if not n["description"].strip()]
     assert undocumented == []
     missing_columns = [
