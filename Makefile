@@ -60,7 +60,7 @@ ui: venv $(DAGSTER_HOME)/dagster.yaml
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	cd dbt_project && $(BIN)/sqlfluff lint models macros
+	cd dbt_project && $(BIN)/sqlfluff lint models
 
 ## make bench SCALE=medium|large: timings of every stage, printed in one run.
 bench: venv
