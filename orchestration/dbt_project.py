@@ -4,6 +4,7 @@ import it without loading the asset definitions)."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,28 +19,40 @@ DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
-def ensure_manifest(force: bool = False) -> None:
-    """Run `dbt parse` (no database needed) when the manifest is missing or `force` is set."""
-    if not force and dbt_project.manifest_path.exists():
-        return
+def run_dbt(*args: str, env: dict[str, str] | None = None) -> None:
+    """Run one dbt command on the project in a child process; raise with dbt's output."""
     completed = subprocess.run(
-        [
-            DBT_EXECUTABLE,
-            "parse",
-            "--quiet",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-        ],
+        [DBT_EXECUTABLE, *args, "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
+         "--profiles-dir", str(DBT_PROJECT_DIR)],
         capture_output=True,
         text=True,
-        env={**os.environ, "DO_NOT_TRACK": "1"},
+        env={**os.environ, "DO_NOT_TRACK": "1", **(env or {})},
         check=False,
-    )
+    )  # fmt: skip
     if completed.returncode != 0:
         output = (completed.stdout + completed.stderr).strip()
-        raise RuntimeError(f"dbt parse failed in {DBT_PROJECT_DIR}:\n{output}")
+        raise RuntimeError(f"dbt {' '.join(args)} failed in {DBT_PROJECT_DIR}:\n{output}")
+
+
+def ensure_manifest(force: bool = False) -> None:
+    """Run `dbt parse` (no database needed) when the manifest is missing or `force` is set."""
+    if force or not dbt_project.manifest_path.exists():
+        run_dbt("parse")
+
+
+def generate_docs(site_dir: Path, env: dict[str, str]) -> Path:
+    """Build dbt's single-file docs site (descriptions, lineage, column catalog) in site_dir.
+
+    Uncompiled on purpose: compiled SQL of the staging models would show the HMAC key pads.
+    dbt 1.11 reads the manifest from the target path for an uncompiled static site, so parse
+    writes one there first.
+    """
+    target = site_dir / "target"
+    run_dbt("parse", "--target-path", str(target), env=env)
+    run_dbt("docs", "generate", "--static", "--no-compile", "--target-path", str(target), env=env)
+    site = site_dir / "index.html"
+    shutil.copyfile(target / "static_index.html", site)
+    return site
 
 
 dbt_project.prepare_if_dev()

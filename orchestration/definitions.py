@@ -7,7 +7,7 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.assets.dbt import warehouse_dbt_models
 from orchestration.assets.ingest import ingest_assets, landing_specs
-from orchestration.assets.serving import serving_snapshot, workforce_dashboard
+from orchestration.assets.serving import dbt_docs_site, serving_snapshot, workforce_dashboard
 from orchestration.automation import daily_build, landing_sensor, warehouse_build
 from orchestration.dbt_project import DBT_EXECUTABLE, dbt_project
 from orchestration.resources import default_resources
@@ -17,6 +17,7 @@ defs = dg.Definitions(
         *landing_specs,
         *ingest_assets,
         warehouse_dbt_models,
+        dbt_docs_site,
         serving_snapshot,
         workforce_dashboard,
     ],

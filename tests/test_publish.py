@@ -11,6 +11,8 @@ import pytest
 
 from orchestration.publish import BUILDS_KEPT, PublishError, current_build_id, publish
 
+CIN_PATTERN = "[0-9]{8}[A-Z]"  # a Medi-Cal Client Index Number (feeds.md)
+
 AUDIT = """
 create schema audit;
 create table audit.check_results (check_id varchar, status varchar);
@@ -61,3 +63,32 @@ def test_old_builds_are_pruned(con: duckdb.DuckDBPyConnection, tmp_path: Path) -
     kept = sorted(p.name for p in tmp_path.iterdir() if p.is_dir())
     assert kept == builds[-BUILDS_KEPT:]
     assert current_build_id(tmp_path) == builds[-1]
+
+
+def test_published_snapshot_carries_no_pii(published_warehouse: Path) -> None:
+    """No column a contract classifies as PII, and no CIN-shaped value anywhere (RPT-03)."""
+    from orchestration.contracts import load_contracts
+
+    pii = {c for contract in load_contracts().values() for c in contract.pii_columns}
+    build = published_warehouse / "serving" / current_build_id(published_warehouse / "serving")
+    files = sorted(build.glob("*.parquet"))
+    assert files
+    con = duckdb.connect(":memory:")
+    for path in files:
+        schema = con.execute(f"describe select * from '{path}'").fetchall()
+        assert not {name for name, *_ in schema} & pii, path.name
+        text = [name for name, kind, *_ in schema if kind == "VARCHAR"]
+        for name in text:
+            query = f"""select count(*) from '{path}' where regexp_full_match("{name}", ?)"""
+            hits = con.execute(query, [CIN_PATTERN]).fetchall()[0][0]
+            assert hits == 0, f"{path.name}.{name} holds CIN-shaped values"
+
+
+def test_dbt_docs_are_published_without_the_hash_key(published_warehouse: Path) -> None:
+    from tests.pipeline import TEST_HASH_KEY
+
+    site = (published_warehouse / "dbt_docs" / "index.html").read_text()
+    assert "fct_workforce_monthly" in site and "stg_sdmc__claim_lines" in site
+    key = TEST_HASH_KEY.encode().ljust(64, b"\0")
+    for pad in (0x36, 0x5C):
+        assert bytes(b ^ pad for b in key).hex() not in site

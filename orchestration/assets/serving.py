@@ -5,7 +5,8 @@ from __future__ import annotations
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from orchestration.assets.dbt import warehouse_dbt_models
+from orchestration.assets.dbt import dbt_environment, warehouse_dbt_models
+from orchestration.dbt_project import generate_docs
 from orchestration.publish import publish
 from orchestration.resources import WarehousePaths
 
@@ -29,6 +30,19 @@ def serving_snapshot(duckdb: DuckDBResource, paths: WarehousePaths) -> dg.Materi
             **{f"rows_{name}": n for name, n in snapshot.tables.items()},
         }
     )
+
+
+@dg.asset(
+    deps=[warehouse_dbt_models],
+    group_name="serving",
+    kinds={"dbt", "html"},
+    pool="warehouse",
+    description="dbt's documentation site (models, columns, tests, lineage from sources to "
+    "marts) at <warehouse>/dbt_docs/index.html.",
+)
+def dbt_docs_site(paths: WarehousePaths) -> dg.MaterializeResult:
+    site = generate_docs(paths.warehouse / "dbt_docs", env=dbt_environment())
+    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(site))})
 
 
 workforce_dashboard = dg.AssetSpec(
