@@ -1,6 +1,8 @@
--- Peer support workforce by county and month (thin first version): how many peers held an
--- active certification (by county of residence) and how many were employed as peer support
--- specialists (by employing county). Every county appears every month, zero where none.
+-- Peer support workforce by county and month (RPT-01 employment and certification data):
+-- active certified peers (county of residence), employed peers, FTE, supervisors,
+-- separations and turnover (employing county), certification activity (county of
+-- residence), Medi-Cal members (county of responsibility) and peers per 100,000 members.
+-- Every county appears every month, zero where none.
 with
 
 county_months as (
@@ -9,94 +11,129 @@ county_months as (
 
 ),
 
-months as (
+active_months as (
 
-    select distinct
-        month_start,
-        month_end
-    from county_months
+    select * from {{ ref('int_peer_active_months') }}
 
 ),
 
-certification_periods as (
+employment_months as (
 
-    select * from {{ ref('int_certification_periods') }}
-
-),
-
-certificants as (
-
-    select
-        certificant_id,
-        county_fips
-    from {{ ref('stg_peer_certification__certificants') }}
+    select * from {{ ref('int_employment_months') }}
 
 ),
 
-peer_employment as (
+certification_activity as (
 
-    select
-        certificant_id,
-        county_fips,
-        hire_date,
-        separation_date
-    from {{ ref('stg_county__employment') }}
-    where role = 'peer_support_specialist'
+    select * from {{ ref('int_certification_activity') }}
+
+),
+
+member_months as (
+
+    select * from {{ ref('int_medi_cal_member_months') }}
 
 ),
 
 active_certified as (
 
-    -- A period covers a month when it starts on or before the month's last day and
-    -- expires on or after its first day.
     select
-        months.month_start,
-        certificants.county_fips,
-        count(distinct certification_periods.certificant_id) as active_certified_peers
-    from certification_periods
-    inner join months
-        on
-            certification_periods.valid_from <= months.month_end
-            and certification_periods.valid_through >= months.month_start
-    inner join certificants
-        on certification_periods.certificant_id = certificants.certificant_id
+        month_start,
+        county_fips,
+        count(distinct certificant_id) as active_certified_peers
+    from active_months
     group by
-        months.month_start,
-        certificants.county_fips
+        month_start,
+        county_fips
 
 ),
 
 employed as (
 
-    -- An employment spell overlaps a month when hired on or before its last day and not
-    -- separated before its first day (no separation date = still employed).
     select
-        months.month_start,
-        peer_employment.county_fips,
-        count(distinct peer_employment.certificant_id) as employed_peers
-    from peer_employment
-    inner join months
-        on
-            peer_employment.hire_date <= months.month_end
-            and (
-                peer_employment.separation_date is null
-                or peer_employment.separation_date >= months.month_start
-            )
+        month_start,
+        county_fips,
+        count(distinct certificant_id) as employed_peers,
+        sum(fte) as employed_fte,
+        count(distinct case when is_employed_on_month_start then certificant_id end)
+            as employed_peers_on_month_start,
+        count(distinct case when is_employed_on_month_end then certificant_id end)
+            as employed_peers_on_month_end,
+        count(distinct case when is_separated_in_month then certificant_id end) as separations
+    from employment_months
+    where role = 'peer_support_specialist'
     group by
-        months.month_start,
-        peer_employment.county_fips
+        month_start,
+        county_fips
 
 ),
 
-final as (
+supervising as (
+
+    -- A supervisor who is not a certified peer has no person key but their spell.
+    select
+        month_start,
+        county_fips,
+        count(distinct coalesce(certificant_id, employment_id)) as supervisors
+    from employment_months
+    where role = 'peer_supervisor'
+    group by
+        month_start,
+        county_fips
+
+),
+
+activity as (
+
+    select
+        activity_month as month_start,
+        county_fips,
+        count(distinct case when activity = 'new_certification' then certificant_id end)
+            as new_certifications,
+        sum(case when activity = 'renewal' then 1 else 0 end) as renewals,
+        sum(case when activity = 'reinstatement' then 1 else 0 end) as reinstatements,
+        sum(case when activity = 'lapse' then 1 else 0 end) as lapses
+    from certification_activity
+    group by
+        activity_month,
+        county_fips
+
+),
+
+members as (
+
+    select
+        month_start,
+        county_fips,
+        count(distinct beneficiary_key) as medi_cal_members
+    from member_months
+    group by
+        month_start,
+        county_fips
+
+),
+
+joined as (
 
     select
         county_months.month_start,
         county_months.county_fips,
         county_months.county_name,
         county_months.region,
-        cast(coalesce(active_certified.active_certified_peers, 0) as bigint) as active_certified_peers,
-        cast(coalesce(employed.employed_peers, 0) as bigint) as employed_peers
+        coalesce(active_certified.active_certified_peers, 0) as active_certified_peers,
+        coalesce(employed.employed_peers, 0) as employed_peers,
+        coalesce(employed.employed_fte, 0) as employed_fte,
+        coalesce(supervising.supervisors, 0) as supervisors,
+        coalesce(activity.new_certifications, 0) as new_certifications,
+        coalesce(activity.renewals, 0) as renewals,
+        coalesce(activity.reinstatements, 0) as reinstatements,
+        coalesce(activity.lapses, 0) as lapses,
+        coalesce(employed.separations, 0) as separations,
+        (
+            coalesce(employed.employed_peers_on_month_start, 0)
+            + coalesce(employed.employed_peers_on_month_end, 0)
+        ) / 2.0 as average_employed_peers,
+        coalesce(members.medi_cal_members, 0) as medi_cal_members
     from county_months
     left join active_certified
         on
@@ -106,6 +143,49 @@ final as (
         on
             county_months.month_start = employed.month_start
             and county_months.county_fips = employed.county_fips
+    left join supervising
+        on
+            county_months.month_start = supervising.month_start
+            and county_months.county_fips = supervising.county_fips
+    left join activity
+        on
+            county_months.month_start = activity.month_start
+            and county_months.county_fips = activity.county_fips
+    left join members
+        on
+            county_months.month_start = members.month_start
+            and county_months.county_fips = members.county_fips
+
+),
+
+final as (
+
+    select
+        month_start,
+        county_fips,
+        county_name,
+        region,
+        cast(active_certified_peers as bigint) as active_certified_peers,
+        cast(employed_peers as bigint) as employed_peers,
+        cast(employed_fte as decimal(12, 2)) as employed_fte,
+        cast(supervisors as bigint) as supervisors,
+        cast(
+            round(employed_peers * 1.0 / nullif(supervisors, 0), 2) as decimal(12, 2)
+        ) as peers_per_supervisor,
+        cast(new_certifications as bigint) as new_certifications,
+        cast(renewals as bigint) as renewals,
+        cast(reinstatements as bigint) as reinstatements,
+        cast(lapses as bigint) as lapses,
+        cast(separations as bigint) as separations,
+        cast(average_employed_peers as decimal(12, 1)) as average_employed_peers,
+        cast(
+            round(separations * 1.0 / nullif(average_employed_peers, 0), 4) as decimal(12, 4)
+        ) as turnover_rate,
+        cast(medi_cal_members as bigint) as medi_cal_members,
+        cast(
+            round(active_certified_peers * 100000.0 / nullif(medi_cal_members, 0), 2) as decimal(14, 2)
+        ) as peers_per_100k_members
+    from joined
 
 )
 

@@ -1,0 +1,203 @@
+-- Program-integrity findings on claim lines (BILL-01..07, BILL-10, BILL-11): one row per line
+-- and broken rule. Only approved lines are judged: they are the payments the program must
+-- recover or explain (denied, pending and voided lines carry no payment). Every threshold and
+-- date comes from the policy_parameters seed, in force on the service date.
+with
+
+claim_lines as (
+
+    select * from {{ ref('int_claim_lines_enriched') }}
+    where claim_status = 'approved'
+
+),
+
+peer_codes as (
+
+    select * from {{ ref('hcpcs_codes') }}
+
+),
+
+judged as (
+
+    select
+        claim_lines.*,
+        peer_codes.code as peer_code,
+        coalesce(peer_codes.is_group, false) as is_group_code
+    from claim_lines
+    left join peer_codes
+        on claim_lines.hcpcs_code = peer_codes.code
+
+),
+
+-- BILL-11: the same beneficiary, peer, code, service date and minutes on approved lines of two
+-- different claims. Every line of such a set is a finding; the first line (earliest submitted,
+-- then lowest claim and line) is the original, the others carry the amount at risk.
+duplicate_sets as (
+
+    select
+        claim_id,
+        line_number,
+        min(claim_id) over (
+            partition by beneficiary_key, rendering_certification_number, hcpcs_code, service_date, service_minutes
+        ) as first_claim_in_set,
+        max(claim_id) over (
+            partition by beneficiary_key, rendering_certification_number, hcpcs_code, service_date, service_minutes
+        ) as last_claim_in_set,
+        row_number() over (
+            partition by beneficiary_key, rendering_certification_number, hcpcs_code, service_date, service_minutes
+            order by submitted_date, claim_id, line_number
+        ) as line_in_set
+    from claim_lines
+
+),
+
+findings as (
+
+    select
+        claim_id,
+        line_number,
+        'BILL-01' as rule_id,
+        'flag' as severity,
+        case
+            when certificant_id is null
+                then 'certification number ' || rendering_certification_number || ' was never issued'
+            else 'rendering peer ' || certificant_id || ' was ' || peer_status_on_service_date
+                || ' on the service date, not active'
+        end as detail,
+        approved_amount as approved_amount_at_risk
+    from judged
+    where peer_status_on_service_date <> 'active'
+
+    union all
+
+    select
+        claim_id,
+        line_number,
+        'BILL-02' as rule_id,
+        'flag' as severity,
+        'code ' || coalesce(hcpcs_code, '(none)') || ' is not a peer support code' as detail,
+        approved_amount as approved_amount_at_risk
+    from judged
+    where peer_code is null
+
+    union all
+
+    select
+        claim_id,
+        line_number,
+        'BILL-03' as rule_id,
+        'warning' as severity,
+        case
+            when group_size is null then 'group service without a group size'
+            else 'group size ' || cast(group_size as {{ dbt.type_string() }}) || ' outside the recommended range'
+        end as detail,
+        cast(0 as decimal(12, 2)) as approved_amount_at_risk
+    from judged
+    where
+        is_group_code
+        and (
+            group_size is null
+            or group_size < {{ policy_value('group_size_min', 'service_date') }}
+            or group_size > {{ policy_value('group_size_max', 'service_date') }}
+        )
+
+    union all
+
+    select
+        claim_id,
+        line_number,
+        'BILL-04' as rule_id,
+        'flag' as severity,
+        'H0050 before its rate start date' as detail,
+        approved_amount as approved_amount_at_risk
+    from judged
+    where
+        hcpcs_code = 'H0050'
+        and service_date < {{ policy_date('h0050_rate_start_date', 'service_date') }}
+
+    union all
+
+    select
+        claim_id,
+        line_number,
+        'BILL-05' as rule_id,
+        'flag' as severity,
+        'beneficiary not Medi-Cal eligible in the month of service' as detail,
+        approved_amount as approved_amount_at_risk
+    from judged
+    where not beneficiary_eligible
+
+    union all
+
+    select
+        claim_id,
+        line_number,
+        'BILL-06' as rule_id,
+        'flag' as severity,
+        'county ' || county_fips || ' had not opted in to ' || delivery_system || ' peer services on the service date'
+            as detail,
+        approved_amount as approved_amount_at_risk
+    from judged
+    where not county_opted_in and not coalesce(under_21, false)
+
+    union all
+
+    select
+        claim_id,
+        line_number,
+        'BILL-07' as rule_id,
+        'flag' as severity,
+        case
+            when delivery_system = 'DMC_ODS' then 'DMC_ODS line without an ASAM level of care'
+            else delivery_system || ' line with ASAM level of care ' || level_of_care
+        end as detail,
+        approved_amount as approved_amount_at_risk
+    from judged
+    where
+        (delivery_system = 'DMC_ODS' and level_of_care is null)
+        or (delivery_system <> 'DMC_ODS' and level_of_care is not null)
+
+    union all
+
+    select
+        claim_id,
+        line_number,
+        'BILL-10' as rule_id,
+        'flag' as severity,
+        case
+            when peer_on_si_list and organization_on_si_list
+                then 'rendering peer and organization on the Suspended and Ineligible Provider list'
+            when peer_on_si_list
+                then 'rendering peer ' || rendering_certification_number
+                    || ' on the Suspended and Ineligible Provider list'
+            else 'organization NPI ' || organization_npi || ' on the Suspended and Ineligible Provider list'
+        end as detail,
+        approved_amount as approved_amount_at_risk
+    from judged
+    where peer_on_si_list or organization_on_si_list
+
+    union all
+
+    select
+        judged.claim_id,
+        judged.line_number,
+        'BILL-11' as rule_id,
+        'flag' as severity,
+        case
+            when duplicate_sets.line_in_set = 1 then 'original of a duplicate set of approved lines'
+            else 'duplicate of an approved line in another claim'
+        end as detail,
+        case
+            when duplicate_sets.line_in_set = 1 then cast(0 as decimal(12, 2))
+            else judged.approved_amount
+        end as approved_amount_at_risk
+    from judged
+    inner join duplicate_sets
+        on
+            judged.claim_id = duplicate_sets.claim_id
+            and judged.line_number = duplicate_sets.line_number
+    where duplicate_sets.first_claim_in_set <> duplicate_sets.last_claim_in_set
+
+)
+
+select * from findings

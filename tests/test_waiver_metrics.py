@@ -1,0 +1,245 @@
+"""rpt_waiver_metrics (RPT-02, RPT-03) and the annual program report (RPT-01), tiny warehouse.
+
+The metrics table is public: no published count may lie between 1 and 10, a rate derived from
+a suppressed count is suppressed, and every catalog metric is published with its baseline
+(42 CFR 431.424(c)(2)(ii)). Values are recomputed from the marts for the statewide cells,
+which are large enough to be published even on tiny data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from tests.pipeline import BuiltWarehouse
+
+KEY = ["metric_id", "period_type", "period_start", "geography_level", "geography_code"]
+STRATUM = ["stratum_name", "stratum_value"]
+
+
+@pytest.fixture(scope="module")
+def metrics(built_warehouse: BuiltWarehouse) -> pd.DataFrame:
+    frame = built_warehouse.query("select * from reporting.rpt_waiver_metrics")
+    frame["period_start"] = pd.to_datetime(frame["period_start"]).dt.date
+    return frame
+
+
+@pytest.fixture(scope="module")
+def catalog(built_warehouse: BuiltWarehouse) -> pd.DataFrame:
+    return built_warehouse.query("select * from reference.waiver_metrics_catalog")
+
+
+def statewide(metrics: pd.DataFrame, metric_id: str, period_type: str) -> pd.DataFrame:
+    rows = metrics[
+        (metrics["metric_id"] == metric_id)
+        & (metrics["period_type"] == period_type)
+        & (metrics["geography_level"] == "state")
+        & (metrics["stratum_name"] == "all")
+    ]
+    return rows.set_index("period_start").sort_index()
+
+
+def test_every_catalog_metric_is_published(metrics: pd.DataFrame, catalog: pd.DataFrame) -> None:
+    assert set(catalog["metric_id"]) == set(metrics["metric_id"])
+    for period_type in ("month", "quarter", "state_fiscal_year", "calendar_year"):
+        assert set(metrics.loc[metrics["period_type"] == period_type, "metric_id"]) == set(
+            catalog["metric_id"]
+        )
+    assert set(metrics["period_type"]) == {
+        "month",
+        "quarter",
+        "state_fiscal_year",
+        "calendar_year",
+        "demonstration_year",
+    }
+
+
+def test_one_row_per_metric_period_geography_and_stratum(metrics: pd.DataFrame) -> None:
+    assert not metrics.duplicated(KEY + STRATUM).any()
+
+
+def test_no_published_count_between_1_and_10(metrics: pd.DataFrame) -> None:
+    for column in ("numerator", "denominator"):
+        shown = metrics[column].dropna()
+        assert not shown.between(1, 10).any(), column
+    published = metrics[~metrics["is_suppressed"]]
+    assert not published["numerator"].isna().any()
+    assert not published["numerator"].between(1, 10).any()
+
+
+def test_suppressed_rows_hide_their_counts_and_rate(metrics: pd.DataFrame) -> None:
+    suppressed = metrics[metrics["is_suppressed"]]
+    assert len(suppressed) > 0
+    assert suppressed["rate"].isna().all()
+    assert suppressed["numerator"].isna().sum() == suppressed["numerator_is_suppressed"].sum()
+
+
+def test_no_county_group_is_left_with_one_suppressed_cell(metrics: pd.DataFrame) -> None:
+    # Complementary suppression: the counties of a metric, period and stratum add up to the
+    # published state value, so one suppressed county alone could be recovered from it.
+    counties = metrics[metrics["geography_level"] == "county"]
+    per_group = counties.groupby(["metric_id", "period_type", "period_start", *STRATUM])[
+        "numerator_is_suppressed"
+    ].sum()
+    assert (per_group != 1).all()
+
+
+def test_baseline_rate_is_the_rate_in_the_baseline_period(metrics: pd.DataFrame) -> None:
+    rows = metrics[metrics["baseline_period_start"].notna()].copy()
+    rows["baseline_period_start"] = pd.to_datetime(rows["baseline_period_start"]).dt.date
+    columns = ["metric_id", "period_type", "period_start", "geography_level", "geography_code"]
+    baseline = metrics[[*columns, *STRATUM, "rate"]].rename(
+        columns={"period_start": "baseline_period_start", "rate": "expected"}
+    )
+    joined = rows.merge(
+        baseline,
+        how="left",
+        on=[
+            "metric_id",
+            "period_type",
+            "baseline_period_start",
+            "geography_level",
+            "geography_code",
+            *STRATUM,
+        ],
+    )
+    both = joined["baseline_rate"].notna() | joined["expected"].notna()
+    assert (joined.loc[both, "baseline_rate"] == joined.loc[both, "expected"]).all()
+
+
+def test_baseline_is_the_first_state_fiscal_year_and_is_populated(metrics: pd.DataFrame) -> None:
+    sfy = statewide(metrics, "WF-01", "state_fiscal_year")
+    assert (pd.to_datetime(sfy["baseline_period_start"]).dt.date == dt.date(2022, 7, 1)).all()
+    assert sfy["baseline_rate"].notna().all()
+    assert (sfy["baseline_rate"] == sfy.loc[dt.date(2022, 7, 1), "rate"]).all()
+    for metric_id in ("WF-01", "WF-03"):
+        for period_type in ("month", "quarter", "state_fiscal_year", "calendar_year"):
+            assert statewide(metrics, metric_id, period_type)["baseline_rate"].notna().all()
+
+
+def test_active_peers_statewide_match_the_status_spans(
+    built_warehouse: BuiltWarehouse, metrics: pd.DataFrame
+) -> None:
+    expected = built_warehouse.query(
+        "select count(distinct certificant_id) as n from marts.fct_certification_status_spans "
+        "where status = 'active' and valid_from <= date '2024-06-30' "
+        "and (valid_to is null or valid_to > date '2023-07-01')"
+    )["n"].iloc[0]
+    sfy = statewide(metrics, "WF-01", "state_fiscal_year")
+    assert sfy.loc[dt.date(2023, 7, 1), "numerator"] == expected
+    assert pd.Timestamp(sfy.loc[dt.date(2023, 7, 1), "period_end"]).date() == dt.date(2024, 6, 30)
+
+
+def test_peers_per_100k_members_statewide(
+    built_warehouse: BuiltWarehouse, metrics: pd.DataFrame
+) -> None:
+    members = built_warehouse.query(
+        "select count(distinct beneficiary_key) as n from staging.stg_medi_cal__eligibility_months "
+        "where eligibility_month_start between date '2024-01-01' and date '2024-12-01'"
+    )["n"].iloc[0]
+    year = statewide(metrics, "WF-03", "calendar_year").loc[dt.date(2024, 1, 1)]
+    active = statewide(metrics, "WF-01", "calendar_year").loc[dt.date(2024, 1, 1), "numerator"]
+    assert year["denominator"] == members
+    assert year["numerator"] == active
+    assert float(year["rate"]) == pytest.approx(active * 100000 / members, abs=0.0001)
+
+
+def test_new_certifications_statewide(
+    built_warehouse: BuiltWarehouse, metrics: pd.DataFrame
+) -> None:
+    first = built_warehouse.query(
+        "select certificant_id, min(event_date) as first_certified "
+        "from staging.stg_peer_certification__certification_events "
+        "where event_type = 'certified' group by certificant_id"
+    )
+    first_year = pd.to_datetime(first["first_certified"]).dt.year
+    calendar = statewide(metrics, "WF-02", "calendar_year")
+    for year in (2023, 2024):
+        value = calendar.loc[dt.date(year, 1, 1), "numerator"]
+        expected = int((first_year == year).sum())
+        assert value == (expected if expected == 0 or expected > 10 else None) or (
+            pd.isna(value) and 1 <= expected <= 10
+        )
+
+
+def test_annual_report_uses_the_state_fiscal_year_by_default(
+    built_warehouse: BuiltWarehouse,
+) -> None:
+    for table in ("certification", "employment", "complaints"):
+        periods = built_warehouse.query(
+            "select distinct report_period_label, period_start, period_end "
+            f"from reporting.rpt_annual_program_report__{table}"
+        )
+        assert len(periods) == 1
+        assert periods["report_period_label"].iloc[0] == "SFY 2023-24"
+        assert pd.Timestamp(periods["period_start"].iloc[0]).date() == dt.date(2023, 7, 1)
+        assert pd.Timestamp(periods["period_end"].iloc[0]).date() == dt.date(2024, 6, 30)
+
+
+def test_annual_report_active_status_at_year_end(built_warehouse: BuiltWarehouse) -> None:
+    expected = built_warehouse.query(
+        "select count(distinct certificant_id) as n from marts.fct_certification_status_spans "
+        "where status = 'active' and valid_from <= date '2024-06-30' "
+        "and (valid_to is null or valid_to > date '2024-06-30')"
+    )["n"].iloc[0]
+    published = built_warehouse.query(
+        "select peers from reporting.rpt_annual_program_report__certification "
+        "where geography_level = 'state' and breakdown = 'status_at_period_end' "
+        "and category = 'active'"
+    )["peers"].iloc[0]
+    assert expected > 10
+    assert published == expected
+
+
+def test_annual_report_employed_peers_statewide(built_warehouse: BuiltWarehouse) -> None:
+    expected = built_warehouse.query(
+        "select count(distinct certificant_id) as n from staging.stg_county__employment "
+        "where role = 'peer_support_specialist' and hire_date <= date '2024-06-30' "
+        "and (separation_date is null or separation_date >= date '2023-07-01')"
+    )["n"].iloc[0]
+    published = built_warehouse.query(
+        "select employed_peers from reporting.rpt_annual_program_report__employment "
+        "where geography_level = 'state'"
+    )["employed_peers"].iloc[0]
+    assert expected > 10
+    assert published == expected
+
+
+def test_annual_report_publishes_no_small_counts(built_warehouse: BuiltWarehouse) -> None:
+    for table, columns in (
+        ("certification", ["peers"]),
+        ("complaints", ["complaints"]),
+        (
+            "employment",
+            [
+                "employed_peers",
+                "employed_peers_on_period_end",
+                "supervisors_on_period_end",
+                "hires",
+                "separations",
+            ],
+        ),
+    ):
+        frame = built_warehouse.query(f"select * from reporting.rpt_annual_program_report__{table}")
+        for column in columns:
+            assert not frame[column].dropna().between(1, 10).any(), (table, column)
+
+
+def test_beneficiaries_served_statewide(
+    built_warehouse: BuiltWarehouse, metrics: pd.DataFrame
+) -> None:
+    served = built_warehouse.query(
+        "select count(distinct beneficiary_key) as served, count(*) as lines "
+        "from marts.fct_claim_lines where claim_status = 'approved' "
+        "and service_month between date '2024-01-01' and date '2024-12-01'"
+    ).iloc[0]
+    assert served["served"] > 10
+    assert (
+        statewide(metrics, "UT-01", "calendar_year").loc[dt.date(2024, 1, 1), "numerator"]
+        == (served["served"])
+    )
+    per_beneficiary = statewide(metrics, "UT-03", "calendar_year").loc[dt.date(2024, 1, 1)]
+    assert per_beneficiary["numerator"] == served["lines"]
+    assert per_beneficiary["denominator"] == served["served"]
