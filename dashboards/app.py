@@ -1,6 +1,8 @@
-"""Entry point: `streamlit run dashboards/app.py`. Registers the pages and runs the selected one.
+"""Entry point: `streamlit run dashboards/app.py`. Signs the user in, then runs the selected page.
 
 Reads the snapshot named by `<PEERWH_WAREHOUSE_DIR>/serving/current`; never the warehouse file.
+Only the pages of the signed-in role are registered; every page also reads through the query
+layer, which enforces the role's scope whatever page or URL is asked for.
 """
 
 from __future__ import annotations
@@ -16,18 +18,63 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:
     sys.path.insert(0, str(HERE.parent))
 
+from dashboards import session  # noqa: E402
+from dashboards.access import Role  # noqa: E402
+from dashboards.auth import UsersFileError  # noqa: E402
+
 st.set_page_config(
     page_title="Peer Support Specialist program",
     page_icon=":material/groups:",
     layout="wide",
 )
 
-pages = [
-    st.Page(
-        HERE / "pages" / "workforce.py",
-        title="Peer workforce",
-        icon=":material/groups:",
-        default=True,
-    ),
-]
-st.navigation(pages).run()
+
+def pages_for(role: Role) -> list[st.Page]:
+    """The pages a role may open (the query layer enforces the scope on each page as well)."""
+    pages = [
+        st.Page(
+            HERE / "app_pages" / "overview.py",
+            title="Overview",
+            icon=":material/dashboard:",
+            url_path="overview",
+            default=True,
+        ),
+        st.Page(
+            HERE / "app_pages" / "workforce.py",
+            title="Peer workforce",
+            icon=":material/groups:",
+            url_path="workforce",
+        ),
+    ]
+    if role is Role.STATE_ANALYST:
+        pages.append(
+            st.Page(
+                HERE / "app_pages" / "data_quality.py",
+                title="Data quality",
+                icon=":material/fact_check:",
+                url_path="data_quality",
+            )
+        )
+    return pages
+
+
+try:
+    scope = session.current_scope()
+except UsersFileError as exc:  # an invalid PEERWH_AUTH value
+    st.navigation([st.Page(lambda: None, title="Error")], position="hidden")
+    st.error(str(exc))
+    st.stop()
+
+# st.navigation runs on every rerun, signed in or not. Signed out, it only resolves the URL's page
+# (opened, with its query parameters, once signed in) and the sign-in form shows instead. The page
+# scripts live in `app_pages/`, not `pages/`: Streamlit would serve a `pages/` folder as legacy
+# pages, running a page script by URL without this entry point's sign-in.
+page = st.navigation(
+    pages_for(scope.role if scope else Role.STATE_ANALYST),
+    position="sidebar" if scope else "hidden",
+)
+if scope is None:
+    session.sign_in_form()
+    st.stop()
+session.show_identity(scope)
+page.run()

@@ -5,6 +5,22 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+SUPPRESSION_FOOTNOTE = (
+    "Gaps are suppressed small cells: counts from 1 to 10 are not shown (RPT-03)."
+)
+STATUS_COLORS: dict[str, str] = {
+    "pass": "#2e7d32",
+    "fail": "#c62828",
+    "not_applicable": "#9e9e9e",
+    "error": "#ef6c00",
+}
+STATUS_LABELS: dict[str, str] = {
+    "pass": "Pass",
+    "fail": "Fail",
+    "not_applicable": "Not applicable",
+    "error": "Error",
+}
+
 WORKFORCE_SERIES: dict[str, str] = {
     "active_certified_peers": "Active certified peers",
     "employed_peers": "Employed peers",
@@ -16,14 +32,22 @@ def workforce_trend_figure(df: pd.DataFrame, area: str = "Statewide") -> go.Figu
 
     `df` has `month_start` and one column per key of `WORKFORCE_SERIES`, one row per month.
     `area` names what the numbers cover ("Statewide" or a county name) in the title.
+    Suppressed cells (NULL) leave gaps in the lines and a footnote under the chart.
     """
     ordered = df.sort_values("month_start")
     fig = go.Figure()
+    suppressed = False
     for column, label in WORKFORCE_SERIES.items():
+        values = ordered[column]
+        if values.isna().any():
+            suppressed = True
+            y = pd.to_numeric(values).astype("float64")
+        else:
+            y = values.astype("int64")
         fig.add_trace(
             go.Scatter(
                 x=pd.to_datetime(ordered["month_start"]),
-                y=ordered[column].astype("int64"),
+                y=y,
                 name=label,
                 mode="lines+markers",
                 hovertemplate="%{y:,}<extra>" + label + "</extra>",
@@ -52,4 +76,103 @@ def workforce_trend_figure(df: pd.DataFrame, area: str = "Statewide") -> go.Figu
             x=0.5,
             y=0.5,
         )
+    if suppressed:
+        fig.add_annotation(
+            text=SUPPRESSION_FOOTNOTE,
+            showarrow=False,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=-0.22,
+            xanchor="left",
+        )
+        fig.update_layout(margin={"t": 80, "b": 110})
+    return fig
+
+
+def check_status_figure(df: pd.DataFrame) -> go.Figure:
+    """Latest rule results per feed, stacked by status: one horizontal bar trace per status.
+
+    `df` has `feed`, `status`, `results` (one row per feed and status). Every status of
+    `STATUS_LABELS` gets a trace (zeros where a feed has none), in that order; feeds A→Z.
+    """
+    feeds = sorted(str(f) for f in df["feed"].unique())
+    counts = {(str(r.feed), str(r.status)): int(r.results) for r in df.itertuples(index=False)}
+    fig = go.Figure()
+    for status, label in STATUS_LABELS.items():
+        fig.add_trace(
+            go.Bar(
+                y=feeds,
+                x=[counts.get((feed, status), 0) for feed in feeds],
+                name=label,
+                orientation="h",
+                marker={"color": STATUS_COLORS[status]},
+                hovertemplate="%{y}: %{x:,}<extra>" + label + "</extra>",
+            )
+        )
+    fig.update_layout(
+        title={"text": "Rule results by feed (latest result per file and rule)"},
+        barmode="stack",
+        xaxis={"title": {"text": "Results"}, "tickformat": ","},
+        yaxis={"title": {"text": "Feed"}, "autorange": "reversed"},
+        legend={
+            "orientation": "h",
+            "traceorder": "normal",
+            "yanchor": "bottom",
+            "y": 1.02,
+            "xanchor": "left",
+            "x": 0,
+        },
+        margin={"t": 80},
+        height=max(300, 60 + 45 * len(feeds)),
+    )
+    if not feeds:
+        fig.add_annotation(
+            text="No rule results in this snapshot",
+            showarrow=False,
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+        )
+    return fig
+
+
+def quarantine_figure(df: pd.DataFrame) -> go.Figure:
+    """Rows loaded and rows quarantined per feed, stacked horizontal bars.
+
+    `df` has `feed`, `rows_loaded`, `rows_quarantined`, one row per feed.
+    """
+    ordered = df.sort_values("feed")
+    fig = go.Figure()
+    for column, label, color in (
+        ("rows_loaded", "Rows loaded", "#1565c0"),
+        ("rows_quarantined", "Rows quarantined", "#c62828"),
+    ):
+        fig.add_trace(
+            go.Bar(
+                y=ordered["feed"].astype(str).tolist(),
+                x=ordered[column].astype("int64").tolist(),
+                name=label,
+                orientation="h",
+                marker={"color": color},
+                hovertemplate="%{y}: %{x:,}<extra>" + label + "</extra>",
+            )
+        )
+    fig.update_layout(
+        title={"text": "Rows loaded and quarantined by feed"},
+        barmode="stack",
+        xaxis={"title": {"text": "Rows"}, "tickformat": ","},
+        yaxis={"title": {"text": "Feed"}, "autorange": "reversed"},
+        legend={
+            "orientation": "h",
+            "traceorder": "normal",
+            "yanchor": "bottom",
+            "y": 1.02,
+            "xanchor": "left",
+            "x": 0,
+        },
+        margin={"t": 80},
+        height=max(300, 60 + 45 * len(ordered)),
+    )
     return fig

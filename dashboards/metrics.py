@@ -7,14 +7,19 @@ from dataclasses import dataclass
 import pandas as pd
 
 
+def _count(value: object) -> int | None:
+    """An int, or None for a suppressed (NULL) cell."""
+    return None if pd.isna(value) else int(value)  # type: ignore[call-overload]
+
+
 @dataclass(frozen=True)
 class Headline:
     """The latest month's value and its change from the same month a year earlier."""
 
     month: pd.Timestamp
-    value: int
+    value: int | None  # None when the cell is suppressed
     comparison_month: pd.Timestamp
-    delta: int | None  # None when the frame has no row for `comparison_month`
+    delta: int | None  # None when there is no row for `comparison_month` or either is suppressed
 
 
 def latest_with_year_change(
@@ -26,7 +31,19 @@ def latest_with_year_change(
     months = pd.to_datetime(df[month_column])
     latest = months.max()
     year_earlier = latest - pd.DateOffset(months=12)
-    value = int(df.loc[months == latest, column].iloc[0])
+    value = _count(df.loc[months == latest, column].iloc[0])
     earlier_rows = df.loc[months == year_earlier, column]
-    delta = value - int(earlier_rows.iloc[0]) if len(earlier_rows) else None
+    earlier = _count(earlier_rows.iloc[0]) if len(earlier_rows) else None
+    delta = value - earlier if value is not None and earlier is not None else None
     return Headline(month=latest, value=value, comparison_month=year_earlier, delta=delta)
+
+
+def last_months(
+    df: pd.DataFrame, months: int | None, month_column: str = "month_start"
+) -> pd.DataFrame:
+    """The rows of the last `months` months up to the latest in `df` (all rows when None)."""
+    if months is None or df.empty:
+        return df
+    dates = pd.to_datetime(df[month_column])
+    first = dates.max() - pd.DateOffset(months=months - 1)
+    return df.loc[dates >= first]

@@ -3,15 +3,18 @@
 Every query opens its own in-memory DuckDB connection, exposes the snapshot's tables as views over
 their Parquet files, runs, and closes. Connections are never shared (DuckDB connections are not
 thread-safe), and the warehouse DuckDB file is never opened, so a running pipeline and a dashboard
-cannot block each other. Results are cached with `st.cache_data`, keyed on the build id, so a newly
-published snapshot is picked up on the next rerun without clearing any cache.
+cannot block each other. The views are those of the reader's `Scope` (`access.scoped_views`):
+a table outside the scope is simply not there, and a county user's view of a county-keyed table
+holds only its own county's rows. Results are cached with `st.cache_data`, keyed on the build id
+and the scope, so a newly published snapshot is picked up on the next rerun without clearing any
+cache, and no scope is ever served another's cached rows.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +23,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from dashboards.access import Role, Scope, require, scoped_views
+
 POINTER_FILE = "current"
 MANIFEST_FILE = "manifest.json"
 
@@ -27,6 +32,7 @@ _BUILD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:+-]*")
 _TABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 Param = str | int | float | bool | None
+Params = Sequence[Param] | Mapping[str, Param]
 
 
 class SnapshotError(RuntimeError):
@@ -97,25 +103,58 @@ def read_manifest(serving_dir: Path, build_id: str) -> Manifest:
 
 
 def run_query(
-    serving_dir: Path, build_id: str, sql: str, params: Sequence[Param] = ()
+    serving_dir: Path,
+    build_id: str,
+    sql: str,
+    params: Params = (),
+    *,
+    scope: Scope,
+    tables: Sequence[str] = (),
 ) -> pd.DataFrame:
-    """Run `sql` against the snapshot's tables (referenced by their manifest names). Uncached."""
+    """Run `sql` against the views `scope` may read (named as in the manifest). Uncached.
+
+    `tables` names what `sql` reads: each is checked first, so a refusal is a clear
+    `AccessDenied` rather than DuckDB's "table does not exist".
+    """
+    require(scope, tables)
     folder = snapshot_dir(serving_dir, build_id)
     manifest = read_manifest(serving_dir, build_id)
+    parquet_files = {name: str(folder / table.file) for name, table in manifest.tables.items()}
     with duckdb.connect(":memory:") as con:
-        for name, table in manifest.tables.items():
-            parquet = str(folder / table.file).replace("'", "''")
-            con.execute(f"CREATE VIEW \"{name}\" AS SELECT * FROM read_parquet('{parquet}')")
-        return con.execute(sql, list(params)).df()
+        for name, select in scoped_views(scope, parquet_files).items():
+            con.execute(f'CREATE VIEW "{name}" AS {select}')
+        bound = dict(params) if isinstance(params, Mapping) else list(params)
+        return con.execute(sql, bound).df()
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _cached_query(
-    serving_dir: str, build_id: str, sql: str, params: tuple[Param, ...]
+    serving_dir: str,
+    build_id: str,
+    sql: str,
+    params: tuple[Param, ...] | tuple[tuple[str, Param], ...],
+    named: bool,
+    scope_key: tuple[str, str],
+    tables: tuple[str, ...],
 ) -> pd.DataFrame:
-    return run_query(Path(serving_dir), build_id, sql, params)
+    role, county = scope_key
+    scope = Scope(Role(role), county or None)
+    bound: Params = dict(params) if named else params  # type: ignore[arg-type]
+    return run_query(Path(serving_dir), build_id, sql, bound, scope=scope, tables=tables)
 
 
-def query(serving_dir: Path, build_id: str, sql: str, params: Sequence[Param] = ()) -> pd.DataFrame:
-    """`run_query`, cached per (serving dir, build id, sql, params)."""
-    return _cached_query(str(serving_dir), build_id, sql, tuple(params))
+def query(
+    scope: Scope,
+    serving_dir: Path,
+    build_id: str,
+    sql: str,
+    params: Params = (),
+    tables: Sequence[str] = (),
+) -> pd.DataFrame:
+    """`run_query`, cached per (serving dir, build id, sql, params, scope). Checks access first."""
+    require(scope, tables)
+    named = isinstance(params, Mapping)
+    key = tuple(sorted(params.items())) if isinstance(params, Mapping) else tuple(params)
+    return _cached_query(
+        str(serving_dir), build_id, sql, key, named, scope.cache_key(), tuple(tables)
+    )

@@ -10,14 +10,23 @@ import pandas as pd
 import pytest
 
 from dashboards import queries
-from dashboards.figures import workforce_trend_figure
-from dashboards.metrics import latest_with_year_change
+from dashboards.access import Role, Scope
+from dashboards.figures import (
+    SUPPRESSION_FOOTNOTE,
+    check_status_figure,
+    quarantine_figure,
+    workforce_trend_figure,
+)
+from dashboards.metrics import last_months, latest_with_year_change
 from dashboards.snapshot import (
     SnapshotError,
     current_build_id,
     read_manifest,
     run_query,
 )
+from dashboards.tables import freshness_table, quarantine_table
+
+STATE = Scope(Role.STATE_ANALYST)
 
 
 def _trend(months: list[str], active: list[int], employed: list[int]) -> pd.DataFrame:
@@ -158,7 +167,7 @@ def test_statewide_trend_sums_counties_per_month(tmp_path: Path) -> None:
     build_id = current_build_id(tmp_path)
     assert build_id == "b1"
 
-    trend = queries.workforce_trend(tmp_path, build_id)
+    trend = queries.workforce_trend(STATE, tmp_path, build_id)
 
     assert trend["active_certified_peers"].tolist() == [11, 14]
     assert trend["employed_peers"].tolist() == [4, 8]
@@ -167,7 +176,7 @@ def test_statewide_trend_sums_counties_per_month(tmp_path: Path) -> None:
 def test_county_trend_keeps_only_that_county(tmp_path: Path) -> None:
     _publish(tmp_path, "b1", ROWS)
 
-    trend = queries.workforce_trend(tmp_path, "b1", "06003")
+    trend = queries.workforce_trend(STATE, tmp_path, "b1", "06003")
 
     assert trend["active_certified_peers"].tolist() == [1, 2]
     assert trend["employed_peers"].tolist() == [0, 1]
@@ -181,12 +190,131 @@ def test_query_reads_the_build_it_is_given(tmp_path: Path) -> None:
         tmp_path,
         "b1",
         "SELECT sum(active_certified_peers) AS n FROM fct_workforce_monthly",
+        scope=STATE,
     )
     second = run_query(
         tmp_path,
         "b2",
         "SELECT sum(active_certified_peers) AS n FROM fct_workforce_monthly",
+        scope=STATE,
     )
 
     assert (int(first["n"].iloc[0]), int(second["n"].iloc[0])) == (25, 99)
     assert read_manifest(tmp_path, "b2").created_at_display() == "2025-01-02 03:04 UTC"
+
+
+# --- suppressed cells, periods, data-quality figures and tables ---------------------------------
+
+
+def test_trend_figure_leaves_gaps_for_suppressed_cells_and_says_why() -> None:
+    frame = _trend(["2024-01-01", "2024-02-01"], [25, 30], [0, 0])
+    frame["employed_peers"] = pd.array([None, 22], dtype="Int64")
+
+    fig = workforce_trend_figure(frame)
+
+    assert list(fig.data[0].y) == [25, 30]
+    employed = list(fig.data[1].y)
+    assert pd.isna(employed[0]) and employed[1] == 22
+    assert [a.text for a in fig.layout.annotations] == [SUPPRESSION_FOOTNOTE]
+
+
+def test_trend_figure_without_suppression_has_no_footnote() -> None:
+    fig = workforce_trend_figure(_trend(["2024-01-01"], [5], [2]))
+
+    assert not fig.layout.annotations
+
+
+def test_headline_of_a_suppressed_latest_month_has_no_value_and_no_delta() -> None:
+    months = ["2023-02-01", "2024-02-01"]
+    frame = _trend(months, [40, 0], [0, 0])
+    frame["active_certified_peers"] = pd.array([40, None], dtype="Int64")
+
+    headline = latest_with_year_change(frame, "active_certified_peers")
+
+    assert headline is not None
+    assert (headline.value, headline.delta) == (None, None)
+
+
+def test_headline_delta_is_none_when_the_year_earlier_cell_is_suppressed() -> None:
+    frame = _trend(["2023-02-01", "2024-02-01"], [0, 40], [0, 0])
+    frame["active_certified_peers"] = pd.array([None, 40], dtype="Int64")
+
+    headline = latest_with_year_change(frame, "active_certified_peers")
+
+    assert headline is not None
+    assert (headline.value, headline.delta) == (40, None)
+
+
+def test_last_months_keeps_the_latest_n_months() -> None:
+    months = pd.date_range("2023-01-01", "2024-03-01", freq="MS").strftime("%Y-%m-%d").tolist()
+    frame = _trend(months, list(range(len(months))), [0] * len(months))
+
+    kept = last_months(frame, 12)
+
+    assert pd.to_datetime(kept["month_start"]).min() == pd.Timestamp("2023-04-01")
+    assert len(kept) == 12
+    assert len(last_months(frame, None)) == len(months)
+
+
+def _statuses(rows: list[tuple[str, str, int]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["feed", "status", "results"])
+
+
+def test_check_status_figure_has_one_stacked_trace_per_status_with_zeros_filled() -> None:
+    fig = check_status_figure(
+        _statuses([("employment", "error", 1), ("claims", "pass", 7), ("claims", "fail", 2)])
+    )
+
+    assert [t.name for t in fig.data] == ["Pass", "Fail", "Not applicable", "Error"]
+    assert all(list(t.y) == ["claims", "employment"] for t in fig.data)
+    assert [list(t.x) for t in fig.data] == [[7, 0], [2, 0], [0, 0], [0, 1]]
+    assert fig.layout.barmode == "stack"
+
+
+def test_check_status_figure_of_no_rows_says_so() -> None:
+    fig = check_status_figure(_statuses([]))
+
+    assert [a.text for a in fig.layout.annotations] == ["No rule results in this snapshot"]
+
+
+def test_quarantine_figure_stacks_loaded_and_quarantined_rows_per_feed() -> None:
+    frame = pd.DataFrame(
+        {"feed": ["employment", "claims"], "rows_loaded": [5, 13], "rows_quarantined": [0, 2]}
+    )
+
+    fig = quarantine_figure(frame)
+
+    assert [t.name for t in fig.data] == ["Rows loaded", "Rows quarantined"]
+    assert [list(t.y) for t in fig.data] == [["claims", "employment"]] * 2
+    assert [list(t.x) for t in fig.data] == [[13, 5], [2, 0]]
+
+
+def test_freshness_table_formats_dates_and_counts() -> None:
+    frame = pd.DataFrame(
+        {
+            "feed": ["claims"],
+            "latest_extract_date": pd.to_datetime(["2024-02-29"]),
+            "last_ingested_at": pd.to_datetime(["2024-03-01 10:05:59"]),
+            "files": [1234],
+        }
+    )
+
+    table = freshness_table(frame)
+
+    assert table.index.tolist() == ["claims"]
+    assert table.loc["claims"].tolist() == ["2024-02-29", "2024-03-01 10:05", "1,234"]
+
+
+def test_quarantine_table_formats_counts_with_separators() -> None:
+    frame = pd.DataFrame(
+        {
+            "feed": ["claims"],
+            "files": [2],
+            "rows_received": [15000],
+            "rows_loaded": [14998],
+            "rows_quarantined": [2],
+            "files_rejected": [0],
+        }
+    )
+
+    assert quarantine_table(frame).loc["claims"].tolist() == ["2", "15,000", "14,998", "2", "0"]

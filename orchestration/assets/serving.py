@@ -50,5 +50,6 @@ workforce_dashboard = dg.AssetSpec(
     deps=[serving_snapshot],
     group_name="dashboards",
     kinds={"streamlit", "plotly"},
-    description="Streamlit page 'Peer workforce' (dashboards/pages/workforce.py).",
+    description="Streamlit app (dashboards/app.py): Overview, Peer workforce and Data quality "
+    "pages in dashboards/app_pages/.",
 )

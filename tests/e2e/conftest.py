@@ -2,10 +2,15 @@
 
 Run with `.venv/bin/python -m pytest tests/e2e`. Never run `playwright install`: the browser is the
 system Chromium (`PEERWH_CHROMIUM`, default /usr/bin/chromium); the tests skip when it is missing.
+
+Two servers: `streamlit_url` in demo mode (`PEERWH_AUTH=none`, a state analyst) and
+`signin_url` with a users file (`E2E_USERS`, Argon2 hashes written by `dashboards.auth`).
+`PEERWH_E2E_WAREHOUSE=<dir>` reuses an already published warehouse instead of building one.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -16,11 +21,13 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 APP = PROJECT_ROOT / "dashboards" / "app.py"
@@ -70,18 +77,87 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=10)
 
 
+@dataclass(frozen=True)
+class E2EUser:
+    username: str
+    password: str
+    role: str
+    county_fips: str | None = None
+
+
+# The county user's county is the tiny fixture's busiest one other than Los Angeles (06037),
+# which is the county it must never see; see `county_user_fips`.
+OTHER_COUNTY_FIPS = "06037"
+STATE_USER = E2EUser("ana", "state-analyst-pw", "state_analyst")
+EVALUATOR_USER = E2EUser("eve", "evaluator-pw", "evaluator")
+COUNTY_PASSWORD = "county-user-pw"
+
+
 @pytest.fixture(scope="session")
-def streamlit_url(
-    published_warehouse: Path, tmp_path_factory: pytest.TempPathFactory
+def e2e_warehouse(request: pytest.FixtureRequest) -> Path:
+    configured = os.environ.get("PEERWH_E2E_WAREHOUSE")
+    if configured:
+        return Path(configured).resolve()
+    warehouse: Path = request.getfixturevalue("published_warehouse")
+    return warehouse
+
+
+def snapshot_table(warehouse_dir: Path, table: str) -> Path:
+    """The Parquet file of `table` in the current snapshot, found without `dashboards`."""
+    serving = warehouse_dir / "serving"
+    build_id = (serving / "current").read_text().strip()
+    manifest = json.loads((serving / build_id / "manifest.json").read_text())
+    return serving / build_id / manifest["tables"][table]["file"]
+
+
+@pytest.fixture(scope="session")
+def county_user_fips(e2e_warehouse: Path) -> tuple[str, str]:
+    """(fips, name) of the county with most active peers in the latest month, not 06037."""
+    parquet = snapshot_table(e2e_warehouse, "fct_workforce_monthly")
+    with duckdb.connect(":memory:") as con:
+        row = con.execute(
+            """
+            SELECT county_fips, county_name FROM read_parquet($path)
+            WHERE month_start = (SELECT max(month_start) FROM read_parquet($path))
+              AND county_fips <> $other
+            ORDER BY active_certified_peers DESC, county_name
+            LIMIT 1
+            """,
+            {"path": str(parquet), "other": OTHER_COUNTY_FIPS},
+        ).fetchone()
+    assert row is not None
+    return str(row[0]), str(row[1])
+
+
+@pytest.fixture(scope="session")
+def county_user(county_user_fips: tuple[str, str]) -> E2EUser:
+    return E2EUser("county", COUNTY_PASSWORD, "county", county_user_fips[0])
+
+
+@pytest.fixture(scope="session")
+def users_file(tmp_path_factory: pytest.TempPathFactory, county_user: E2EUser) -> Path:
+    """A users file with a state analyst, an evaluator and a county user (real Argon2 hashes)."""
+    from dashboards.access import Role
+    from dashboards.auth import add_user
+
+    path = tmp_path_factory.mktemp("users") / "users.yaml"
+    for user in (STATE_USER, EVALUATOR_USER, county_user):
+        add_user(path, user.username, user.password, Role(user.role), user.county_fips)
+    return path
+
+
+def _serve(
+    warehouse: Path, tmp_path_factory: pytest.TempPathFactory, extra_env: dict[str, str]
 ) -> Iterator[str]:
-    """Base URL of `streamlit run dashboards/app.py` serving `published_warehouse`."""
+    """Run `streamlit run dashboards/app.py` on a free port until the session ends."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
     env = {
         **os.environ,
-        "PEERWH_WAREHOUSE_DIR": str(published_warehouse),
+        "PEERWH_WAREHOUSE_DIR": str(warehouse),
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        **extra_env,
     }
     command = [
         sys.executable, "-m", "streamlit", "run", str(APP),
@@ -113,6 +189,34 @@ def streamlit_url(
         yield url
     finally:
         _stop(process)
+
+
+@pytest.fixture(scope="session")
+def streamlit_url(e2e_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Demo mode (`PEERWH_AUTH=none`): signed in as a state analyst, with a banner."""
+    yield from _serve(e2e_warehouse, tmp_path_factory, {"PEERWH_AUTH": "none"})
+
+
+@pytest.fixture(scope="session")
+def signin_url(
+    e2e_warehouse: Path, tmp_path_factory: pytest.TempPathFactory, users_file: Path
+) -> Iterator[str]:
+    """Sign-in mode against `users_file`."""
+    yield from _serve(
+        e2e_warehouse,
+        tmp_path_factory,
+        {"PEERWH_AUTH": "users", "PEERWH_USERS_FILE": str(users_file)},
+    )
+
+
+def sign_in(page: Page, url: str, user: E2EUser) -> None:
+    """Open `url`, fill the sign-in form and wait until the form is gone."""
+    page.goto(url)
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password", exact=True).fill(user.password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign in")).to_have_count(0)
+    expect(page.get_by_text(f"Signed in as {user.username}")).to_be_visible()
 
 
 # --- pytest-playwright overrides ------------------------------------------------------------------

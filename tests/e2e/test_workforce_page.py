@@ -143,13 +143,13 @@ def _wait_for_chart(page: Page, traces: int) -> None:
 
 
 def test_workforce_page_matches_snapshot(
-    page: Page, streamlit_url: str, published_warehouse: Path, tmp_path: Path
+    page: Page, streamlit_url: str, e2e_warehouse: Path, tmp_path: Path
 ) -> None:
-    parquet = _snapshot_parquet(published_warehouse)
+    parquet = _snapshot_parquet(e2e_warehouse)
     statewide = _latest(parquet)
 
     started = time.perf_counter()
-    page.goto(streamlit_url)
+    page.goto(f"{streamlit_url}/workforce")
     _wait_for_chart(page, traces=2)
     print(f"\n[e2e] page load -> chart drawn {time.perf_counter() - started:.2f}s")
 
@@ -172,7 +172,7 @@ def test_workforce_page_matches_snapshot(
     )
     assert _chart_series(page) == _statewide_series(parquet)
     expect(page.get_by_test_id("stDataFrame")).to_be_visible()
-    build_id = (published_warehouse / "serving" / "current").read_text().strip()
+    build_id = (e2e_warehouse / "serving" / "current").read_text().strip()
     expect(page.get_by_role("paragraph").filter(has_text="Snapshot")).to_contain_text(build_id)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     _screenshot(page, tmp_path / "workforce_statewide.png")
@@ -213,10 +213,11 @@ def test_page_without_snapshot_tells_user_to_run_pipeline(
         (tmp_path / "serving").mkdir()
         (tmp_path / "serving" / "current").write_text(pointer)
     monkeypatch.setenv("PEERWH_WAREHOUSE_DIR", str(tmp_path))
+    monkeypatch.setenv("PEERWH_AUTH", "none")
     app_path = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
     at = AppTest.from_file(str(app_path), default_timeout=30).run()
     assert not at.exception
-    assert [t.value for t in at.title] == ["Peer workforce"]
+    assert [t.value for t in at.title] == ["Overview"]
     assert len(at.info) == 1
     assert "make run" in at.info[0].value
     assert not at.metric

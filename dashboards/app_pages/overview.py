@@ -1,0 +1,60 @@
+"""Overview: statewide headline figures with their trend, the freshness of each feed, the build.
+
+Statewide figures are suppressed small cells for every role but state analysts; feed freshness
+(latest extract date per feed) is metadata every role may see.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboards import figures, queries, session
+from dashboards.access import STATEWIDE_WORKFORCE_MEASURES
+from dashboards.metrics import last_months, latest_with_year_change
+from dashboards.tables import freshness_table
+from dashboards.ui import SUPPRESSION_RULE, open_snapshot, show_headline
+
+PERIODS: dict[str, int | None] = {"Last 12 months": 12, "Last 24 months": 24, "All months": None}
+
+
+def render() -> None:
+    scope = session.scope()
+    st.title("Overview")
+    snapshot = open_snapshot((queries.WORKFORCE_TABLE,))
+    if snapshot is None:
+        return
+    serving, build_id = snapshot.serving_dir, snapshot.build_id
+    build, published = st.columns(2)
+    build.metric("Build", build_id, border=True)
+    published.metric("Published", snapshot.manifest.created_at_display(), border=True)
+
+    st.subheader("Peer workforce, statewide")
+    trend = queries.workforce_trend(scope, serving, build_id)
+    left, right = st.columns(2)
+    with left:
+        show_headline(
+            "Active certified peers", latest_with_year_change(trend, "active_certified_peers")
+        )
+    with right:
+        show_headline("Employed peers", latest_with_year_change(trend, "employed_peers"))
+    period = st.selectbox("Period", list(PERIODS), key="overview_period")
+    shown = last_months(trend, PERIODS[period])
+    st.plotly_chart(figures.workforce_trend_figure(shown, "Statewide"), width="stretch")
+    flags = [f"{m}_is_suppressed" for m in STATEWIDE_WORKFORCE_MEASURES]
+    if bool(shown[flags].to_numpy().any()):
+        st.caption(SUPPRESSION_RULE)
+
+    st.subheader("Feed freshness")
+    freshness = queries.feed_freshness(scope, serving, build_id)
+    if freshness.empty:
+        st.info("No feed files were ingested into this snapshot.")
+    else:
+        st.table(freshness_table(freshness))
+        st.caption(
+            "Latest extract date: the newest extract of each feed that was loaded (rejected "
+            "files do not count). Files: every file received for the feed."
+        )
+    st.caption(snapshot.caption())
+
+
+render()

@@ -1,0 +1,99 @@
+"""Streamlit pieces shared by the pages: the current snapshot, headline metrics, footnotes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboards.metrics import Headline
+from dashboards.snapshot import Manifest, SnapshotError, current_build_id, read_manifest
+from orchestration.config import serving_dir
+
+NO_SNAPSHOT_MESSAGE = (
+    "No published data yet. Run `make run` to build the warehouse and publish a snapshot, "
+    "then reload this page."
+)
+SUPPRESSED = "Suppressed"
+SUPPRESSION_RULE = (
+    "Suppressed: counts from 1 to 10 are not shown, nor any figure from which one could be "
+    "worked out (RPT-03 small-cell suppression, CalHHS Data De-identification Guidelines)."
+)
+
+
+@dataclass(frozen=True)
+class OpenSnapshot:
+    serving_dir: Path
+    manifest: Manifest
+
+    @property
+    def build_id(self) -> str:
+        return self.manifest.build_id
+
+    def caption(self) -> str:
+        return f"Snapshot {self.build_id}, published {self.manifest.created_at_display()}"
+
+
+def open_snapshot(required_tables: tuple[str, ...] = ()) -> OpenSnapshot | None:
+    """The current snapshot, or None after telling the user what is missing."""
+    serving = serving_dir()
+    try:
+        build_id = current_build_id(serving)
+        if build_id is None:
+            st.info(NO_SNAPSHOT_MESSAGE, icon=":material/info:")
+            return None
+        manifest = read_manifest(serving, build_id)
+    except SnapshotError as exc:
+        st.error(
+            f"The published snapshot cannot be read: {exc}. Run `make run` to publish a new one."
+        )
+        return None
+    missing = [t for t in required_tables if t not in manifest.tables]
+    if missing:
+        st.error(
+            f"Snapshot {build_id} has no {', '.join(f'`{t}`' for t in missing)}. Run `make run`."
+        )
+        return None
+    return OpenSnapshot(serving, manifest)
+
+
+def month_label(month: pd.Timestamp) -> str:
+    return month.strftime("%b %Y")
+
+
+def show_headline(label: str, headline: Headline | None) -> None:
+    """An `st.metric` for the latest month with its change from a year earlier."""
+    if headline is None:
+        st.metric(label, "No data", border=True)
+        return
+    title = f"{label}, {month_label(headline.month)}"
+    if headline.value is None:
+        st.metric(title, SUPPRESSED, border=True, help=SUPPRESSION_RULE)
+        return
+    if headline.delta is None:
+        delta: str | int | None = None
+        description = f"no comparable figure for {month_label(headline.comparison_month)}"
+    else:
+        delta = f"{headline.delta:+,}" if headline.delta else 0
+        description = f"vs {month_label(headline.comparison_month)}"
+    st.metric(
+        title,
+        f"{headline.value:,}",
+        delta,
+        delta_description=description,
+        border=True,
+    )
+
+
+def with_suppressed_labels(df: pd.DataFrame, measures: tuple[str, ...]) -> pd.DataFrame:
+    """`df` for display: each measure as text, "Suppressed" where its flag is set; flags dropped."""
+    shown = df.copy()
+    for measure in measures:
+        flag = shown[f"{measure}_is_suppressed"].astype(bool)
+        shown[measure] = [
+            SUPPRESSED if hidden else f"{int(value):,}"
+            for value, hidden in zip(shown[measure], flag, strict=True)
+        ]
+    return shown.drop(columns=[f"{m}_is_suppressed" for m in measures])
