@@ -36,7 +36,8 @@ run: venv $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/peerwh run --landing $(LANDING) --warehouse $(WAREHOUSE)
 	@echo
 	@echo "Done. Where to look:"
-	@echo "  dashboard:       make dashboard    (http://localhost:8501)"
+	@echo "  dashboard:       make dashboard    (http://localhost:8501; demo sign-in as state analyst,"
+	@echo "                                     PEERWH_AUTH=users make dashboard for real roles)"
 	@echo "  Dagster UI:      make ui           (http://localhost:3000)"
 	@echo "  warehouse:       $(WAREHOUSE)/warehouse.duckdb"
 	@echo "  snapshot:        $(WAREHOUSE)/serving/$$(cat $(WAREHOUSE)/serving/current)"
@@ -52,8 +53,9 @@ chromium:
 	  echo "installing Debian chromium for the browser tests ..."; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
+## make dashboard: demo mode unless PEERWH_AUTH=users (then sign in from PEERWH_USERS_FILE).
 dashboard: venv
-	$(BIN)/peerwh dashboard --warehouse $(WAREHOUSE)
+	PEERWH_AUTH=$${PEERWH_AUTH:-none} $(BIN)/peerwh dashboard --warehouse $(WAREHOUSE)
 
 ui: venv $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dg dev
