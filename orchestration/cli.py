@@ -59,6 +59,10 @@ def build_warehouse(quiet: bool = True, instance: Any = None) -> Any:
     from orchestration.definitions import defs
 
     if instance is None and os.environ.get("DAGSTER_HOME"):
+        # Keep the run history where `dg dev` shows it; a missing home is created, not fatal.
+        home = Path(os.environ["DAGSTER_HOME"])
+        home.mkdir(parents=True, exist_ok=True)
+        (home / "dagster.yaml").touch()
         instance = dg.DagsterInstance.get()
     run_config = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}} if quiet else {}
     job = defs.resolve_job_def("warehouse_build")

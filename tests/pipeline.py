@@ -29,7 +29,8 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> CliRun:
         [*PEERWH, *args],
         cwd=PROJECT_ROOT,
         env={
-            **os.environ,
+            # No DAGSTER_HOME: test runs use an ephemeral instance, not the user's history.
+            **{k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"},
             "PEERWH_HASH_KEY": TEST_HASH_KEY,
             "DO_NOT_TRACK": "1",
             "GX_ANALYTICS_ENABLED": "false",
