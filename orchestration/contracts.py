@@ -108,10 +108,6 @@ class Contract:
         return tuple(c.name for c in self.columns if c.required)
 
     @property
-    def primary_key(self) -> tuple[str, ...]:
-        return tuple(c.name for c in self.columns if c.primary_key)
-
-    @property
     def pii_columns(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if c.pii)
 
