@@ -19,7 +19,11 @@ says so). No Streamlit here.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +132,50 @@ def authenticate(users: dict[str, User], username: str, password: str) -> Scope 
     except (VerificationError, InvalidHashError):
         return None
     return user.scope() if user else None
+
+
+@dataclass
+class SignInThrottle:
+    """Refuses sign-in for a username after `max_failures` failures within `window_s` seconds.
+
+    Slows password guessing against one account (OWASP's login throttling): the count is per
+    username, process-wide (shared by every browser session of the server, so opening a new
+    session does not reset it) and forgets failures older than the window. A success clears it.
+    Thread-safe: Streamlit runs each session in its own thread.
+    """
+
+    max_failures: int = 5
+    window_s: float = 15 * 60
+    clock: Callable[[], float] = time.monotonic
+    _failures: dict[str, deque[float]] = field(default_factory=dict, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    @staticmethod
+    def _key(username: str) -> str:
+        return username.strip().casefold()
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        failures = self._failures.setdefault(key, deque())
+        while failures and failures[0] <= now - self.window_s:
+            failures.popleft()
+        return failures
+
+    def retry_after_s(self, username: str) -> float:
+        """Seconds until `username` may try again; 0 when it may try now."""
+        with self._lock:
+            now = self.clock()
+            failures = self._recent(self._key(username), now)
+            if len(failures) < self.max_failures:
+                return 0.0
+            return failures[-self.max_failures] + self.window_s - now
+
+    def record(self, username: str, succeeded: bool) -> None:
+        with self._lock:
+            key = self._key(username)
+            if succeeded:
+                self._failures.pop(key, None)
+            else:
+                self._recent(key, self.clock()).append(self.clock())
 
 
 def add_user(

@@ -11,6 +11,7 @@ import streamlit as st
 from dashboards.access import ROLE_LABELS, Scope
 from dashboards.auth import (
     AUTH_ENV,
+    SignInThrottle,
     UsersFileError,
     authenticate,
     demo_mode,
@@ -25,6 +26,20 @@ DEMO_BANNER = (
     "you can see everything. Do not run this mode on real data."
 )
 SIGN_IN_FAILED = "Unknown user or wrong password."
+
+
+@st.cache_resource
+def _throttle() -> SignInThrottle:
+    """One throttle per server process, shared by every session."""
+    return SignInThrottle()
+
+
+def throttled_message(retry_after_s: float) -> str:
+    minutes = max(1, round(retry_after_s / 60))
+    return (
+        "Too many failed sign-ins for this user. "
+        f"Try again in about {minutes} minute{'s' if minutes != 1 else ''}."
+    )
 
 
 def sign_in_form() -> None:
@@ -45,7 +60,13 @@ def sign_in_form() -> None:
         password = st.text_input("Password", type="password", key="sign_in_password")
         submitted = st.form_submit_button("Sign in")
     if submitted:
+        throttle = _throttle()
+        wait_s = throttle.retry_after_s(username)
+        if wait_s > 0:
+            st.error(throttled_message(wait_s))
+            return
         scope = authenticate(users, username, password)
+        throttle.record(username, succeeded=scope is not None)
         if scope is None:
             st.error(SIGN_IN_FAILED)
             return

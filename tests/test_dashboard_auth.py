@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboards import session
 from dashboards.access import Role, Scope
 from dashboards.auth import (
+    SignInThrottle,
     UsersFileError,
     add_user,
     authenticate,
@@ -116,6 +118,43 @@ def test_unknown_auth_mode_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
         demo_mode()
 
 
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_throttle_refuses_a_username_after_repeated_failures() -> None:
+    clock = FakeClock()
+    throttle = SignInThrottle(max_failures=3, window_s=60, clock=clock)
+    for _ in range(2):
+        throttle.record("ana", succeeded=False)
+        assert throttle.retry_after_s("ana") == 0
+    throttle.record(" ANA ", succeeded=False)  # the same account, however typed
+
+    assert throttle.retry_after_s("ana") == 60
+    assert throttle.retry_after_s("eve") == 0
+    clock.now += 59
+    assert throttle.retry_after_s("ana") == 1
+    clock.now += 1
+    assert throttle.retry_after_s("ana") == 0
+
+
+def test_throttle_forgets_old_failures_and_clears_on_success() -> None:
+    clock = FakeClock()
+    throttle = SignInThrottle(max_failures=2, window_s=60, clock=clock)
+    throttle.record("ana", succeeded=False)
+    clock.now += 61
+    throttle.record("ana", succeeded=False)
+    assert throttle.retry_after_s("ana") == 0  # the first failure is outside the window
+
+    throttle.record("ana", succeeded=True)
+    throttle.record("ana", succeeded=False)
+    assert throttle.retry_after_s("ana") == 0
+
+
 # --- the app, without a browser -------------------------------------------------------------------
 
 
@@ -163,6 +202,22 @@ def test_wrong_password_is_refused_without_showing_data(app_env: Path) -> None:
 
     assert [e.value for e in at.error] == [SIGN_IN_FAILED]
     assert not at.metric
+
+
+def test_repeated_wrong_passwords_lock_the_account_even_for_the_right_one(app_env: Path) -> None:
+    session._throttle.clear()
+    try:
+        at = _app()
+        for _ in range(SignInThrottle.max_failures):
+            at = _sign_in(at, "eve", "guess")
+            assert [e.value for e in at.error] == [SIGN_IN_FAILED]
+        at = _sign_in(at, "eve", "pw-eve")
+
+        assert [e.value for e in at.error] == [session.throttled_message(15 * 60)]
+        assert not at.metric
+        assert [t.value for t in at.title] == ["Sign in"]
+    finally:
+        session._throttle.clear()
 
 
 def test_state_analyst_signs_in_to_the_overview(app_env: Path) -> None:
