@@ -65,9 +65,11 @@ lint: venv
 	$(BIN)/ruff format --check .
 	cd dbt_project && $(BIN)/sqlfluff lint models
 
-## make bench SCALE=medium|large: timings of every stage, printed in one run.
-bench: venv
-	$(BIN)/python tests/bench/run_bench.py --scale $(or $(SCALE),medium)
+## make bench SCALE=medium|large: timings of every stage and of every dashboard page, in one run.
+## SCREENSHOTS=1 also refreshes the README's page screenshots (dashboards/screenshots/).
+bench: venv chromium
+	$(BIN)/python tests/bench/run_bench.py --scale $(or $(SCALE),medium) \
+	  $(if $(SCREENSHOTS),--screenshots $(CURDIR)/dashboards/screenshots)
 
 clean:
 	rm -rf $(WAREHOUSE) $(LANDING) dbt_project/target

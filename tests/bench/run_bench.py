@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -54,6 +55,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", default="medium", choices=["tiny", "small", "medium", "large"])
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--screenshots", type=Path, help="also save one screenshot per dashboard page here"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix=f"peerwh-bench-{args.scale}-"))
     landing, warehouse = work / "landing", work / "warehouse"
@@ -100,6 +104,14 @@ def main() -> None:
     if not published:
         print("\n".join(lines))
         sys.exit(1)
+
+    from tests.bench.page_speed import CHROMIUM, measure, report
+
+    if shutil.which(CHROMIUM) is None:
+        print(f"\n  page speed: skipped, no Chromium at {CHROMIUM}")
+        return
+    print("\n  dashboard page speed (headless Chromium, demo mode)")
+    print(report(measure(warehouse, screenshots=args.screenshots)))
 
 
 if __name__ == "__main__":
