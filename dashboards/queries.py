@@ -222,9 +222,11 @@ def _integrity_params(
 
 
 def integrity_filter_options(scope: Scope, serving_dir: Path, build_id: str) -> pd.DataFrame:
-    """Rule ids, counties and service months with claim-line findings: `kind`, `value`, `label`.
+    """Filter choices: `kind`, `value`, `label`, sorted within each kind.
 
-    `kind` is `rule`, `county` or `month` (`value` as YYYY-MM-DD); sorted within each kind.
+    `kind` is `rule` (claim-line rule ids), `county` (counties with claim-line findings) or
+    `month` (`value` YYYY-MM-DD): every month with a finding, claim-line (service month),
+    certification or supervision (month detected), so the full range misses none.
     """
     sql = f"""
         SELECT DISTINCT 'rule' AS kind, f.rule_id AS value, f.rule_id AS label
@@ -235,15 +237,19 @@ def integrity_filter_options(scope: Scope, serving_dir: Path, build_id: str) -> 
         INNER JOIN {CLAIM_LINES_TABLE} AS l USING (claim_id, line_number)
         WHERE l.county_fips IS NOT NULL
         UNION ALL
-        SELECT DISTINCT 'month', strftime(l.service_month, '%Y-%m-%d'),
-            strftime(l.service_month, '%b %Y')
-        FROM {INTEGRITY_FINDINGS_TABLE} AS f
-        INNER JOIN {CLAIM_LINES_TABLE} AS l USING (claim_id, line_number)
+        SELECT DISTINCT 'month', strftime(month, '%Y-%m-%d'), strftime(month, '%b %Y')
+        FROM (
+            SELECT l.service_month AS month
+            FROM {INTEGRITY_FINDINGS_TABLE} AS f
+            INNER JOIN {CLAIM_LINES_TABLE} AS l USING (claim_id, line_number)
+            UNION ALL
+            SELECT date_trunc('month', detected_on) FROM {CERTIFICATION_FINDINGS_TABLE}
+            UNION ALL
+            SELECT date_trunc('month', detected_on) FROM {SUPERVISION_FINDINGS_TABLE}
+        )
         ORDER BY kind, value
     """
-    return query(
-        scope, serving_dir, build_id, sql, tables=(INTEGRITY_FINDINGS_TABLE, CLAIM_LINES_TABLE)
-    )
+    return query(scope, serving_dir, build_id, sql, tables=INTEGRITY_TABLES)
 
 
 def integrity_findings_by_month(

@@ -85,8 +85,8 @@ def render() -> None:
 
     totals = queries.integrity_totals(scope, serving, build_id, *selection).iloc[0]
     a, b, c = st.columns(3)
-    a.metric("Findings", f"{int(totals['findings']):,}", border=True)
-    b.metric("Claim lines with findings", f"{int(totals['claim_lines']):,}", border=True)
+    a.metric("Rule findings", f"{int(totals['findings']):,}", border=True)
+    b.metric("Claim lines flagged", f"{int(totals['claim_lines']):,}", border=True)
     c.metric(
         "Approved amount at risk",
         tables.dollars(totals["approved_amount_at_risk"]),
