@@ -231,8 +231,9 @@ def stacked_monthly_bars(
             "rangemode": "tozero",
             "tickformat": "$,.0f" if money else ",",
         },
-        legend=_TOP_LEGEND,
-        margin={"t": 80},
+        # One entry per rule: a column at the right never runs into the title, as a row would.
+        legend={"title": {"text": series.replace("_", " ").capitalize()}, "traceorder": "normal"},
+        margin={"t": 60},
     )
     if df.empty:
         _no_data_annotation(fig)
