@@ -298,8 +298,9 @@ def waiver_metric_figure(df: pd.DataFrame, metric_name: str, unit: str) -> go.Fi
             xref="paper",
             yref="paper",
             x=0,
-            y=-0.22,
+            y=-0.3,
             xanchor="left",
         )
-        fig.update_layout(margin={"t": 80, "b": 110})
+        # Below the axis title, not on it.
+        fig.update_layout(margin={"t": 80, "b": 120})
     return fig

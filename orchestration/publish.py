@@ -3,8 +3,8 @@
 `serving/<build_id>/` gets one Parquet file per mart and reporting model, the audit summaries,
 the reference tables the dashboards show (metric definitions, policy parameters such as the
 suppression thresholds), and `manifest.json`; then the pointer file `serving/current` is
-switched with one atomic `os.replace`. Raw, staging and quarantine tables are never exported, and a column that a
-contract classifies as PII stops the publication.
+switched with one atomic `os.replace`. Raw, staging and quarantine tables are never exported,
+and a column that a contract classifies as PII stops the publication.
 """
 
 from __future__ import annotations
