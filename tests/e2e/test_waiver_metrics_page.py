@@ -52,6 +52,21 @@ def _selection(metric: str, period: str, level: str, code: str, stratum: str) ->
     )
 
 
+def _suppressed_stratum(parquet: dict[str, Path]) -> str:
+    """A stratum of statewide WF-01 by state fiscal year with a suppressed cell (RPT-03)."""
+    rows = sql(
+        parquet,
+        """
+        SELECT stratum_name FROM rpt_waiver_metrics
+        WHERE metric_id = 'WF-01' AND period_type = 'state_fiscal_year'
+            AND geography_level = 'state' AND stratum_name <> 'all'
+        GROUP BY stratum_name HAVING bool_or(is_suppressed) ORDER BY stratum_name LIMIT 1
+        """,
+    )
+    assert rows, "fixture needs a suppressed cell in a WF-01 stratum"
+    return str(rows[0][0])
+
+
 def _rows(parquet: dict[str, Path], where: str) -> list[tuple[Any, ...]]:
     """period_start, period_end, stratum_value, numerator, denominator, rate, baseline_rate,
     numerator/denominator/row suppressed flags, is_partial_period; by period and stratum."""
@@ -155,14 +170,14 @@ def test_waiver_page_matches_snapshot_and_the_pickers_change_it(
     assert iso_days(baseline["x"]) == [r[0] for r in default]
     no_exception(page)
 
-    # Stratum by sex: several lines, some cells suppressed (RPT-03) and shown as such.
-    by_sex = _rows(parquet, _selection("WF-01", "state_fiscal_year", "state", "06", "sex"))
-    assert any(r[9] for r in by_sex), "fixture needs a suppressed cell in WF-01 by sex"
+    # A stratum: several lines, some cells suppressed (RPT-03) and shown as such.
+    stratum = _suppressed_stratum(parquet)
+    by_stratum = _rows(parquet, _selection("WF-01", "state_fiscal_year", "state", "06", stratum))
     started = time.perf_counter()
-    choose(page, "Stratum", "sex")
-    _eventually(lambda: table_rows(page.get_by_test_id("stTable")), _expected_table(by_sex))
+    choose(page, "Stratum", stratum)
+    _eventually(lambda: table_rows(page.get_by_test_id("stTable")), _expected_table(by_stratum))
     print(f"[e2e] waiver stratum change -> table updated {time.perf_counter() - started:.2f}s")
-    _eventually(lambda: _chart_rates(page), _expected_rates(by_sex))
+    _eventually(lambda: _chart_rates(page), _expected_rates(by_stratum))
     expect(page.get_by_text(FOOTNOTE_START).first).to_be_visible()
     screenshot(page, tmp_path / "waiver_metrics.png")
 
@@ -215,8 +230,9 @@ def test_waiver_downloads_hold_the_filtered_rows_suppressed_and_marked(
     """As an evaluator: the same public table, downloaded in each format."""
     sign_in(page, f"{signin_url}/waiver_metrics", EVALUATOR_USER)
     wait_for_charts(page)
-    choose(page, "Stratum", "sex")
-    where = _selection("WF-01", "state_fiscal_year", "state", "06", "sex")
+    stratum = _suppressed_stratum(parquet)
+    choose(page, "Stratum", stratum)
+    where = _selection("WF-01", "state_fiscal_year", "state", "06", stratum)
     expected = _expected_frame(parquet, where)
     assert expected["is_suppressed"].any()
     _eventually(
@@ -224,7 +240,7 @@ def test_waiver_downloads_hold_the_filtered_rows_suppressed_and_marked(
     )
 
     csv = _download(page, "Download CSV", tmp_path)
-    assert csv.name == "waiver_metrics_WF-01_state_fiscal_year_state_06_sex.csv"
+    assert csv.name == f"waiver_metrics_WF-01_state_fiscal_year_state_06_{stratum}.csv"
     _check_download(pd.read_csv(csv, dtype={"geography_code": str}), expected)
 
     xlsx = _download(page, "Download Excel", tmp_path)
