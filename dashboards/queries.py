@@ -7,6 +7,7 @@ only what the scope may see.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +22,7 @@ from dashboards.access import (
     Scope,
     require_county_detail,
 )
-from dashboards.snapshot import query
+from dashboards.snapshot import Param, query
 
 WORKFORCE_TABLE = "fct_workforce_monthly"
 CHECK_RESULTS_TABLE = "audit__check_results"
@@ -197,28 +198,62 @@ INTEGRITY_TABLES: tuple[str, ...] = (
     CERTIFICATION_FINDINGS_TABLE,
     SUPERVISION_FINDINGS_TABLE,
 )
+
+
 # A finding is placed in the month of its claim line's service date (the findings carry no date).
-# Rules travel as one comma-separated string: cached query parameters must be hashable scalars.
-_INTEGRITY_FILTER = """
-    ($rules_csv = '' OR list_contains(string_split($rules_csv, ','), f.rule_id))
-    AND ($county IS NULL OR l.county_fips = $county)
-    AND ($first_month IS NULL OR l.service_month >= CAST($first_month AS DATE))
-    AND ($last_month IS NULL OR l.service_month <= CAST($last_month AS DATE))
+@dataclass(frozen=True)
+class IntegrityFilter:
+    """The page's filters on claim-line findings; the defaults select everything."""
+
+    rules: tuple[str, ...] = ()
+    county_fips: str | None = None
+    first_month: str | None = None  # YYYY-MM-DD, the first of a month
+    last_month: str | None = None
+
+    def params(self) -> dict[str, Param]:
+        # Rules travel as one comma-separated string: cached query parameters are scalars.
+        return {
+            "rules_csv": ",".join(self.rules),
+            "county": self.county_fips,
+            "first_month": self.first_month,
+            "last_month": self.last_month,
+        }
+
+
+# Findings joined to their claim lines and filtered; a finding is placed in the month of its
+# line's service date (the findings carry no date).
+_FILTERED_FINDINGS = f"""
+    {INTEGRITY_FINDINGS_TABLE} AS f
+    INNER JOIN {CLAIM_LINES_TABLE} AS l USING (claim_id, line_number)
+    WHERE ($rules_csv = '' OR list_contains(string_split($rules_csv, ','), f.rule_id))
+        AND ($county IS NULL OR l.county_fips = $county)
+        AND ($first_month IS NULL OR l.service_month >= CAST($first_month AS DATE))
+        AND ($last_month IS NULL OR l.service_month <= CAST($last_month AS DATE))
+"""
+_PER_RULE_MEASURES = """
+    CAST(count(*) AS BIGINT) AS findings,
+    CAST(count(DISTINCT (f.claim_id, f.line_number)) AS BIGINT) AS claim_lines,
+    CAST(coalesce(sum(f.approved_amount_at_risk), 0) AS DECIMAL(14, 2))
+        AS approved_amount_at_risk
 """
 
 
-def _integrity_params(
-    rules: tuple[str, ...],
-    county_fips: str | None,
-    first_month: str | None,
-    last_month: str | None,
-) -> dict[str, str | None]:
-    return {
-        "rules_csv": ",".join(rules),
-        "county": county_fips,
-        "first_month": first_month,
-        "last_month": last_month,
-    }
+def _findings_query(
+    scope: Scope,
+    serving_dir: Path,
+    build_id: str,
+    sql: str,
+    selection: IntegrityFilter,
+    **extra: Param,
+) -> pd.DataFrame:
+    return query(
+        scope,
+        serving_dir,
+        build_id,
+        sql,
+        {**selection.params(), **extra},
+        tables=(INTEGRITY_FINDINGS_TABLE, CLAIM_LINES_TABLE),
+    )
 
 
 def integrity_filter_options(scope: Scope, serving_dir: Path, build_id: str) -> pd.DataFrame:
@@ -253,77 +288,34 @@ def integrity_filter_options(scope: Scope, serving_dir: Path, build_id: str) -> 
 
 
 def integrity_findings_by_month(
-    scope: Scope,
-    serving_dir: Path,
-    build_id: str,
-    rules: tuple[str, ...] = (),
-    county_fips: str | None = None,
-    first_month: str | None = None,
-    last_month: str | None = None,
+    scope: Scope, serving_dir: Path, build_id: str, selection: IntegrityFilter
 ) -> pd.DataFrame:
     """Claim-line findings per service month and rule: `service_month`, `rule_id`, `findings`,
-    `claim_lines`, `approved_amount_at_risk`; oldest month first. No filter: everything."""
+    `claim_lines`, `approved_amount_at_risk`; oldest month first."""
     sql = f"""
-        SELECT l.service_month, f.rule_id, CAST(count(*) AS BIGINT) AS findings,
-            CAST(count(DISTINCT (f.claim_id, f.line_number)) AS BIGINT) AS claim_lines,
-            CAST(coalesce(sum(f.approved_amount_at_risk), 0) AS DECIMAL(14, 2))
-                AS approved_amount_at_risk
-        FROM {INTEGRITY_FINDINGS_TABLE} AS f
-        INNER JOIN {CLAIM_LINES_TABLE} AS l USING (claim_id, line_number)
-        WHERE {_INTEGRITY_FILTER}
+        SELECT l.service_month, f.rule_id, {_PER_RULE_MEASURES}
+        FROM {_FILTERED_FINDINGS}
         GROUP BY l.service_month, f.rule_id
         ORDER BY l.service_month, f.rule_id
     """
-    return query(
-        scope,
-        serving_dir,
-        build_id,
-        sql,
-        _integrity_params(rules, county_fips, first_month, last_month),
-        tables=(INTEGRITY_FINDINGS_TABLE, CLAIM_LINES_TABLE),
-    )
+    return _findings_query(scope, serving_dir, build_id, sql, selection)
 
 
 def integrity_findings_by_rule(
-    scope: Scope,
-    serving_dir: Path,
-    build_id: str,
-    rules: tuple[str, ...] = (),
-    county_fips: str | None = None,
-    first_month: str | None = None,
-    last_month: str | None = None,
+    scope: Scope, serving_dir: Path, build_id: str, selection: IntegrityFilter
 ) -> pd.DataFrame:
     """Per rule: `rule_id`, `severity`, `findings`, `claim_lines`, `approved_amount_at_risk`."""
     sql = f"""
-        SELECT f.rule_id, any_value(f.severity) AS severity,
-            CAST(count(*) AS BIGINT) AS findings,
-            CAST(count(DISTINCT (f.claim_id, f.line_number)) AS BIGINT) AS claim_lines,
-            CAST(coalesce(sum(f.approved_amount_at_risk), 0) AS DECIMAL(14, 2))
-                AS approved_amount_at_risk
-        FROM {INTEGRITY_FINDINGS_TABLE} AS f
-        INNER JOIN {CLAIM_LINES_TABLE} AS l USING (claim_id, line_number)
-        WHERE {_INTEGRITY_FILTER}
+        SELECT f.rule_id, any_value(f.severity) AS severity, {_PER_RULE_MEASURES}
+        FROM {_FILTERED_FINDINGS}
         GROUP BY f.rule_id
         ORDER BY f.rule_id
     """
-    return query(
-        scope,
-        serving_dir,
-        build_id,
-        sql,
-        _integrity_params(rules, county_fips, first_month, last_month),
-        tables=(INTEGRITY_FINDINGS_TABLE, CLAIM_LINES_TABLE),
-    )
+    return _findings_query(scope, serving_dir, build_id, sql, selection)
 
 
 def integrity_totals(
-    scope: Scope,
-    serving_dir: Path,
-    build_id: str,
-    rules: tuple[str, ...] = (),
-    county_fips: str | None = None,
-    first_month: str | None = None,
-    last_month: str | None = None,
+    scope: Scope, serving_dir: Path, build_id: str, selection: IntegrityFilter
 ) -> pd.DataFrame:
     """One row: `findings`, `claim_lines`, `approved_amount_at_risk` of the selection.
 
@@ -334,9 +326,7 @@ def integrity_totals(
         WITH lines AS (
             SELECT f.claim_id, f.line_number, count(*) AS findings,
                 max(f.approved_amount_at_risk) AS at_risk
-            FROM {INTEGRITY_FINDINGS_TABLE} AS f
-            INNER JOIN {CLAIM_LINES_TABLE} AS l USING (claim_id, line_number)
-            WHERE {_INTEGRITY_FILTER}
+            FROM {_FILTERED_FINDINGS}
             GROUP BY f.claim_id, f.line_number
         )
         SELECT CAST(coalesce(sum(findings), 0) AS BIGINT) AS findings,
@@ -344,14 +334,7 @@ def integrity_totals(
             CAST(coalesce(sum(at_risk), 0) AS DECIMAL(14, 2)) AS approved_amount_at_risk
         FROM lines
     """
-    return query(
-        scope,
-        serving_dir,
-        build_id,
-        sql,
-        _integrity_params(rules, county_fips, first_month, last_month),
-        tables=(INTEGRITY_FINDINGS_TABLE, CLAIM_LINES_TABLE),
-    )
+    return _findings_query(scope, serving_dir, build_id, sql, selection)
 
 
 # The claim-line columns a drill-down shows: the beneficiary only by its keyed hash, never PHI.
@@ -378,10 +361,7 @@ def integrity_finding_lines(
     scope: Scope,
     serving_dir: Path,
     build_id: str,
-    rules: tuple[str, ...] = (),
-    county_fips: str | None = None,
-    first_month: str | None = None,
-    last_month: str | None = None,
+    selection: IntegrityFilter,
     limit: int = 500,
 ) -> pd.DataFrame:
     """The claim lines behind the findings (`FINDING_LINE_COLUMNS`), most money at risk first."""
@@ -391,21 +371,18 @@ def integrity_finding_lines(
     )
     sql = f"""
         SELECT {columns}
-        FROM {INTEGRITY_FINDINGS_TABLE} AS f
-        INNER JOIN {CLAIM_LINES_TABLE} AS l USING (claim_id, line_number)
-        WHERE {_INTEGRITY_FILTER}
+        FROM {_FILTERED_FINDINGS}
         ORDER BY f.approved_amount_at_risk DESC, l.service_date, f.claim_id, f.line_number,
             f.rule_id
         LIMIT $limit
     """
-    return query(
-        scope,
-        serving_dir,
-        build_id,
-        sql,
-        {**_integrity_params(rules, county_fips, first_month, last_month), "limit": limit},
-        tables=(INTEGRITY_FINDINGS_TABLE, CLAIM_LINES_TABLE),
-    )
+    return _findings_query(scope, serving_dir, build_id, sql, selection, limit=limit)
+
+
+_DETECTED_IN_MONTHS = """
+    ($first_month IS NULL OR detected_on >= CAST($first_month AS DATE))
+    AND ($last_month IS NULL OR detected_on < CAST($last_month AS DATE) + INTERVAL 1 MONTH)
+"""
 
 
 def policy_findings_by_month(
@@ -427,9 +404,7 @@ def policy_findings_by_month(
         SELECT CAST(date_trunc('month', detected_on) AS DATE) AS month, rule_id,
             CAST(count(*) AS BIGINT) AS findings
         FROM {table}
-        WHERE ($first_month IS NULL OR detected_on >= CAST($first_month AS DATE))
-            AND ($last_month IS NULL
-                OR detected_on < CAST($last_month AS DATE) + INTERVAL 1 MONTH)
+        WHERE {_DETECTED_IN_MONTHS}
         GROUP BY ALL
         ORDER BY month, rule_id
     """
@@ -456,9 +431,7 @@ def policy_findings(
     sql = f"""
         SELECT detected_on, rule_id, {keys[table]}, finding
         FROM {table}
-        WHERE ($first_month IS NULL OR detected_on >= CAST($first_month AS DATE))
-            AND ($last_month IS NULL
-                OR detected_on < CAST($last_month AS DATE) + INTERVAL 1 MONTH)
+        WHERE {_DETECTED_IN_MONTHS}
         ORDER BY detected_on DESC, rule_id, {keys[table]}
         LIMIT $limit
     """

@@ -501,8 +501,9 @@ def integrity_serving(tmp_path: Path) -> Path:
 
 
 def test_integrity_totals_count_a_line_with_two_rules_once(integrity_serving: Path) -> None:
-    totals = queries.integrity_totals(STATE, integrity_serving, "b1").iloc[0]
-    by_rule = queries.integrity_findings_by_rule(STATE, integrity_serving, "b1")
+    everything = queries.IntegrityFilter()
+    totals = queries.integrity_totals(STATE, integrity_serving, "b1", everything).iloc[0]
+    by_rule = queries.integrity_findings_by_rule(STATE, integrity_serving, "b1", everything)
 
     assert (int(totals["findings"]), int(totals["claim_lines"])) == (3, 2)
     assert float(totals["approved_amount_at_risk"]) == 140.50
@@ -511,7 +512,8 @@ def test_integrity_totals_count_a_line_with_two_rules_once(integrity_serving: Pa
 
 def test_integrity_filters_by_rule_county_and_service_month(integrity_serving: Path) -> None:
     def months(**kwargs: object) -> list[tuple[str, str, int]]:
-        frame = queries.integrity_findings_by_month(STATE, integrity_serving, "b1", **kwargs)  # type: ignore[arg-type]
+        selection = queries.IntegrityFilter(**kwargs)  # type: ignore[arg-type]
+        frame = queries.integrity_findings_by_month(STATE, integrity_serving, "b1", selection)
         return [
             (m.strftime("%Y-%m"), r, int(n))
             for m, r, n in frame[["service_month", "rule_id", "findings"]].itertuples(index=False)
@@ -525,7 +527,9 @@ def test_integrity_filters_by_rule_county_and_service_month(integrity_serving: P
 
 
 def test_integrity_lines_show_the_beneficiary_key_only(integrity_serving: Path) -> None:
-    lines = queries.integrity_finding_lines(STATE, integrity_serving, "b1", rules=("BILL-10",))
+    lines = queries.integrity_finding_lines(
+        STATE, integrity_serving, "b1", queries.IntegrityFilter(rules=("BILL-10",))
+    )
 
     assert list(lines.columns) == list(queries.FINDING_LINE_COLUMNS)
     assert lines["claim_id"].tolist() == ["C1", "C2"]  # most money at risk first

@@ -8,6 +8,8 @@ page's URL opens nothing for them. Beneficiaries appear only as their keyed hash
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from dashboards import figures, queries, session, tables
@@ -81,9 +83,9 @@ def render() -> None:
         "the month of the service; beneficiaries appear only as a keyed hash."
     )
     rules, county, first, last = _filters(names, options)
-    selection = (rules, county, first, last)
+    selection = queries.IntegrityFilter(rules, county, first, last)
 
-    totals = queries.integrity_totals(scope, serving, build_id, *selection).iloc[0]
+    totals = queries.integrity_totals(scope, serving, build_id, selection).iloc[0]
     a, b, c = st.columns(3)
     a.metric("Rule findings", f"{int(totals['findings']):,}", border=True)
     b.metric("Claim lines flagged", f"{int(totals['claim_lines']):,}", border=True)
@@ -94,7 +96,7 @@ def render() -> None:
         help="Each claim line counted once, whatever the number of rules it breaks.",
     )
 
-    by_month = queries.integrity_findings_by_month(scope, serving, build_id, *selection)
+    by_month = queries.integrity_findings_by_month(scope, serving, build_id, selection)
     left, right = st.columns(2)
     with left:
         st.plotly_chart(
@@ -121,7 +123,7 @@ def render() -> None:
             ),
             width="stretch",
         )
-    by_rule = queries.integrity_findings_by_rule(scope, serving, build_id, *selection)
+    by_rule = queries.integrity_findings_by_rule(scope, serving, build_id, selection)
     st.subheader("Findings by rule")
     st.table(tables.integrity_rule_table(by_rule))
 
@@ -133,9 +135,8 @@ def render() -> None:
         format_func=lambda rule: "Every selected rule" if rule is None else rule,
         key="integrity_drill_rule",
     )
-    lines = queries.integrity_finding_lines(
-        scope, serving, build_id, (drill,) if drill else rules, county, first, last
-    )
+    drilled = replace(selection, rules=(drill,)) if drill else selection
+    lines = queries.integrity_finding_lines(scope, serving, build_id, drilled)
     st.caption(
         f"{len(lines):,} line findings, most money at risk first (at most 500 shown). "
         "`beneficiary_key` is a keyed hash of the member; no name, date of birth or CIN leaves "
