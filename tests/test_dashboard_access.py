@@ -375,3 +375,25 @@ def test_state_analyst_figures_do_not_depend_on_the_thresholds(tmp_path: Path) -
     trend = queries.workforce_trend(STATE, serving, BUILD_ID)
 
     assert trend["active_certified_peers"].tolist() == [25, 30]
+
+
+@pytest.mark.parametrize("scope", [ALAMEDA, EVALUATOR])
+def test_every_integrity_page_query_is_refused_to_non_state_roles(
+    serving: Path, scope: Scope
+) -> None:
+    everything = queries.IntegrityFilter()
+    calls = [
+        lambda: queries.integrity_filter_options(scope, serving, BUILD_ID),
+        lambda: queries.integrity_totals(scope, serving, BUILD_ID, everything),
+        lambda: queries.integrity_findings_by_month(scope, serving, BUILD_ID, everything),
+        lambda: queries.integrity_finding_lines(scope, serving, BUILD_ID, everything),
+        lambda: queries.policy_findings(
+            scope, serving, BUILD_ID, queries.CERTIFICATION_FINDINGS_TABLE
+        ),
+        lambda: queries.policy_findings_by_month(
+            scope, serving, BUILD_ID, queries.SUPERVISION_FINDINGS_TABLE
+        ),
+    ]
+    for call in calls:
+        with pytest.raises(AccessDenied, match="state analysts only"):
+            call()
