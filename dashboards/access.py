@@ -8,6 +8,9 @@ Access is enforced where data is read. `snapshot.run_query` builds its DuckDB vi
   county's rows; statewide internal figures only as suppressed aggregates (`statewide_*` views).
 * `evaluator`: public (suppressed) tables and the suppressed statewide aggregates only.
 
+Every role reads the published reference tables (`REFERENCE_TABLES`). The RPT-03 thresholds of
+the suppressed aggregates come from the published `policy_parameters`, not from code.
+
 Anything not classified here is state-only (default deny). No Streamlit, no I/O.
 """
 
@@ -86,9 +89,17 @@ PROGRAM_INTEGRITY_TABLES: frozenset[str] = frozenset(
     }
 )
 
-# RPT-03 small-cell suppression (CalHHS DDG 4.4.1, policy_parameters seed): counts 1 to 10.
-SUPPRESSION_MIN_COUNT = 1
-SUPPRESSION_MAX_COUNT = 10
+# Reference seeds published with every snapshot (orchestration/publish.py), public: metric
+# definitions and policy parameters.
+WAIVER_METRICS_CATALOG_TABLE = "waiver_metrics_catalog"
+POLICY_PARAMETERS_TABLE = "policy_parameters"
+REFERENCE_TABLES: frozenset[str] = frozenset(
+    {WAIVER_METRICS_CATALOG_TABLE, POLICY_PARAMETERS_TABLE}
+)
+# RPT-03 small-cell suppression (CalHHS DDG 4.4.1): counts from suppression_min_count to
+# suppression_max_count, the policy_parameters versions in force, are suppressed.
+SUPPRESSION_MIN_PARAMETER = "suppression_min_count"
+SUPPRESSION_MAX_PARAMETER = "suppression_max_count"
 
 # Suppressed statewide aggregates offered to every role (name -> measures summed by month).
 STATEWIDE_WORKFORCE_VIEW = "statewide_workforce_monthly"
@@ -119,7 +130,12 @@ def denial_message(scope: Scope, table: str) -> str:
 
 def readable(scope: Scope, table: str) -> bool:
     """May `scope` read (some rows of) `table`?"""
-    if scope.is_state or is_public_table(table) or table in derived_view_names():
+    if (
+        scope.is_state
+        or is_public_table(table)
+        or table in REFERENCE_TABLES
+        or table in derived_view_names()
+    ):
         return True
     return scope.role is Role.COUNTY and table in COUNTY_KEYED_TABLES
 
@@ -154,17 +170,24 @@ def _read(parquet: str) -> str:
     return f"read_parquet({_literal(parquet)})"
 
 
-def _suppressed(expr: str, alias: str, extra_condition: str = "false") -> str:
+def _small_cell(expr: str, thresholds: tuple[str, str]) -> str:
+    """SQL: `expr` is a small cell; always true when a threshold is absent (fail closed)."""
+    low, high = thresholds
+    return f"({low} IS NULL OR {high} IS NULL OR ({expr}) BETWEEN {low} AND {high})"
+
+
+def _suppressed(
+    expr: str, alias: str, thresholds: tuple[str, str], extra_condition: str = "false"
+) -> str:
     """`expr` as NULL when a small cell (or when `extra_condition` holds), and its flag."""
-    small = f"({expr}) BETWEEN {SUPPRESSION_MIN_COUNT} AND {SUPPRESSION_MAX_COUNT}"
-    condition = f"({small} OR {extra_condition})"
+    condition = f"({_small_cell(expr, thresholds)} OR {extra_condition})"
     return (
         f"CASE WHEN {condition} THEN NULL ELSE CAST({expr} AS BIGINT) END AS {alias}, "
         f"{condition} AS {alias}_is_suppressed"
     )
 
 
-def _statewide_workforce_sql(scope: Scope, parquet: str) -> str:
+def _statewide_workforce_sql(scope: Scope, parquet: str, thresholds: tuple[str, str]) -> str:
     """Statewide monthly sums; for non-state roles small cells are suppressed.
 
     A county user also knows its own county's figure, so a statewide cell is suppressed when the
@@ -181,8 +204,8 @@ def _statewide_workforce_sql(scope: Scope, parquet: str) -> str:
         rest = "false"
         if scope.role is Role.COUNTY:
             own = f"sum({measure}) FILTER (WHERE county_fips = {_literal(scope.county_fips or '')})"
-            rest = f"({total} - {own}) BETWEEN {SUPPRESSION_MIN_COUNT} AND {SUPPRESSION_MAX_COUNT}"
-        columns.append(_suppressed(total, measure, rest))
+            rest = _small_cell(f"{total} - {own}", thresholds)
+        columns.append(_suppressed(total, measure, thresholds, rest))
     return f"SELECT month_start, {', '.join(columns)} FROM {_read(parquet)} GROUP BY month_start"
 
 
@@ -202,15 +225,43 @@ def scoped_views(scope: Scope, parquet_files: Mapping[str, str]) -> dict[str, st
     """
     views: dict[str, str] = {}
     for name, parquet in parquet_files.items():
-        if scope.is_state or is_public_table(name):
+        if scope.is_state or is_public_table(name) or name in REFERENCE_TABLES:
             views[name] = f"SELECT * FROM {_read(parquet)}"
         elif scope.role is Role.COUNTY and name in COUNTY_KEYED_TABLES:
             county = _literal(scope.county_fips or "")
             views[name] = f"SELECT * FROM {_read(parquet)} WHERE county_fips = {county}"
     if "fct_workforce_monthly" in parquet_files:
         views[STATEWIDE_WORKFORCE_VIEW] = _statewide_workforce_sql(
-            scope, parquet_files["fct_workforce_monthly"]
+            scope, parquet_files["fct_workforce_monthly"], suppression_thresholds_sql(parquet_files)
         )
     if "audit__ingest_files" in parquet_files:
         views[FEED_FRESHNESS_VIEW] = _feed_freshness_sql(parquet_files["audit__ingest_files"])
     return views
+
+
+# --- RPT-03 thresholds from the published policy parameters ---------------------------------------
+
+
+def _policy_value_sql(policy_parquet: str, parameter: str, aggregate: str) -> str:
+    """Scalar SQL: `aggregate` of the values of `parameter` in force today; NULL when none is."""
+    return (
+        f"(SELECT CAST({aggregate}(value_numeric) AS BIGINT) FROM {_read(policy_parquet)} "
+        f"WHERE parameter_name = {_literal(parameter)} AND effective_from <= current_date "
+        "AND (effective_to IS NULL OR effective_to >= current_date))"
+    )
+
+
+def suppression_thresholds_sql(parquet_files: Mapping[str, str]) -> tuple[str, str]:
+    """SQL scalars (lowest, highest) count suppressed, read from the published policy parameters.
+
+    Only one version of a parameter is in force on a date (a dbt test on the seed); were two, the
+    lowest minimum and the highest maximum suppress more, not less. Without the table, or with no
+    version in force, both are NULL and every cell counts as small (`_small_cell`): fail closed.
+    """
+    policy = parquet_files.get(POLICY_PARAMETERS_TABLE)
+    if policy is None:
+        return ("CAST(NULL AS BIGINT)", "CAST(NULL AS BIGINT)")
+    return (
+        _policy_value_sql(policy, SUPPRESSION_MIN_PARAMETER, "min"),
+        _policy_value_sql(policy, SUPPRESSION_MAX_PARAMETER, "max"),
+    )

@@ -46,6 +46,7 @@ def pages_for(role: Role) -> list[st.Page]:
             url_path="workforce",
         ),
     ]
+    pages += integrity_and_waiver_pages(role)
     if role is Role.STATE_ANALYST:
         pages.append(
             st.Page(
@@ -55,6 +56,29 @@ def pages_for(role: Role) -> list[st.Page]:
                 url_path="data_quality",
             )
         )
+    return pages
+
+
+def integrity_and_waiver_pages(role: Role) -> list[st.Page]:
+    """Program integrity for state analysts only; waiver metrics (public, suppressed) for all."""
+    pages: list[st.Page] = []
+    if role is Role.STATE_ANALYST:
+        pages.append(
+            st.Page(
+                HERE / "app_pages" / "integrity.py",
+                title="Program integrity",
+                icon=":material/policy:",
+                url_path="integrity",
+            )
+        )
+    pages.append(
+        st.Page(
+            HERE / "app_pages" / "waiver_metrics.py",
+            title="Waiver metrics",
+            icon=":material/monitoring:",
+            url_path="waiver_metrics",
+        )
+    )
     return pages
 
 

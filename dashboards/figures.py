@@ -176,3 +176,131 @@ def quarantine_figure(df: pd.DataFrame) -> go.Figure:
         height=max(300, 60 + 45 * len(ordered)),
     )
     return fig
+
+
+# --- Program integrity and waiver metrics ---------------------------------------------------------
+
+_TOP_LEGEND: dict[str, object] = {
+    "orientation": "h",
+    "traceorder": "normal",
+    "yanchor": "bottom",
+    "y": 1.02,
+    "xanchor": "left",
+    "x": 0,
+}
+
+
+def _no_data_annotation(fig: go.Figure, text: str = "No data for this selection") -> None:
+    fig.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
+
+
+def stacked_monthly_bars(
+    df: pd.DataFrame,
+    *,
+    month: str,
+    series: str,
+    value: str,
+    title: str,
+    y_title: str,
+    money: bool = False,
+) -> go.Figure:
+    """Bars per month stacked by `series` (e.g. findings per service month and rule id).
+
+    `df` has one row per (`month`, `series`) with the number in `value`; one trace per series
+    value, sorted, each with only its months, oldest first. `money` formats dollars.
+    """
+    fig = go.Figure()
+    number = "$%{y:,.2f}" if money else "%{y:,}"
+    for name in sorted(str(s) for s in df[series].unique()):
+        rows = df.loc[df[series].astype(str) == name].sort_values(month)
+        values = pd.to_numeric(rows[value]).astype("float64" if money else "int64")
+        fig.add_trace(
+            go.Bar(
+                x=pd.to_datetime(rows[month]),
+                y=values,
+                name=name,
+                hovertemplate="%{x|%b %Y}: " + number + "<extra>" + name + "</extra>",
+            )
+        )
+    fig.update_layout(
+        title={"text": title},
+        barmode="stack",
+        xaxis={"title": {"text": "Month"}, "tickformat": "%b %Y"},
+        yaxis={
+            "title": {"text": y_title},
+            "rangemode": "tozero",
+            "tickformat": "$,.0f" if money else ",",
+        },
+        # One entry per rule: a column at the right never runs into the title, as a row would.
+        legend={"title": {"text": series.replace("_", " ").capitalize()}, "traceorder": "normal"},
+        margin={"t": 60},
+    )
+    if df.empty:
+        _no_data_annotation(fig)
+    return fig
+
+
+WAIVER_RATE_SUPPRESSED_FOOTNOTE = (
+    "Gaps are suppressed cells: counts from 1 to 10, and figures from which one could be worked "
+    "out, are not published (RPT-03)."
+)
+
+
+def waiver_metric_figure(df: pd.DataFrame, metric_name: str, unit: str) -> go.Figure:
+    """A waiver metric's rate by period, one line per stratum value, its baseline dashed.
+
+    `df` is the tidy table (`period_start`, `stratum_value`, `rate`, `baseline_rate`,
+    `is_suppressed`), one row per period and stratum value. A suppressed rate (NULL) leaves a
+    gap and a footnote; a baseline is drawn only where one is published.
+    """
+    fig = go.Figure()
+    for stratum in sorted(str(s) for s in df["stratum_value"].unique()):
+        rows = df.loc[df["stratum_value"].astype(str) == stratum].sort_values("period_start")
+        periods = pd.to_datetime(rows["period_start"])
+        label = "Rate" if stratum == "all" else stratum
+        fig.add_trace(
+            go.Scatter(
+                x=periods,
+                y=pd.to_numeric(rows["rate"]).astype("float64"),
+                name=label,
+                legendgroup=stratum,
+                mode="lines+markers",
+                hovertemplate="%{x|%Y-%m-%d}: %{y:,.4~f}<extra>" + label + "</extra>",
+            )
+        )
+        baseline = pd.to_numeric(rows["baseline_rate"]).astype("float64")
+        if baseline.notna().any():
+            fig.add_trace(
+                go.Scatter(
+                    x=periods,
+                    y=baseline,
+                    name=f"{label} baseline",
+                    legendgroup=stratum,
+                    mode="lines",
+                    line={"dash": "dash"},
+                    hovertemplate="%{y:,.4~f}<extra>" + label + " baseline</extra>",
+                )
+            )
+    fig.update_layout(
+        title={"text": metric_name},
+        xaxis={"title": {"text": "Period start"}},
+        yaxis={"title": {"text": unit}, "rangemode": "tozero"},
+        hovermode="x unified",
+        legend=_TOP_LEGEND,
+        margin={"t": 80},
+    )
+    if df.empty:
+        _no_data_annotation(fig)
+    if bool(df["is_suppressed"].astype(bool).any()):
+        fig.add_annotation(
+            text=WAIVER_RATE_SUPPRESSED_FOOTNOTE,
+            showarrow=False,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=-0.3,
+            xanchor="left",
+        )
+        # Below the axis title, not on it.
+        fig.update_layout(margin={"t": 80, "b": 120})
+    return fig

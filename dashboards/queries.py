@@ -7,6 +7,7 @@ only what the scope may see.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -15,12 +16,13 @@ from dashboards.access import (
     FEED_FRESHNESS_VIEW,
     STATEWIDE_WORKFORCE_MEASURES,
     STATEWIDE_WORKFORCE_VIEW,
+    WAIVER_METRICS_CATALOG_TABLE,
     AccessDenied,
     Role,
     Scope,
     require_county_detail,
 )
-from dashboards.snapshot import query
+from dashboards.snapshot import Param, query
 
 WORKFORCE_TABLE = "fct_workforce_monthly"
 CHECK_RESULTS_TABLE = "audit__check_results"
@@ -182,3 +184,362 @@ def feeds(scope: Scope, serving_dir: Path, build_id: str) -> list[str]:
     """Feeds with ingested files, sorted."""
     frame = feed_freshness(scope, serving_dir, build_id)
     return [str(f) for f in frame["feed"]]
+
+
+# --- Program integrity (state analysts only: access.PROGRAM_INTEGRITY_TABLES) ---------------------
+
+INTEGRITY_FINDINGS_TABLE = "fct_integrity_findings"
+CLAIM_LINES_TABLE = "fct_claim_lines"
+CERTIFICATION_FINDINGS_TABLE = "fct_certification_findings"
+SUPERVISION_FINDINGS_TABLE = "fct_supervision_findings"
+INTEGRITY_TABLES: tuple[str, ...] = (
+    INTEGRITY_FINDINGS_TABLE,
+    CLAIM_LINES_TABLE,
+    CERTIFICATION_FINDINGS_TABLE,
+    SUPERVISION_FINDINGS_TABLE,
+)
+
+
+# A finding is placed in the month of its claim line's service date (the findings carry no date).
+@dataclass(frozen=True)
+class IntegrityFilter:
+    """The page's filters on claim-line findings; the defaults select everything."""
+
+    rules: tuple[str, ...] = ()
+    county_fips: str | None = None
+    first_month: str | None = None  # YYYY-MM-DD, the first of a month
+    last_month: str | None = None
+
+    def params(self) -> dict[str, Param]:
+        # Rules travel as one comma-separated string: cached query parameters are scalars.
+        return {
+            "rules_csv": ",".join(self.rules),
+            "county": self.county_fips,
+            "first_month": self.first_month,
+            "last_month": self.last_month,
+        }
+
+
+# Findings joined to their claim lines and filtered; a finding is placed in the month of its
+# line's service date (the findings carry no date).
+_FILTERED_FINDINGS = f"""
+    {INTEGRITY_FINDINGS_TABLE} AS f
+    INNER JOIN {CLAIM_LINES_TABLE} AS l USING (claim_id, line_number)
+    WHERE ($rules_csv = '' OR list_contains(string_split($rules_csv, ','), f.rule_id))
+        AND ($county IS NULL OR l.county_fips = $county)
+        AND ($first_month IS NULL OR l.service_month >= CAST($first_month AS DATE))
+        AND ($last_month IS NULL OR l.service_month <= CAST($last_month AS DATE))
+"""
+_PER_RULE_MEASURES = """
+    CAST(count(*) AS BIGINT) AS findings,
+    CAST(count(DISTINCT (f.claim_id, f.line_number)) AS BIGINT) AS claim_lines,
+    CAST(coalesce(sum(f.approved_amount_at_risk), 0) AS DECIMAL(14, 2))
+        AS approved_amount_at_risk
+"""
+
+
+def _findings_query(
+    scope: Scope,
+    serving_dir: Path,
+    build_id: str,
+    sql: str,
+    selection: IntegrityFilter,
+    **extra: Param,
+) -> pd.DataFrame:
+    return query(
+        scope,
+        serving_dir,
+        build_id,
+        sql,
+        {**selection.params(), **extra},
+        tables=(INTEGRITY_FINDINGS_TABLE, CLAIM_LINES_TABLE),
+    )
+
+
+def integrity_filter_options(scope: Scope, serving_dir: Path, build_id: str) -> pd.DataFrame:
+    """Filter choices: `kind`, `value`, `label`, sorted within each kind.
+
+    `kind` is `rule` (claim-line rule ids), `county` (counties with claim-line findings) or
+    `month` (`value` YYYY-MM-DD): every month with a finding, claim-line (service month),
+    certification or supervision (month detected), so the full range misses none.
+    """
+    sql = f"""
+        SELECT DISTINCT 'rule' AS kind, f.rule_id AS value, f.rule_id AS label
+        FROM {INTEGRITY_FINDINGS_TABLE} AS f
+        UNION ALL
+        SELECT DISTINCT 'county', l.county_fips, l.county_fips
+        FROM {INTEGRITY_FINDINGS_TABLE} AS f
+        INNER JOIN {CLAIM_LINES_TABLE} AS l USING (claim_id, line_number)
+        WHERE l.county_fips IS NOT NULL
+        UNION ALL
+        SELECT DISTINCT 'month', strftime(month, '%Y-%m-%d'), strftime(month, '%b %Y')
+        FROM (
+            SELECT l.service_month AS month
+            FROM {INTEGRITY_FINDINGS_TABLE} AS f
+            INNER JOIN {CLAIM_LINES_TABLE} AS l USING (claim_id, line_number)
+            UNION ALL
+            SELECT date_trunc('month', detected_on) FROM {CERTIFICATION_FINDINGS_TABLE}
+            UNION ALL
+            SELECT date_trunc('month', detected_on) FROM {SUPERVISION_FINDINGS_TABLE}
+        )
+        ORDER BY kind, value
+    """
+    return query(scope, serving_dir, build_id, sql, tables=INTEGRITY_TABLES)
+
+
+def integrity_findings_by_month(
+    scope: Scope, serving_dir: Path, build_id: str, selection: IntegrityFilter
+) -> pd.DataFrame:
+    """Claim-line findings per service month and rule: `service_month`, `rule_id`, `findings`,
+    `claim_lines`, `approved_amount_at_risk`; oldest month first."""
+    sql = f"""
+        SELECT l.service_month, f.rule_id, {_PER_RULE_MEASURES}
+        FROM {_FILTERED_FINDINGS}
+        GROUP BY l.service_month, f.rule_id
+        ORDER BY l.service_month, f.rule_id
+    """
+    return _findings_query(scope, serving_dir, build_id, sql, selection)
+
+
+def integrity_findings_by_rule(
+    scope: Scope, serving_dir: Path, build_id: str, selection: IntegrityFilter
+) -> pd.DataFrame:
+    """Per rule: `rule_id`, `severity`, `findings`, `claim_lines`, `approved_amount_at_risk`."""
+    sql = f"""
+        SELECT f.rule_id, any_value(f.severity) AS severity, {_PER_RULE_MEASURES}
+        FROM {_FILTERED_FINDINGS}
+        GROUP BY f.rule_id
+        ORDER BY f.rule_id
+    """
+    return _findings_query(scope, serving_dir, build_id, sql, selection)
+
+
+def integrity_totals(
+    scope: Scope, serving_dir: Path, build_id: str, selection: IntegrityFilter
+) -> pd.DataFrame:
+    """One row: `findings`, `claim_lines`, `approved_amount_at_risk` of the selection.
+
+    A line breaking several rules is one claim line and its amount is at risk once (the largest
+    amount its findings put at risk), so the total is not the sum of the per-rule totals.
+    """
+    sql = f"""
+        WITH lines AS (
+            SELECT f.claim_id, f.line_number, count(*) AS findings,
+                max(f.approved_amount_at_risk) AS at_risk
+            FROM {_FILTERED_FINDINGS}
+            GROUP BY f.claim_id, f.line_number
+        )
+        SELECT CAST(coalesce(sum(findings), 0) AS BIGINT) AS findings,
+            CAST(count(*) AS BIGINT) AS claim_lines,
+            CAST(coalesce(sum(at_risk), 0) AS DECIMAL(14, 2)) AS approved_amount_at_risk
+        FROM lines
+    """
+    return _findings_query(scope, serving_dir, build_id, sql, selection)
+
+
+# The claim-line columns a drill-down shows: the beneficiary only by its keyed hash, never PHI.
+FINDING_LINE_COLUMNS: tuple[str, ...] = (
+    "claim_id",
+    "line_number",
+    "rule_id",
+    "severity",
+    "detail",
+    "approved_amount_at_risk",
+    "service_date",
+    "county_fips",
+    "delivery_system",
+    "organization_npi",
+    "rendering_certification_number",
+    "hcpcs_code",
+    "units",
+    "approved_amount",
+    "beneficiary_key",
+)
+
+
+def integrity_finding_lines(
+    scope: Scope,
+    serving_dir: Path,
+    build_id: str,
+    selection: IntegrityFilter,
+    limit: int = 500,
+) -> pd.DataFrame:
+    """The claim lines behind the findings (`FINDING_LINE_COLUMNS`), most money at risk first."""
+    finding_columns = {"rule_id", "severity", "detail", "approved_amount_at_risk"}
+    columns = ", ".join(
+        f"f.{c}" if c in finding_columns else f"l.{c}" for c in FINDING_LINE_COLUMNS
+    )
+    sql = f"""
+        SELECT {columns}
+        FROM {_FILTERED_FINDINGS}
+        ORDER BY f.approved_amount_at_risk DESC, l.service_date, f.claim_id, f.line_number,
+            f.rule_id
+        LIMIT $limit
+    """
+    return _findings_query(scope, serving_dir, build_id, sql, selection, limit=limit)
+
+
+_DETECTED_IN_MONTHS = """
+    ($first_month IS NULL OR detected_on >= CAST($first_month AS DATE))
+    AND ($last_month IS NULL OR detected_on < CAST($last_month AS DATE) + INTERVAL 1 MONTH)
+"""
+
+
+def policy_findings_by_month(
+    scope: Scope,
+    serving_dir: Path,
+    build_id: str,
+    table: str,
+    first_month: str | None = None,
+    last_month: str | None = None,
+) -> pd.DataFrame:
+    """Certification (CERT-xx) or supervision (SUP-xx) findings per month detected and rule.
+
+    `table` is `CERTIFICATION_FINDINGS_TABLE` or `SUPERVISION_FINDINGS_TABLE`. Columns:
+    `month`, `rule_id`, `findings`; oldest month first.
+    """
+    if table not in (CERTIFICATION_FINDINGS_TABLE, SUPERVISION_FINDINGS_TABLE):
+        raise ValueError(f"not a policy findings table: {table}")
+    sql = f"""
+        SELECT CAST(date_trunc('month', detected_on) AS DATE) AS month, rule_id,
+            CAST(count(*) AS BIGINT) AS findings
+        FROM {table}
+        WHERE {_DETECTED_IN_MONTHS}
+        GROUP BY ALL
+        ORDER BY month, rule_id
+    """
+    params = {"first_month": first_month, "last_month": last_month}
+    return query(scope, serving_dir, build_id, sql, params, tables=(table,))
+
+
+def policy_findings(
+    scope: Scope,
+    serving_dir: Path,
+    build_id: str,
+    table: str,
+    first_month: str | None = None,
+    last_month: str | None = None,
+    limit: int = 500,
+) -> pd.DataFrame:
+    """The certification or supervision findings themselves, newest first (`limit` rows)."""
+    keys = {
+        CERTIFICATION_FINDINGS_TABLE: "certificant_id, event_id",
+        SUPERVISION_FINDINGS_TABLE: "employment_id",
+    }
+    if table not in keys:
+        raise ValueError(f"not a policy findings table: {table}")
+    sql = f"""
+        SELECT detected_on, rule_id, {keys[table]}, finding
+        FROM {table}
+        WHERE {_DETECTED_IN_MONTHS}
+        ORDER BY detected_on DESC, rule_id, {keys[table]}
+        LIMIT $limit
+    """
+    params = {"first_month": first_month, "last_month": last_month, "limit": limit}
+    return query(scope, serving_dir, build_id, sql, params, tables=(table,))
+
+
+# --- Waiver metrics (public, suppressed: every role) ----------------------------------------------
+
+WAIVER_METRICS_TABLE = "rpt_waiver_metrics"
+# The tidy table a user sees and downloads, in this column order.
+WAIVER_METRIC_COLUMNS: tuple[str, ...] = (
+    "metric_id",
+    "metric_name",
+    "unit",
+    "period_type",
+    "period_start",
+    "period_end",
+    "is_partial_period",
+    "geography_level",
+    "geography_code",
+    "stratum_name",
+    "stratum_value",
+    "numerator",
+    "denominator",
+    "rate",
+    "baseline_period_start",
+    "baseline_rate",
+    "numerator_is_suppressed",
+    "denominator_is_suppressed",
+    "is_suppressed",
+)
+
+
+def waiver_metrics_catalog(scope: Scope, serving_dir: Path, build_id: str) -> pd.DataFrame:
+    """The metric definitions (the `waiver_metrics_catalog` seed) of the published metrics."""
+    sql = f"""
+        SELECT c.metric_id, c.metric_name, c.definition, c.numerator, c.denominator, c.unit,
+            c.baseline_period, c.rule_ids, c.source_model
+        FROM {WAIVER_METRICS_CATALOG_TABLE} AS c
+        WHERE c.metric_id IN (SELECT DISTINCT metric_id FROM {WAIVER_METRICS_TABLE})
+        ORDER BY c.metric_id
+    """
+    return query(
+        scope,
+        serving_dir,
+        build_id,
+        sql,
+        tables=(WAIVER_METRICS_CATALOG_TABLE, WAIVER_METRICS_TABLE),
+    )
+
+
+def waiver_metric_cells(
+    scope: Scope, serving_dir: Path, build_id: str, metric_id: str
+) -> pd.DataFrame:
+    """The (period type, geography level, geography code, stratum) combinations of a metric.
+
+    Columns `period_type`, `geography_level`, `geography_code`, `stratum_name`; for the pickers.
+    """
+    sql = f"""
+        SELECT DISTINCT period_type, geography_level, geography_code, stratum_name
+        FROM {WAIVER_METRICS_TABLE}
+        WHERE metric_id = $metric
+        ORDER BY ALL
+    """
+    return query(
+        scope, serving_dir, build_id, sql, {"metric": metric_id}, tables=(WAIVER_METRICS_TABLE,)
+    )
+
+
+def waiver_metric_rows(
+    scope: Scope,
+    serving_dir: Path,
+    build_id: str,
+    metric_id: str,
+    period_type: str,
+    geography_level: str,
+    geography_code: str,
+    stratum_name: str,
+) -> pd.DataFrame:
+    """The tidy rows (`WAIVER_METRIC_COLUMNS`) of one selection, by period then stratum value.
+
+    Suppressed cells stay as published: NULL counts and rates, flagged.
+    """
+    columns = ", ".join(
+        f"c.{c}" if c in ("metric_name", "unit") else f"m.{c}" for c in WAIVER_METRIC_COLUMNS
+    )
+    sql = f"""
+        SELECT {columns}
+        FROM {WAIVER_METRICS_TABLE} AS m
+        LEFT JOIN {WAIVER_METRICS_CATALOG_TABLE} AS c USING (metric_id)
+        WHERE m.metric_id = $metric AND m.period_type = $period_type
+            AND m.geography_level = $level AND m.geography_code = $code
+            AND m.stratum_name = $stratum
+        ORDER BY m.period_start, m.stratum_value
+    """
+    params = {
+        "metric": metric_id,
+        "period_type": period_type,
+        "level": geography_level,
+        "code": geography_code,
+        "stratum": stratum_name,
+    }
+    return query(
+        scope,
+        serving_dir,
+        build_id,
+        sql,
+        params,
+        tables=(WAIVER_METRICS_TABLE, WAIVER_METRICS_CATALOG_TABLE),
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 FRESHNESS_COLUMNS: dict[str, str] = {
@@ -47,3 +49,85 @@ def quarantine_table(df: pd.DataFrame) -> pd.DataFrame:
     for column in list(QUARANTINE_COLUMNS)[1:]:
         shown[column] = [_count(v) for v in df[column]]
     return shown.rename(columns=QUARANTINE_COLUMNS).set_index("Feed")
+
+
+# --- Program integrity and waiver metrics ---------------------------------------------------------
+
+INTEGRITY_RULE_COLUMNS: dict[str, str] = {
+    "rule_id": "Rule",
+    "severity": "Severity",
+    "findings": "Findings",
+    "claim_lines": "Claim lines",
+    "approved_amount_at_risk": "Approved amount at risk",
+}
+NOT_APPLICABLE = "–"
+ISO_DATE = "%Y-%m-%d"
+WAIVER_TABLE_COLUMNS: tuple[str, ...] = (
+    "Period",
+    "Stratum",
+    "Numerator",
+    "Denominator",
+    "Rate",
+    "Baseline rate",
+    "Partial period",
+)
+
+
+def dollars(value: object) -> str:
+    """`$1,234.50`."""
+    return f"${float(value):,.2f}"  # type: ignore[arg-type]
+
+
+def rate_text(value: float) -> str:
+    """A rate to at most four decimals (as published), trailing zeros dropped: `1,234.5`."""
+    return f"{value:,.4f}".rstrip("0").rstrip(".")
+
+
+def integrity_rule_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Findings per rule: counts with separators, dollars to the cent, indexed by rule."""
+    shown = pd.DataFrame(
+        {
+            "rule_id": df["rule_id"].astype(str),
+            "severity": df["severity"].astype(str),
+            "findings": [_count(v) for v in df["findings"]],
+            "claim_lines": [_count(v) for v in df["claim_lines"]],
+            "approved_amount_at_risk": [dollars(v) for v in df["approved_amount_at_risk"]],
+        }
+    )
+    return shown.rename(columns=INTEGRITY_RULE_COLUMNS).set_index("Rule")
+
+
+def _cell(value: object, hidden: bool, suppressed: str, text: Callable[[object], str]) -> str:
+    if hidden:
+        return suppressed
+    return NOT_APPLICABLE if pd.isna(value) else text(value)  # type: ignore[call-overload]
+
+
+def _rate(value: object) -> str:
+    return rate_text(float(value))  # type: ignore[arg-type]
+
+
+def waiver_metric_table(df: pd.DataFrame, suppressed: str) -> pd.DataFrame:
+    """The tidy waiver rows for display, one per period and stratum value, indexed by period.
+
+    A suppressed count or rate shows as `suppressed`; a count that does not apply (no
+    denominator for a plain count) or a rate that cannot be computed shows as a dash.
+    """
+    shown = pd.DataFrame(
+        [
+            {
+                "Period": f"{_date(r.period_start, ISO_DATE)} to {_date(r.period_end, ISO_DATE)}",
+                "Stratum": str(r.stratum_value),
+                "Numerator": _cell(r.numerator, r.numerator_is_suppressed, suppressed, _count),
+                "Denominator": _cell(
+                    r.denominator, r.denominator_is_suppressed, suppressed, _count
+                ),
+                "Rate": _cell(r.rate, r.is_suppressed, suppressed, _rate),
+                "Baseline rate": _cell(r.baseline_rate, False, suppressed, _rate),
+                "Partial period": "yes" if r.is_partial_period else "",
+            }
+            for r in df.itertuples(index=False)
+        ],
+        columns=list(WAIVER_TABLE_COLUMNS),
+    )
+    return shown.set_index("Period")

@@ -1,9 +1,10 @@
 """Publish the marts as a Parquet snapshot that dashboards and evaluators read.
 
 `serving/<build_id>/` gets one Parquet file per mart and reporting model, the audit summaries,
-and `manifest.json`; then the pointer file `serving/current` is switched with one atomic
-`os.replace`. Raw, staging and quarantine tables are never exported, and a column that a
-contract classifies as PII stops the publication.
+the reference tables the dashboards show (metric definitions, policy parameters such as the
+suppression thresholds), and `manifest.json`; then the pointer file `serving/current` is
+switched with one atomic `os.replace`. Raw, staging and quarantine tables are never exported,
+and a column that a contract classifies as PII stops the publication.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from orchestration.contracts import load_contracts
 
 PUBLISHED_SCHEMAS = ("marts", "reporting")
 PUBLISHED_AUDIT_TABLES = ("check_results", "ingest_files")
+# Seeds (schema `reference`) the dashboards read: metric definitions for the waiver metrics page,
+# and the policy parameters from which the query layer takes the RPT-03 suppression thresholds.
+PUBLISHED_REFERENCE_TABLES = ("waiver_metrics_catalog", "policy_parameters")
 BUILDS_KEPT = 5
 
 
@@ -49,6 +53,7 @@ def _published_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, st
     ).fetchall()
     tables = [(schema, name, name) for schema, name in rows]
     tables += [("audit", name, f"audit__{name}") for name in PUBLISHED_AUDIT_TABLES]
+    tables += [("reference", name, name) for name in PUBLISHED_REFERENCE_TABLES]
     return tables
 
 

@@ -65,12 +65,27 @@ CHECK_RESULTS = """
     ) AS v(feed, file_name, check_id, status, v, t)
 """
 
+# RPT-03 thresholds as published: an ended version (1 to 25) and the one in force (1 to 10).
+POLICY_PARAMETERS = """
+    SELECT p AS parameter_name, 'RPT-03' AS rule_id, CAST(v AS DECIMAL(18, 4)) AS value_numeric,
+        CAST(NULL AS DATE) AS value_date, 'count' AS unit, CAST(f AS DATE) AS effective_from,
+        CAST(e AS DATE) AS effective_to, 'test' AS source
+    FROM (VALUES
+        ('suppression_min_count', 1, '2021-07-01', '2021-12-31'),
+        ('suppression_max_count', 25, '2021-07-01', '2021-12-31'),
+        ('suppression_min_count', 1, '2022-01-01', NULL),
+        ('suppression_max_count', 10, '2022-01-01', NULL),
+        ('group_size_max', 12, '2021-07-01', NULL)
+    ) AS t(p, v, f, e)
+"""
+
 TABLES: dict[str, str] = {
     "fct_workforce_monthly": WORKFORCE,
     "agg_complaints_by_county_quarter_public": COMPLAINTS_PUBLIC,
     "fct_integrity_findings": INTEGRITY,
     "audit__ingest_files": INGEST_FILES,
     "audit__check_results": CHECK_RESULTS,
+    "policy_parameters": POLICY_PARAMETERS,
 }
 
 
@@ -296,3 +311,89 @@ def test_unclassified_tables_are_state_only() -> None:
     assert readable(EVALUATOR, "agg_complaints_by_county_quarter_public")
     assert not readable(EVALUATOR, "agg_complaints_by_county_quarter")
     assert readable(ALAMEDA, "agg_complaints_by_county_quarter")
+
+
+# --- reference tables and RPT-03 thresholds from the published policy parameters ----------------
+
+
+@pytest.mark.parametrize("scope", [STATE, ALAMEDA, EVALUATOR])
+def test_reference_tables_are_open_to_every_role(serving: Path, scope: Scope) -> None:
+    assert readable(scope, "waiver_metrics_catalog")
+    rows = _sql(serving, scope, "SELECT count(*) FROM policy_parameters")
+
+    assert rows == [(5,)]
+
+
+def _with_policy(tmp_path: Path, policy: str | None) -> Path:
+    tables = {k: v for k, v in TABLES.items() if k != "policy_parameters"}
+    if policy is not None:
+        tables["policy_parameters"] = policy
+    return publish(tmp_path / "serving", tables)
+
+
+def test_suppression_uses_the_published_thresholds_in_force(tmp_path: Path) -> None:
+    """Raise the maximum to 25 in the published parameters: Jan's 25 active is now suppressed."""
+    serving = _with_policy(
+        tmp_path,
+        POLICY_PARAMETERS.replace("('suppression_max_count', 10,", "('suppression_max_count', 25,"),
+    )
+    trend = queries.workforce_trend(EVALUATOR, serving, BUILD_ID)
+
+    assert trend["active_certified_peers_is_suppressed"].tolist() == [True, False]
+    assert trend["employed_peers_is_suppressed"].tolist() == [True, True]
+    assert trend["employed_peers"].isna().all()
+
+
+def test_ended_threshold_versions_are_ignored(serving: Path) -> None:
+    """The ended 1-to-25 version would hide Jan's 25 active; the one in force (1-10) shows it."""
+    trend = queries.workforce_trend(EVALUATOR, serving, BUILD_ID)
+
+    assert trend["active_certified_peers_is_suppressed"].tolist() == [False, False]
+    assert trend["employed_peers_is_suppressed"].tolist() == [True, False]
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [None, POLICY_PARAMETERS.replace("suppression_", "renamed_")],
+    ids=["table-absent", "no-threshold-in-force"],
+)
+@pytest.mark.parametrize("scope", [ALAMEDA, EVALUATOR])
+def test_without_published_thresholds_every_statewide_cell_is_suppressed(
+    tmp_path: Path, policy: str | None, scope: Scope
+) -> None:
+    serving = _with_policy(tmp_path, policy)
+    trend = queries.workforce_trend(scope, serving, BUILD_ID)
+
+    assert len(trend) == 2
+    for measure in ("active_certified_peers", "employed_peers"):
+        assert trend[f"{measure}_is_suppressed"].all()
+        assert trend[measure].isna().all()
+
+
+def test_state_analyst_figures_do_not_depend_on_the_thresholds(tmp_path: Path) -> None:
+    serving = _with_policy(tmp_path, None)
+    trend = queries.workforce_trend(STATE, serving, BUILD_ID)
+
+    assert trend["active_certified_peers"].tolist() == [25, 30]
+
+
+@pytest.mark.parametrize("scope", [ALAMEDA, EVALUATOR])
+def test_every_integrity_page_query_is_refused_to_non_state_roles(
+    serving: Path, scope: Scope
+) -> None:
+    everything = queries.IntegrityFilter()
+    calls = [
+        lambda: queries.integrity_filter_options(scope, serving, BUILD_ID),
+        lambda: queries.integrity_totals(scope, serving, BUILD_ID, everything),
+        lambda: queries.integrity_findings_by_month(scope, serving, BUILD_ID, everything),
+        lambda: queries.integrity_finding_lines(scope, serving, BUILD_ID, everything),
+        lambda: queries.policy_findings(
+            scope, serving, BUILD_ID, queries.CERTIFICATION_FINDINGS_TABLE
+        ),
+        lambda: queries.policy_findings_by_month(
+            scope, serving, BUILD_ID, queries.SUPERVISION_FINDINGS_TABLE
+        ),
+    ]
+    for call in calls:
+        with pytest.raises(AccessDenied, match="state analysts only"):
+            call()

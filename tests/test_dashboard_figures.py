@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import duckdb
@@ -318,3 +319,231 @@ def test_quarantine_table_formats_counts_with_separators() -> None:
     )
 
     assert quarantine_table(frame).loc["claims"].tolist() == ["2", "15,000", "14,998", "2", "0"]
+
+
+# --- Program integrity and waiver metrics: figures, tables, queries ------------------------------
+
+
+def _findings(rows: list[tuple[str, str, int, float]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        rows, columns=["service_month", "rule_id", "findings", "approved_amount_at_risk"]
+    ).assign(service_month=lambda f: pd.to_datetime(f["service_month"]))
+
+
+def test_stacked_monthly_bars_has_one_trace_per_rule_with_its_months_in_order() -> None:
+    from dashboards.figures import stacked_monthly_bars
+
+    frame = _findings(
+        [
+            ("2024-02-01", "BILL-10", 2, 20.5),
+            ("2024-01-01", "BILL-10", 1, 10.25),
+            ("2024-01-01", "BILL-01", 3, 0.0),
+        ]
+    )
+    fig = stacked_monthly_bars(
+        frame, month="service_month", series="rule_id", value="findings", title="t", y_title="y"
+    )
+
+    assert [t.name for t in fig.data] == ["BILL-01", "BILL-10"]
+    assert [list(t.y) for t in fig.data] == [[3], [1, 2]]
+    assert list(fig.data[1].x) == list(pd.to_datetime(["2024-01-01", "2024-02-01"]))
+    assert fig.layout.barmode == "stack"
+
+
+def test_stacked_monthly_bars_in_dollars_keeps_the_cents() -> None:
+    from dashboards.figures import stacked_monthly_bars
+
+    fig = stacked_monthly_bars(
+        _findings([("2024-01-01", "BILL-10", 1, 10.25), ("2024-02-01", "BILL-10", 2, 20.5)]),
+        month="service_month",
+        series="rule_id",
+        value="approved_amount_at_risk",
+        title="t",
+        y_title="y",
+        money=True,
+    )
+
+    assert list(fig.data[0].y) == [10.25, 20.5]
+    assert fig.layout.yaxis.tickformat == "$,.0f"
+    assert "$" in fig.data[0].hovertemplate
+
+
+def test_stacked_monthly_bars_of_no_rows_says_so() -> None:
+    from dashboards.figures import stacked_monthly_bars
+
+    fig = stacked_monthly_bars(
+        _findings([]), month="service_month", series="rule_id", value="findings", title="t",
+        y_title="y",
+    )  # fmt: skip
+
+    assert not fig.data
+    assert [a.text for a in fig.layout.annotations] == ["No data for this selection"]
+
+
+def _waiver(rows: list[tuple[str, str, float | None, float | None, bool]]) -> pd.DataFrame:
+    """(period_start, stratum_value, rate, baseline_rate, is_suppressed)."""
+    frame = pd.DataFrame(
+        rows, columns=["period_start", "stratum_value", "rate", "baseline_rate", "is_suppressed"]
+    )
+    frame["period_start"] = pd.to_datetime(frame["period_start"])
+    frame["period_end"] = frame["period_start"] + pd.offsets.MonthEnd(0)
+    frame["numerator"] = [None if s else 40 for s in frame["is_suppressed"]]
+    frame["denominator"] = [None if s else 200 for s in frame["is_suppressed"]]
+    frame["numerator_is_suppressed"] = frame["is_suppressed"]
+    frame["denominator_is_suppressed"] = frame["is_suppressed"]
+    frame["is_partial_period"] = False
+    return frame
+
+
+def test_waiver_figure_draws_the_rate_and_its_dashed_baseline() -> None:
+    from dashboards.figures import waiver_metric_figure
+
+    fig = waiver_metric_figure(
+        _waiver(
+            [("2024-02-01", "all", 25.0, 20.0, False), ("2024-01-01", "all", 20.0, 20.0, False)]
+        ),
+        "PI-01 · Complaints",
+        "per 100 active peers",
+    )
+
+    assert [t.name for t in fig.data] == ["Rate", "Rate baseline"]
+    assert list(fig.data[0].y) == [20.0, 25.0]
+    assert list(fig.data[1].y) == [20.0, 20.0]
+    assert fig.data[1].line.dash == "dash"
+    assert fig.layout.yaxis.title.text == "per 100 active peers"
+    assert not fig.layout.annotations
+
+
+def test_waiver_figure_leaves_gaps_for_suppressed_rates_with_a_footnote() -> None:
+    from dashboards.figures import WAIVER_RATE_SUPPRESSED_FOOTNOTE, waiver_metric_figure
+
+    fig = waiver_metric_figure(
+        _waiver(
+            [
+                ("2024-01-01", "female", 20.0, None, False),
+                ("2024-01-01", "male", None, None, True),
+                ("2024-02-01", "male", 30.0, None, False),
+            ]
+        ),
+        "m",
+        "percent",
+    )
+
+    assert [t.name for t in fig.data] == ["female", "male"]  # no baseline published: none drawn
+    assert math.isnan(fig.data[1].y[0]) and fig.data[1].y[1] == 30.0
+    assert [a.text for a in fig.layout.annotations] == [WAIVER_RATE_SUPPRESSED_FOOTNOTE]
+
+
+def test_waiver_table_marks_suppressed_cells_and_dashes_what_does_not_apply() -> None:
+    from dashboards.tables import waiver_metric_table
+
+    frame = _waiver(
+        [("2024-01-01", "all", 1234.5, 1000.0, False), ("2024-02-01", "all", None, 1000.0, True)]
+    )
+    frame.loc[0, "denominator"] = None  # a plain count has no denominator
+
+    shown = waiver_metric_table(frame, "Suppressed")
+
+    assert shown.index.tolist() == ["2024-01-01 to 2024-01-31", "2024-02-01 to 2024-02-29"]
+    assert shown.iloc[0].tolist() == ["all", "40", "–", "1,234.5", "1,000", ""]
+    assert shown.iloc[1].tolist() == ["all", "Suppressed", "Suppressed", "Suppressed", "1,000", ""]
+
+
+def test_integrity_rule_table_formats_counts_and_dollars() -> None:
+    from dashboards.tables import integrity_rule_table
+
+    frame = pd.DataFrame(
+        {
+            "rule_id": ["BILL-10"],
+            "severity": ["flag"],
+            "findings": [1200],
+            "claim_lines": [1100],
+            "approved_amount_at_risk": [12345.5],
+        }
+    )
+
+    shown = integrity_rule_table(frame)
+
+    assert shown.loc["BILL-10"].tolist() == ["flag", "1,200", "1,100", "$12,345.50"]
+
+
+# Two claim lines; line (C1, 1) breaks BILL-01 and BILL-10; (C2, 1) is in another county/month.
+INTEGRITY_SNAPSHOT = {
+    "fct_integrity_findings": """
+        SELECT c AS claim_id, CAST(n AS INTEGER) AS line_number, r AS rule_id, 'flag' AS severity,
+            'why' AS detail, CAST(a AS DECIMAL(12, 2)) AS approved_amount_at_risk
+        FROM (VALUES ('C1', 1, 'BILL-01', 100.50), ('C1', 1, 'BILL-10', 100.50),
+            ('C2', 1, 'BILL-10', 40.00)) AS t(c, n, r, a)
+    """,
+    "fct_claim_lines": """
+        SELECT c AS claim_id, CAST(n AS INTEGER) AS line_number, 'k-' || c AS beneficiary_key,
+            f AS county_fips, CAST(m AS DATE) AS service_month, CAST(m AS DATE) AS service_date,
+            'SMHS' AS delivery_system, '1234567893' AS organization_npi,
+            'CPSS1' AS rendering_certification_number, 'H0038' AS hcpcs_code,
+            CAST(1 AS INTEGER) AS units, CAST(a AS DECIMAL(12, 2)) AS approved_amount
+        FROM (VALUES ('C1', 1, '06001', '2024-01-01', 100.50),
+            ('C2', 1, '06037', '2024-03-01', 40.00)) AS t(c, n, f, m, a)
+    """,
+    "fct_certification_findings": """
+        SELECT 'P1' AS certificant_id, e AS event_id, r AS rule_id, 'short' AS finding,
+            CAST(d AS DATE) AS detected_on
+        FROM (VALUES ('E1', 'CERT-03', '2024-01-15'), ('E2', 'CERT-04', '2024-03-02'))
+            AS t(e, r, d)
+    """,
+}
+
+
+@pytest.fixture
+def integrity_serving(tmp_path: Path) -> Path:
+    from tests.test_dashboard_access import publish
+
+    return publish(tmp_path / "serving", INTEGRITY_SNAPSHOT)
+
+
+def test_integrity_totals_count_a_line_with_two_rules_once(integrity_serving: Path) -> None:
+    everything = queries.IntegrityFilter()
+    totals = queries.integrity_totals(STATE, integrity_serving, "b1", everything).iloc[0]
+    by_rule = queries.integrity_findings_by_rule(STATE, integrity_serving, "b1", everything)
+
+    assert (int(totals["findings"]), int(totals["claim_lines"])) == (3, 2)
+    assert float(totals["approved_amount_at_risk"]) == 140.50
+    assert by_rule["approved_amount_at_risk"].astype(float).tolist() == [100.50, 140.50]
+
+
+def test_integrity_filters_by_rule_county_and_service_month(integrity_serving: Path) -> None:
+    def months(**kwargs: object) -> list[tuple[str, str, int]]:
+        selection = queries.IntegrityFilter(**kwargs)  # type: ignore[arg-type]
+        frame = queries.integrity_findings_by_month(STATE, integrity_serving, "b1", selection)
+        return [
+            (m.strftime("%Y-%m"), r, int(n))
+            for m, r, n in frame[["service_month", "rule_id", "findings"]].itertuples(index=False)
+        ]
+
+    assert months() == [("2024-01", "BILL-01", 1), ("2024-01", "BILL-10", 1),
+                        ("2024-03", "BILL-10", 1)]  # fmt: skip
+    assert months(rules=("BILL-10",)) == [("2024-01", "BILL-10", 1), ("2024-03", "BILL-10", 1)]
+    assert months(county_fips="06037") == [("2024-03", "BILL-10", 1)]
+    assert months(first_month="2024-02-01", last_month="2024-03-01") == [("2024-03", "BILL-10", 1)]
+
+
+def test_integrity_lines_show_the_beneficiary_key_only(integrity_serving: Path) -> None:
+    lines = queries.integrity_finding_lines(
+        STATE, integrity_serving, "b1", queries.IntegrityFilter(rules=("BILL-10",))
+    )
+
+    assert list(lines.columns) == list(queries.FINDING_LINE_COLUMNS)
+    assert lines["claim_id"].tolist() == ["C1", "C2"]  # most money at risk first
+    assert lines["beneficiary_key"].tolist() == ["k-C1", "k-C2"]
+
+
+def test_certification_findings_by_month_respect_the_month_range(integrity_serving: Path) -> None:
+    table = queries.CERTIFICATION_FINDINGS_TABLE
+    everything = queries.policy_findings_by_month(STATE, integrity_serving, "b1", table)
+    to_february = queries.policy_findings_by_month(
+        STATE, integrity_serving, "b1", table, last_month="2024-02-01"
+    )
+
+    assert everything["rule_id"].tolist() == ["CERT-03", "CERT-04"]
+    assert to_february["rule_id"].tolist() == ["CERT-03"]
+    listed = queries.policy_findings(STATE, integrity_serving, "b1", table)
+    assert listed["event_id"].tolist() == ["E2", "E1"]  # newest first

@@ -19,6 +19,11 @@ create table audit.check_results (check_id varchar, status varchar);
 create table audit.ingest_files (file_name varchar, rows_loaded bigint);
 insert into audit.check_results values ('claims-units-range', 'pass');
 insert into audit.ingest_files values ('claims_20240131.csv', 3);
+create schema reference;
+create table reference.waiver_metrics_catalog (metric_id varchar, metric_name varchar);
+create table reference.policy_parameters (parameter_name varchar, value_numeric decimal(18, 4));
+insert into reference.waiver_metrics_catalog values ('WF-01', 'Active certified peers');
+insert into reference.policy_parameters values ('suppression_max_count', 10);
 """
 
 
@@ -35,13 +40,20 @@ def at(second: int) -> dt.datetime:
     return dt.datetime(2026, 1, 1, 0, 0, second, tzinfo=dt.UTC)
 
 
-def test_snapshot_has_every_mart_and_the_audit_summaries(
+def test_snapshot_has_every_mart_the_audit_summaries_and_the_reference_tables(
     con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
     snapshot = publish(con, tmp_path, now=at(1))
     assert current_build_id(tmp_path) == snapshot.build_id
     manifest = json.loads((snapshot.path / "manifest.json").read_text())
-    assert set(manifest["tables"]) == {"fct_demo", "audit__check_results", "audit__ingest_files"}
+    assert set(manifest["tables"]) == {
+        "fct_demo",
+        "audit__check_results",
+        "audit__ingest_files",
+        "waiver_metrics_catalog",
+        "policy_parameters",
+    }
+    assert manifest["tables"]["policy_parameters"]["source"] == "reference.policy_parameters"
     assert manifest["tables"]["fct_demo"]["rows"] == 3
     rows = duckdb.sql(f"select count(*) from '{snapshot.path / 'fct_demo.parquet'}'").fetchall()
     assert rows == [(3,)]

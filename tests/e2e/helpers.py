@@ -72,3 +72,25 @@ def screenshot(page: Page, path: Path) -> None:
     page.set_viewport_size({"width": size["width"], "height": max(size["height"], int(height))})
     page.screenshot(path=path, full_page=True)
     page.set_viewport_size(size)
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick `option` in the `st.selectbox` labelled `label`: open it, type, click the option."""
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    page.keyboard.type(option)
+    page.get_by_role("option", name=option, exact=True).click()
+    expect(box).to_have_value(option)
+    box.blur()
+
+
+def iso_days(values: list[Any]) -> list[str]:
+    """Plotly date values (ISO strings or epoch milliseconds) as YYYY-MM-DD."""
+    from datetime import UTC, datetime
+
+    return [
+        datetime.fromtimestamp(v / 1000, UTC).strftime("%Y-%m-%d")
+        if isinstance(v, int | float)
+        else str(v)[:10]
+        for v in values
+    ]
