@@ -43,6 +43,15 @@ LATE_COLUMNS: dict[str, str] = {
     "late_reasons": "Why late",
 }
 
+LATE_FORMATS: dict[str, str] = {
+    "received_date": "{:%Y-%m-%d}",
+    "acknowledged_date": "{:%Y-%m-%d}",
+    "resolution_due_date": "{:%Y-%m-%d}",
+    "resolved_date": "{:%Y-%m-%d}",
+    "business_days_to_acknowledge": "{:,.0f}",
+    "days_to_resolve": "{:,.0f}",
+}
+
 
 def quarter_label(quarter: date) -> str:
     return f"{quarter.year} Q{(quarter.month - 1) // 3 + 1}"
@@ -107,16 +116,10 @@ def _detail(scope: Scope, snapshot: OpenSnapshot, first: date, last: date) -> No
     if late.empty:
         st.caption("No complaint in this selection was acknowledged or resolved late.")
     else:
-        st.dataframe(
-            late,
-            hide_index=True,
-            column_config={
-                name: st.column_config.DateColumn(label, format="YYYY-MM-DD")
-                if name.endswith("_date")
-                else label
-                for name, label in LATE_COLUMNS.items()
-            },
-            key="complaints_late",
+        st.table(
+            suppressed_labels(late, LATE_FORMATS)
+            .rename(columns=LATE_COLUMNS)
+            .set_index("Complaint")
         )
     st.caption(f"{area} · received {quarter_label(first)} – {quarter_label(last)}")
 

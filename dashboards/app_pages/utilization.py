@@ -49,6 +49,36 @@ PUBLIC_METRIC_NAMES: dict[str, str] = {
 }
 
 
+COUNTY_TABLE_COLUMNS: dict[str, str] = {
+    "county_fips": "FIPS",
+    "county_name": "County",
+    "services": "Services",
+    "units": "Units",
+    "service_minutes": "Minutes",
+    "approved_amount": "Approved ($)",
+    "collateral_services": "Collateral services",
+    "collateral_share": "Collateral share (%)",
+}
+COUNTY_TABLE_FORMATS: dict[str, str] = {
+    "services": "{:,.0f}",
+    "units": "{:,.0f}",
+    "service_minutes": "{:,.0f}",
+    "approved_amount": "{:,.2f}",
+    "collateral_services": "{:,.0f}",
+    "collateral_share": "{:.1f}",
+}
+PENETRATION_COLUMNS: dict[str, str] = {
+    "county_fips": "FIPS",
+    "county_name": "County",
+    "beneficiaries_served": "Beneficiaries served",
+    "eligible_members": "Eligible members",
+    "penetration_pct": "Penetration (per 100)",
+}
+PENETRATION_FORMATS: dict[str, str] = {
+    "beneficiaries_served": "{:,.0f}",
+    "eligible_members": "{:,.0f}",
+    "penetration_pct": "{:.2f}",
+}
 PUBLIC_METRIC_COLUMNS: dict[str, str] = {
     "metric_id": "Metric",
     "metric": "Name",
@@ -172,23 +202,13 @@ def _detail(scope: Scope, snapshot: OpenSnapshot) -> None:
 
     by_county = queries.utilization_by_county(scope, serving, build_id, selection)
     st.markdown("**Services by county**")
-    st.dataframe(
+    shown = suppressed_labels(
         by_county.assign(
-            collateral_share=(by_county["collateral_services"] / by_county["services"] * 100)
+            collateral_share=by_county["collateral_services"] / by_county["services"] * 100
         ),
-        hide_index=True,
-        column_config={
-            "county_fips": st.column_config.TextColumn("FIPS"),
-            "county_name": st.column_config.TextColumn("County"),
-            "services": st.column_config.NumberColumn("Services", format="%,d"),
-            "units": st.column_config.NumberColumn("Units", format="%,d"),
-            "service_minutes": st.column_config.NumberColumn("Minutes", format="%,d"),
-            "approved_amount": st.column_config.NumberColumn("Approved ($)", format="%,.2f"),
-            "collateral_services": st.column_config.NumberColumn("Collateral", format="%,d"),
-            "collateral_share": st.column_config.NumberColumn("Collateral %", format="%.1f"),
-        },
-        key="utilization_by_county",
+        COUNTY_TABLE_FORMATS,
     )
+    st.table(shown.rename(columns=COUNTY_TABLE_COLUMNS).set_index("FIPS"))
     st.caption(f"{area} · {period} · {delivery_system or ALL_SYSTEMS_LABEL}")
 
 
@@ -216,6 +236,7 @@ def _public(scope: Scope, snapshot: OpenSnapshot) -> None:
             format_func=lambda s: (
                 f"{s:%b %Y} – {ends[s]:%b %Y}" + (" (partial)" if partial[s] else "")
             ),
+            index=next((i for i, s in enumerate(starts) if not partial[s]), 0),
             key="utilization_public_period",
         )
 
@@ -229,25 +250,8 @@ def _public(scope: Scope, snapshot: OpenSnapshot) -> None:
         ),
         width="stretch",
     )
-    st.dataframe(
-        suppressed_labels(
-            penetration,
-            {
-                "beneficiaries_served": "{:,.0f}",
-                "eligible_members": "{:,.0f}",
-                "penetration_pct": "{:.2f}",
-            },
-        ),
-        hide_index=True,
-        column_config={
-            "county_fips": "FIPS",
-            "county_name": "County",
-            "beneficiaries_served": "Beneficiaries served",
-            "eligible_members": "Eligible members",
-            "penetration_pct": "Penetration (per 100)",
-        },
-        key="utilization_penetration_table",
-    )
+    shown = suppressed_labels(penetration, PENETRATION_FORMATS)
+    st.table(shown.rename(columns=PENETRATION_COLUMNS).set_index("FIPS"))
 
     metrics = queries.public_utilization_metrics(
         scope, serving, build_id, period_type, period_start
