@@ -204,22 +204,30 @@ def breakdown_bar_figure(
 ) -> go.Figure:
     """One horizontal bar per `category` of `df`, in the frame's order, with the value as text.
 
-    A NULL value is a suppressed cell: no bar, the text "suppressed", and the RPT-03 footnote;
-    the figure never holds a number for it. `percent` formats values as percentages (0-100).
+    A suppressed cell (its `<value_column>_is_suppressed` flag set, or without such a column a
+    NULL value) gets no bar, the text "Suppressed" and the RPT-03 footnote: the figure never
+    holds a number for it. A NULL that is not suppressed (a rate over zero) shows "–".
+    `percent` formats values as percentages (0-100).
     """
     categories = df["category"].astype(str).tolist()
     values = [None if pd.isna(v) else float(v) for v in df[value_column]]
+    flag = f"{value_column}_is_suppressed"
+    hidden = [bool(h) for h in df[flag].fillna(True)] if flag in df else [v is None for v in values]
     number = "{:,.1f}%" if percent else "{:,.0f}"
+    labels = [
+        SUPPRESSED_TEXT if h else ("–" if v is None else number.format(v))
+        for v, h in zip(values, hidden, strict=True)
+    ]
     fig = go.Figure(
         go.Bar(
             y=categories,
-            x=[0.0 if v is None else v for v in values],
+            x=[0.0 if v is None or h else v for v, h in zip(values, hidden, strict=True)],
             name=value_label,
             orientation="h",
-            text=[SUPPRESSED_TEXT if v is None else number.format(v) for v in values],
+            text=labels,
             textposition="outside",
             cliponaxis=False,
-            customdata=[SUPPRESSED_TEXT if v is None else number.format(v) for v in values],
+            customdata=labels,
             hovertemplate="%{y}: %{customdata}<extra>" + value_label + "</extra>",
             marker={"color": "#1565c0"},
         )
@@ -239,7 +247,7 @@ def breakdown_bar_figure(
     )
     if not categories:
         _no_data(fig)
-    if any(v is None for v in values):
+    if any(hidden):
         fig.add_annotation(
             text=SUPPRESSION_FOOTNOTE.replace("Gaps", "Bars marked suppressed"),
             showarrow=False,

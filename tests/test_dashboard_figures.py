@@ -417,3 +417,18 @@ def test_suppressed_labels_formats_values_and_marks_flagged_cells() -> None:
     assert shown["n"].tolist() == ["1,200", "Suppressed", "0"]
     # C's rate is NULL over a zero denominator: not suppressed, just empty.
     assert shown["rate"].tolist() == ["2.50", "Suppressed", "–"]
+
+
+def test_breakdown_bar_figure_tells_a_rate_over_zero_from_a_suppressed_one() -> None:
+    frame = pd.DataFrame(
+        {
+            "category": ["Alpine", "Amador", "Butte"],
+            "rate": [None, None, 2.0],
+            "rate_is_suppressed": [False, True, False],
+        }
+    )
+
+    fig = breakdown_bar_figure(frame, "rate", "Penetration", "Per 100")
+
+    assert list(fig.data[0].text) == ["–", "Suppressed", "2"]
+    assert list(fig.data[0].x) == [0.0, 0.0, 2.0]
