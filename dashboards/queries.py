@@ -297,6 +297,46 @@ def utilization_summary(
     )
 
 
+def utilization_breakdowns(
+    scope: Scope,
+    serving_dir: Path,
+    build_id: str,
+    selection: UtilizationFilter,
+    dimensions: tuple[str, ...],
+) -> pd.DataFrame:
+    """Approved services in `selection` by each of `dimensions` (keys of
+    `UTILIZATION_DIMENSIONS`), in one query: the page's charts share one scan.
+
+    Columns: `dimension`, `category` (text), `beneficiaries_served` (distinct within the category
+    over the range), `services`, `collateral_services`, `collateral_share` (fraction); by
+    dimension in the order given, then category.
+    """
+    require_detail_area(scope, selection.county_fips)
+    parts = [
+        f"""
+        SELECT {index} AS position, '{dimension}' AS dimension,
+            CAST({UTILIZATION_DIMENSIONS[dimension]} AS VARCHAR) AS category,
+            CAST(count(DISTINCT beneficiary_key) AS BIGINT) AS beneficiaries_served,
+            CAST(count(*) AS BIGINT) AS services,
+            CAST(count(*) FILTER (WHERE is_collateral) AS BIGINT) AS collateral_services,
+            count(*) FILTER (WHERE is_collateral) / count(*) AS collateral_share
+        FROM {CLAIM_SERVICES_VIEW}
+        WHERE {_UTILIZATION_WHERE}
+        GROUP BY 1, 2, 3
+        """
+        for index, dimension in enumerate(dimensions)
+    ]
+    sql = f"""
+        SELECT dimension, category, beneficiaries_served, services, collateral_services,
+            collateral_share
+        FROM ({" UNION ALL ".join(parts)})
+        ORDER BY position, category
+    """
+    return query(
+        scope, serving_dir, build_id, sql, selection.params(), tables=(CLAIM_SERVICES_VIEW,)
+    )
+
+
 def utilization_by(
     scope: Scope,
     serving_dir: Path,
@@ -304,27 +344,9 @@ def utilization_by(
     selection: UtilizationFilter,
     dimension: str,
 ) -> pd.DataFrame:
-    """Approved services in `selection` by one of `UTILIZATION_DIMENSIONS`.
-
-    Columns: `category`, `beneficiaries_served` (distinct within the category over the range),
-    `services`, `collateral_services`, `collateral_share` (fraction); by category.
-    """
-    require_detail_area(scope, selection.county_fips)
-    expression = UTILIZATION_DIMENSIONS[dimension]
-    sql = f"""
-        SELECT {expression} AS category,
-            CAST(count(DISTINCT beneficiary_key) AS BIGINT) AS beneficiaries_served,
-            CAST(count(*) AS BIGINT) AS services,
-            CAST(count(*) FILTER (WHERE is_collateral) AS BIGINT) AS collateral_services,
-            count(*) FILTER (WHERE is_collateral) / count(*) AS collateral_share
-        FROM {CLAIM_SERVICES_VIEW}
-        WHERE {_UTILIZATION_WHERE}
-        GROUP BY ALL
-        ORDER BY category
-    """
-    return query(
-        scope, serving_dir, build_id, sql, selection.params(), tables=(CLAIM_SERVICES_VIEW,)
-    )
+    """`utilization_breakdowns` of one dimension, without the `dimension` column."""
+    frame = utilization_breakdowns(scope, serving_dir, build_id, selection, (dimension,))
+    return frame.drop(columns="dimension").reset_index(drop=True)
 
 
 def utilization_by_county(

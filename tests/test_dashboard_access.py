@@ -356,9 +356,19 @@ COMPLAINTS_PUBLIC_NAMED = """
         CAST(NULL AS DECIMAL(5, 1)) AS substantiated_pct, true AS is_suppressed
     FROM (VALUES ('06001', 'Alameda', 12), ('06037', 'Los Angeles', NULL)) AS t(f, n, c)
 """
+UTILIZATION_MONTHLY = f"""
+    SELECT county_fips, service_month, delivery_system, hcpcs_code, modality, age_group,
+        count(DISTINCT beneficiary_key) AS beneficiaries_served, count(*) AS services,
+        sum(units) AS units, sum(service_minutes) AS service_minutes,
+        CAST(25 * count(*) AS DECIMAL(14, 2)) AS approved_amount,
+        count(*) FILTER (WHERE is_collateral) AS collateral_services
+    FROM ({CLAIM_LINES}) WHERE claim_status = 'approved'
+    GROUP BY ALL
+"""
 UTILIZATION_TABLES: dict[str, str] = {
     **TABLES,
     "fct_claim_lines": CLAIM_LINES,
+    "fct_utilization_monthly": UTILIZATION_MONTHLY,
     "fct_complaints": COMPLAINTS,
     "rpt_waiver_metrics": WAIVER_METRICS,
     "agg_complaints_by_county_quarter_public": COMPLAINTS_PUBLIC_NAMED,
@@ -511,3 +521,14 @@ def test_public_complaints_by_county_keep_suppressed_cells_null(serving_more: Pa
 
     assert frame["complaints_received"].isna().tolist() == [False, True]
     assert frame["complaints_received_is_suppressed"].tolist() == [False, True]
+
+
+def test_utilization_by_county_sums_the_monthly_mart_within_the_scope(serving_more: Path) -> None:
+    state = queries.utilization_by_county(STATE, serving_more, BUILD_ID, JAN_FEB)
+    own = queries.UtilizationFilter(JAN_FEB.start, JAN_FEB.end, "06001")
+    county = queries.utilization_by_county(ALAMEDA, serving_more, BUILD_ID, own)
+
+    assert [
+        tuple(r) for r in state[["county_fips", "county_name", "services"]].itertuples(index=False)
+    ] == [("06001", "Alameda", 3), ("06037", "Los Angeles", 2)]
+    assert county["county_fips"].tolist() == ["06001"]

@@ -150,23 +150,32 @@ def _detail(scope: Scope, snapshot: OpenSnapshot) -> None:
         "counts once); services are approved claim lines, flagged lines included."
     )
 
-    trend = queries.utilization_by(scope, serving, build_id, selection, "service_month")
+    frames = queries.utilization_breakdowns(
+        scope,
+        serving,
+        build_id,
+        selection,
+        ("service_month", *BREAKDOWNS, "under_21"),
+    )
+    by = {name: frame.reset_index(drop=True) for name, frame in frames.groupby("dimension")}
+    empty = frames.iloc[0:0]
+    trend = by.get("service_month", empty)
     st.plotly_chart(figures.utilization_trend_figure(trend, area), width="stretch")
 
     left, right = st.columns(2)
     for index, (dimension, label) in enumerate(BREAKDOWNS.items()):
-        frame = queries.utilization_by(scope, serving, build_id, selection, dimension)
         with left if index % 2 == 0 else right:
             st.plotly_chart(
-                figures.breakdown_bar_figure(frame, "services", f"Services by {label}", "Services"),
+                figures.breakdown_bar_figure(
+                    by.get(dimension, empty), "services", f"Services by {label}", "Services"
+                ),
                 width="stretch",
             )
-    age = queries.utilization_by(scope, serving, build_id, selection, "under_21")
-    collateral = queries.utilization_by(scope, serving, build_id, selection, "delivery_system")
+    collateral = by.get("delivery_system", empty)
     with left:
         st.plotly_chart(
             figures.breakdown_bar_figure(
-                age,
+                by.get("under_21", empty),
                 "beneficiaries_served",
                 "Beneficiaries served, under 21 (EPSDT) and 21+",
                 "Beneficiaries served",
