@@ -127,3 +127,22 @@ def wait_for_table_rows(table: Locator, expected: list[list[str]], timeout_s: fl
             return
         table.page.wait_for_timeout(200)
     assert actual == expected
+
+
+def public_county_name(parquet_by_name: dict[str, Path], fips: str) -> str:
+    """A county's name from the public complaints table (every county, every quarter)."""
+    rows = sql(
+        parquet_by_name,
+        "SELECT any_value(county_name) FROM agg_complaints_by_county_quarter_public "
+        f"WHERE county_fips = '{fips}'",
+    )
+    return str(rows[0][0])
+
+
+def pick_option(page: Page, label: str, option: str) -> None:
+    """Choose `option` in the selectbox labelled `label` by typing it, and wait for it."""
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    page.keyboard.type(option)
+    page.get_by_role("option", name=option, exact=True).click()
+    expect(box).to_have_value(option)

@@ -23,6 +23,8 @@ from tests.e2e.conftest import (
 from tests.e2e.helpers import (
     metric_value,
     no_exception,
+    pick_option,
+    public_county_name,
     screenshot,
     sql,
     table_rows,
@@ -84,15 +86,6 @@ def _on_time_share(parquet: dict[str, Path], county: str | None = None) -> str:
     return "–" if not row[1] else f"{100 * int(row[0]) / int(row[1]):.1f}%"
 
 
-def _county_name(parquet: dict[str, Path], fips: str) -> str:
-    rows = sql(
-        parquet,
-        "SELECT any_value(county_name) FROM agg_complaints_by_county_quarter_public "
-        f"WHERE county_fips = '{fips}'",
-    )
-    return str(rows[0][0])
-
-
 def _expect_detail(page: Page, parquet: dict[str, Path], county: str | None) -> None:
     course = _course(parquet, county)
     expect(metric_value(page, "Complaints received")).to_have_text(f"{course[0]:,}")
@@ -110,14 +103,6 @@ def _expect_detail(page: Page, parquet: dict[str, Path], county: str | None) -> 
             assert {row[1] for row in table_rows(table)} == {county}
     else:
         expect(table_with(page, "Why late")).to_have_count(0)
-
-
-def _pick_county(page: Page, name: str) -> None:
-    box = page.get_by_role("combobox", name="County")
-    box.click()
-    page.keyboard.type(name)
-    page.get_by_role("option", name=name, exact=True).click()
-    expect(box).to_have_value(name)
 
 
 def test_complaints_page_matches_the_snapshot_and_the_county_filter_changes_it(
@@ -143,7 +128,7 @@ def test_complaints_page_matches_the_snapshot_and_the_county_filter_changes_it(
     )[0][0]
     assert _course(parquet, busiest) != _course(parquet)
     started = time.perf_counter()
-    _pick_county(page, _county_name(parquet, busiest))
+    pick_option(page, "County", public_county_name(parquet, busiest))
     _expect_detail(page, parquet, busiest)
     print(f"[e2e] complaints county filter {time.perf_counter() - started:.2f}s")
     no_exception(page)

@@ -24,6 +24,8 @@ from tests.e2e.conftest import (
 from tests.e2e.helpers import (
     metric_value,
     no_exception,
+    pick_option,
+    public_county_name,
     screenshot,
     sql,
     table_rows,
@@ -139,28 +141,11 @@ def _penetration_rows(parquet: dict[str, Path]) -> list[list[str]]:
     ]
 
 
-def _county_name(parquet: dict[str, Path], fips: str) -> str:
-    rows = sql(
-        parquet,
-        "SELECT any_value(county_name) FROM agg_complaints_by_county_quarter_public "
-        f"WHERE county_fips = '{fips}'",
-    )
-    return str(rows[0][0])
-
-
 def _services_cells(page: Page) -> list[list[str]]:
     """FIPS, services and collateral services of the page's "Services by county" table."""
     table = table_with(page, "Collateral services")
     rows = table_rows(table) if table.count() == 1 else []
     return [[r[0], r[2], r[6]] for r in rows if len(r) > 6]
-
-
-def _pick(page: Page, label: str, option: str) -> None:
-    box = page.get_by_role("combobox", name=label)
-    box.click()
-    page.keyboard.type(option)
-    page.get_by_role("option", name=option, exact=True).click()
-    expect(box).to_have_value(option)
 
 
 def _expect_detail(page: Page, parquet: dict[str, Path], county: str | None) -> None:
@@ -207,15 +192,15 @@ def test_utilization_page_matches_the_snapshot_and_filters_change_it(
 
     # Filter: one delivery system.
     started = time.perf_counter()
-    _pick(page, "Delivery system", "DMC_ODS")
+    pick_option(page, "Delivery system", "DMC_ODS")
     _, dmc_ods_services = _totals(parquet, system="DMC_ODS")
     expect(metric_value(page, "Services")).to_have_text(f"{dmc_ods_services:,}")
     print(f"[e2e] utilization delivery system filter {time.perf_counter() - started:.2f}s")
-    _pick(page, "Delivery system", "All delivery systems")
+    pick_option(page, "Delivery system", "All delivery systems")
 
     # Filter: one county.
-    other = _county_name(parquet, OTHER_COUNTY_FIPS)
-    _pick(page, "County", other)
+    other = public_county_name(parquet, OTHER_COUNTY_FIPS)
+    pick_option(page, "County", other)
     _expect_detail(page, parquet, OTHER_COUNTY_FIPS)
     no_exception(page)
     print(f"[e2e] screenshots in {tmp_path}")
@@ -227,7 +212,7 @@ def test_state_analyst_link_with_a_county_opens_it(
     page.goto(f"{streamlit_url}/utilization?county={OTHER_COUNTY_FIPS}")
 
     expect(page.get_by_role("combobox", name="County")).to_have_value(
-        _county_name(parquet, OTHER_COUNTY_FIPS)
+        public_county_name(parquet, OTHER_COUNTY_FIPS)
     )
     _expect_detail(page, parquet, OTHER_COUNTY_FIPS)
 
@@ -242,7 +227,7 @@ def test_county_user_sees_only_its_own_county_detail(
     via_url: bool,
 ) -> None:
     fips, name = county_user_fips
-    other = _county_name(parquet, OTHER_COUNTY_FIPS)
+    other = public_county_name(parquet, OTHER_COUNTY_FIPS)
     query = f"?county={OTHER_COUNTY_FIPS}" if via_url else ""
     sign_in(page, f"{signin_url}/utilization{query}", county_user)
 
