@@ -78,6 +78,7 @@ COUNTY_KEYED_TABLES: frozenset[str] = frozenset(
         "fct_workforce_monthly",
         "agg_complaints_by_county_quarter",
         "fct_utilization_monthly",
+        "fct_complaints",
     }
 )
 # Program integrity detail: findings about named peers and providers.
@@ -137,7 +138,9 @@ def readable(scope: Scope, table: str) -> bool:
         or table in derived_view_names()
     ):
         return True
-    return scope.role is Role.COUNTY and table in COUNTY_KEYED_TABLES
+    return scope.role is Role.COUNTY and (
+        table in COUNTY_KEYED_TABLES or table in COUNTY_SCOPED_VIEWS
+    )
 
 
 def require(scope: Scope, tables: Iterable[str]) -> None:
@@ -236,6 +239,7 @@ def scoped_views(scope: Scope, parquet_files: Mapping[str, str]) -> dict[str, st
         )
     if "audit__ingest_files" in parquet_files:
         views[FEED_FRESHNESS_VIEW] = _feed_freshness_sql(parquet_files["audit__ingest_files"])
+    views.update(utilization_views(scope, parquet_files))
     return views
 
 
@@ -265,3 +269,43 @@ def suppression_thresholds_sql(parquet_files: Mapping[str, str]) -> tuple[str, s
         _policy_value_sql(policy, SUPPRESSION_MIN_PARAMETER, "min"),
         _policy_value_sql(policy, SUPPRESSION_MAX_PARAMETER, "max"),
     )
+
+
+# --- utilization page (issue 4) ------------------------------------------------------------------
+
+# Approved claim lines reduced to what utilization needs (no peer, provider or finding columns):
+# state analysts and county users (own county's rows); never evaluators, whose utilization
+# figures come from the public `rpt_waiver_metrics` only. Program integrity detail stays on
+# `fct_claim_lines`, which remains state-only.
+CLAIM_SERVICES_VIEW = "claim_services"
+CLAIM_SERVICES_COLUMNS: tuple[str, ...] = (
+    "county_fips",
+    "service_month",
+    "service_date",
+    "delivery_system",
+    "hcpcs_code",
+    "modality",
+    "age_group",
+    "under_21",
+    "is_collateral",
+    "level_of_care",
+    "beneficiary_key",
+    "units",
+    "service_minutes",
+)
+# Derived views that hold unsuppressed detail: a county user gets only its own county's rows.
+COUNTY_SCOPED_VIEWS: frozenset[str] = frozenset({CLAIM_SERVICES_VIEW})
+
+
+def _claim_services_sql(scope: Scope, parquet: str) -> str:
+    where = "claim_status = 'approved'"
+    if scope.role is Role.COUNTY:
+        where += f" AND county_fips = {_literal(scope.county_fips or '')}"
+    return f"SELECT {', '.join(CLAIM_SERVICES_COLUMNS)} FROM {_read(parquet)} WHERE {where}"
+
+
+def utilization_views(scope: Scope, parquet_files: Mapping[str, str]) -> dict[str, str]:
+    """The utilization page's derived views `scope` may read (none for evaluators)."""
+    if scope.role is Role.EVALUATOR or "fct_claim_lines" not in parquet_files:
+        return {}
+    return {CLAIM_SERVICES_VIEW: _claim_services_sql(scope, parquet_files["fct_claim_lines"])}

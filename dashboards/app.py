@@ -46,6 +46,7 @@ def pages_for(role: Role) -> list[st.Page]:
             url_path="workforce",
         ),
     ]
+    pages += utilization_and_complaints_pages()
     pages += integrity_and_waiver_pages(role)
     if role is Role.STATE_ANALYST:
         pages.append(
@@ -80,6 +81,24 @@ def integrity_and_waiver_pages(role: Role) -> list[st.Page]:
         )
     )
     return pages
+
+
+def utilization_and_complaints_pages() -> list[st.Page]:
+    """Every role: each page shows a role its own scope (evaluators the public figures only)."""
+    return [
+        st.Page(
+            HERE / "app_pages" / "utilization.py",
+            title="Utilization",
+            icon=":material/medical_services:",
+            url_path="utilization",
+        ),
+        st.Page(
+            HERE / "app_pages" / "complaints.py",
+            title="Complaints",
+            icon=":material/report:",
+            url_path="complaints",
+        ),
+    ]
 
 
 try:

@@ -304,3 +304,179 @@ def waiver_metric_figure(df: pd.DataFrame, metric_name: str, unit: str) -> go.Fi
         # Below the axis title, not on it.
         fig.update_layout(margin={"t": 80, "b": 120})
     return fig
+
+
+# --- utilization and complaints pages (issue 4) --------------------------------------------------
+
+SUPPRESSED_TEXT = "Suppressed"
+def breakdown_bar_figure(
+    df: pd.DataFrame,
+    value_column: str,
+    title: str,
+    value_label: str,
+    *,
+    percent: bool = False,
+) -> go.Figure:
+    """One horizontal bar per `category` of `df`, in the frame's order, with the value as text.
+
+    A suppressed cell (its `<value_column>_is_suppressed` flag set, or without such a column a
+    NULL value) gets no bar, the text "Suppressed" and the RPT-03 footnote: the figure never
+    holds a number for it. A NULL that is not suppressed (a rate over zero) shows "–".
+    `percent` formats values as percentages (0-100).
+    """
+    categories = df["category"].astype(str).tolist()
+    values = [None if pd.isna(v) else float(v) for v in df[value_column]]
+    flag = f"{value_column}_is_suppressed"
+    hidden = [bool(h) for h in df[flag].fillna(True)] if flag in df else [v is None for v in values]
+    number = "{:,.1f}%" if percent else "{:,.0f}"
+    labels = [
+        SUPPRESSED_TEXT if h else ("–" if v is None else number.format(v))
+        for v, h in zip(values, hidden, strict=True)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            y=categories,
+            x=[0.0 if v is None or h else v for v, h in zip(values, hidden, strict=True)],
+            name=value_label,
+            orientation="h",
+            text=labels,
+            textposition="outside",
+            cliponaxis=False,
+            customdata=labels,
+            hovertemplate="%{y}: %{customdata}<extra>" + value_label + "</extra>",
+            marker={"color": "#1565c0"},
+        )
+    )
+    fig.update_layout(
+        title={"text": title},
+        xaxis={
+            "title": {"text": value_label},
+            "tickformat": ",",
+            "rangemode": "tozero",
+            **({"ticksuffix": "%"} if percent else {}),
+        },
+        yaxis={"autorange": "reversed", "type": "category"},
+        margin={"t": 60, "r": 80},
+        height=max(260, 80 + 28 * len(categories)),
+        showlegend=False,
+    )
+    if not categories:
+        _no_data_annotation(fig)
+    if any(hidden):
+        fig.add_annotation(
+            text=SUPPRESSION_FOOTNOTE.replace("Gaps", "Bars marked suppressed"),
+            showarrow=False,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=-0.12,
+            xanchor="left",
+            yanchor="top",
+        )
+        fig.update_layout(margin={"t": 60, "r": 80, "b": 100})
+    return fig
+
+
+UTILIZATION_SERIES: dict[str, str] = {
+    "services": "Services (approved lines)",
+    "beneficiaries_served": "Beneficiaries served",
+}
+
+
+def utilization_trend_figure(df: pd.DataFrame, area: str = "Statewide") -> go.Figure:
+    """Services and distinct beneficiaries served by month, one line each.
+
+    `df` has `category` (the service month) and one column per key of `UTILIZATION_SERIES`.
+    """
+    ordered = df.assign(category=pd.to_datetime(df["category"])).sort_values("category")
+    fig = go.Figure()
+    for column, label in UTILIZATION_SERIES.items():
+        fig.add_trace(
+            go.Scatter(
+                x=ordered["category"],
+                y=ordered[column].astype("int64"),
+                name=label,
+                mode="lines+markers",
+                hovertemplate="%{y:,}<extra>" + label + "</extra>",
+            )
+        )
+    fig.update_layout(
+        title={"text": f"Peer support services by month: {area}"},
+        xaxis={"title": {"text": "Service month"}, "tickformat": "%b %Y"},
+        yaxis={"title": {"text": "Count"}, "rangemode": "tozero", "tickformat": ","},
+        hovermode="x unified",
+        legend=_TOP_LEGEND,
+        margin={"t": 80},
+    )
+    if ordered.empty:
+        _no_data_annotation(fig)
+    return fig
+
+
+COMPLAINT_COURSE_STAGES: dict[str, str] = {
+    "received": "Received",
+    "acknowledged": "Acknowledged",
+    "investigated": "Investigation opened",
+    "resolved": "Resolved",
+    "closed": "Closed",
+}
+
+
+def complaint_course_figure(summary: pd.DataFrame, area: str = "Statewide") -> go.Figure:
+    """The course of the complaints as a funnel: received → acknowledged → … → closed.
+
+    `summary` is one row with a column per key of `COMPLAINT_COURSE_STAGES`.
+    """
+    row = summary.iloc[0] if len(summary) else None
+    counts = [0 if row is None else int(row[stage]) for stage in COMPLAINT_COURSE_STAGES]
+    fig = go.Figure(
+        go.Funnel(
+            y=list(COMPLAINT_COURSE_STAGES.values()),
+            x=counts,
+            name="Complaints",
+            textinfo="value+percent initial",
+            hovertemplate="%{y}: %{x:,}<extra></extra>",
+        )
+    )
+    fig.update_layout(title={"text": f"Course of complaints: {area}"}, margin={"t": 60})
+    if not counts[0]:
+        _no_data_annotation(fig, "No complaints received in this selection")
+    return fig
+
+
+COMPLAINT_QUARTER_SERIES: dict[str, str] = {
+    "received": "Received",
+    "resolved": "Resolved",
+    "late": "Late (PI-04)",
+}
+
+
+def complaints_by_quarter_figure(df: pd.DataFrame, area: str = "Statewide") -> go.Figure:
+    """Complaints by quarter received: received, resolved and late, grouped bars.
+
+    `df` has `quarter_start` and one column per key of `COMPLAINT_QUARTER_SERIES`.
+    """
+    ordered = df.sort_values("quarter_start")
+    quarters = pd.to_datetime(ordered["quarter_start"])
+    labels = [f"{q.year} Q{q.quarter}" for q in quarters]
+    fig = go.Figure()
+    for column, label in COMPLAINT_QUARTER_SERIES.items():
+        fig.add_trace(
+            go.Bar(
+                x=labels,
+                y=ordered[column].astype("int64"),
+                name=label,
+                hovertemplate="%{x}: %{y:,}<extra>" + label + "</extra>",
+            )
+        )
+    fig.update_layout(
+        title={"text": f"Complaints by quarter received: {area}"},
+        barmode="group",
+        xaxis={"title": {"text": "Quarter received"}, "type": "category"},
+        yaxis={"title": {"text": "Complaints"}, "rangemode": "tozero", "tickformat": ","},
+        legend=_TOP_LEGEND,
+        margin={"t": 80},
+    )
+    if ordered.empty:
+        _no_data_annotation(fig)
+    return fig

@@ -8,11 +8,13 @@ only what the scope may see.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from dashboards.access import (
+    CLAIM_SERVICES_VIEW,
     FEED_FRESHNESS_VIEW,
     STATEWIDE_WORKFORCE_MEASURES,
     STATEWIDE_WORKFORCE_VIEW,
@@ -542,4 +544,455 @@ def waiver_metric_rows(
         sql,
         params,
         tables=(WAIVER_METRICS_TABLE, WAIVER_METRICS_CATALOG_TABLE),
+    )
+
+
+# --- utilization page (issue 4) ------------------------------------------------------------------
+
+UTILIZATION_TABLE = "fct_utilization_monthly"
+WAIVER_METRICS_TABLE = "rpt_waiver_metrics"
+# Public table listing every county by name (names are not in rpt_waiver_metrics).
+PUBLIC_COUNTY_NAMES_TABLE = "agg_complaints_by_county_quarter_public"
+# Breakdowns of approved services the page offers: dimension -> SQL expression over the view.
+UTILIZATION_DIMENSIONS: dict[str, str] = {
+    "service_month": "service_month",
+    "county_fips": "county_fips",
+    "delivery_system": "delivery_system",
+    "hcpcs_code": "hcpcs_code",
+    "modality": "modality",
+    "age_group": "age_group",
+    "under_21": "CASE WHEN under_21 THEN 'Under 21' ELSE '21 and over' END",
+    "level_of_care": "coalesce(level_of_care, 'not recorded')",
+}
+UTILIZATION_PUBLIC_METRICS: tuple[str, ...] = ("UT-01", "UT-02", "UT-03", "UT-04", "UT-05", "UT-06")
+PUBLIC_PERIOD_TYPES: tuple[str, ...] = ("quarter", "state_fiscal_year", "calendar_year")
+
+
+@dataclass(frozen=True)
+class UtilizationFilter:
+    """Service months `start`..`end` (first days), one county's detail, one delivery system."""
+
+    start: date
+    end: date
+    county_fips: str | None = None
+    delivery_system: str | None = None
+
+    def params(self) -> dict[str, str | None]:
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "county": self.county_fips,
+            "ds": self.delivery_system,
+        }
+
+
+_UTILIZATION_WHERE = """
+    service_month BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
+    AND ($county IS NULL OR county_fips = $county)
+    AND ($ds IS NULL OR delivery_system = $ds)
+"""
+
+
+def require_detail_area(scope: Scope, county_fips: str | None) -> None:
+    """Unsuppressed detail of `county_fips` (None: statewide) must be in `scope`.
+
+    Statewide detail is for state analysts; a county user gets its own county only; evaluators
+    no detail at all (their figures are the public, suppressed ones).
+    """
+    if scope.role is Role.EVALUATOR:
+        raise AccessDenied("Evaluators see public, suppressed figures only.")
+    if county_fips is None:
+        if not scope.is_state:
+            raise AccessDenied(
+                "Statewide detail is not in your scope; other counties are shown only as "
+                "public, suppressed figures."
+            )
+        return
+    require_county_detail(scope, county_fips)
+
+
+def service_months(scope: Scope, serving_dir: Path, build_id: str) -> list[date]:
+    """Months with approved services the scope may see in detail, oldest first."""
+    require_detail_area(scope, scope.county_fips)
+    frame = query(
+        scope,
+        serving_dir,
+        build_id,
+        f"SELECT DISTINCT service_month FROM {CLAIM_SERVICES_VIEW} ORDER BY service_month",
+        tables=(CLAIM_SERVICES_VIEW,),
+    )
+    return [pd.Timestamp(m).date() for m in frame["service_month"]]
+
+
+def delivery_systems(scope: Scope, serving_dir: Path, build_id: str) -> list[str]:
+    require_detail_area(scope, scope.county_fips)
+    frame = query(
+        scope,
+        serving_dir,
+        build_id,
+        f"SELECT DISTINCT delivery_system FROM {CLAIM_SERVICES_VIEW} ORDER BY 1",
+        tables=(CLAIM_SERVICES_VIEW,),
+    )
+    return [str(d) for d in frame["delivery_system"]]
+
+
+def utilization_summary(
+    scope: Scope, serving_dir: Path, build_id: str, selection: UtilizationFilter
+) -> pd.DataFrame:
+    """One row: `beneficiaries_served` and `under_21_served` (distinct over the range),
+    `services`, `collateral_services`, `units` of the approved lines in `selection`."""
+    require_detail_area(scope, selection.county_fips)
+    sql = f"""
+        SELECT CAST(count(DISTINCT beneficiary_key) AS BIGINT) AS beneficiaries_served,
+            CAST(count(DISTINCT beneficiary_key) FILTER (WHERE under_21) AS BIGINT)
+                AS under_21_served,
+            CAST(count(*) AS BIGINT) AS services,
+            CAST(count(*) FILTER (WHERE is_collateral) AS BIGINT) AS collateral_services,
+            CAST(coalesce(sum(units), 0) AS BIGINT) AS units
+        FROM {CLAIM_SERVICES_VIEW}
+        WHERE {_UTILIZATION_WHERE}
+    """
+    return query(
+        scope, serving_dir, build_id, sql, selection.params(), tables=(CLAIM_SERVICES_VIEW,)
+    )
+
+
+def utilization_breakdowns(
+    scope: Scope,
+    serving_dir: Path,
+    build_id: str,
+    selection: UtilizationFilter,
+    dimensions: tuple[str, ...],
+) -> pd.DataFrame:
+    """Approved services in `selection` by each of `dimensions` (keys of
+    `UTILIZATION_DIMENSIONS`), in one query: the page's charts share one scan.
+
+    Columns: `dimension`, `category` (text), `beneficiaries_served` (distinct within the category
+    over the range), `services`, `collateral_services`, `collateral_share` (fraction); by
+    dimension in the order given, then category.
+    """
+    require_detail_area(scope, selection.county_fips)
+    parts = [
+        f"""
+        SELECT {index} AS position, '{dimension}' AS dimension,
+            CAST({UTILIZATION_DIMENSIONS[dimension]} AS VARCHAR) AS category,
+            CAST(count(DISTINCT beneficiary_key) AS BIGINT) AS beneficiaries_served,
+            CAST(count(*) AS BIGINT) AS services,
+            CAST(count(*) FILTER (WHERE is_collateral) AS BIGINT) AS collateral_services,
+            count(*) FILTER (WHERE is_collateral) / count(*) AS collateral_share
+        FROM {CLAIM_SERVICES_VIEW}
+        WHERE {_UTILIZATION_WHERE}
+        GROUP BY 1, 2, 3
+        """
+        for index, dimension in enumerate(dimensions)
+    ]
+    sql = f"""
+        SELECT dimension, category, beneficiaries_served, services, collateral_services,
+            collateral_share
+        FROM ({" UNION ALL ".join(parts)})
+        ORDER BY position, category
+    """
+    return query(
+        scope, serving_dir, build_id, sql, selection.params(), tables=(CLAIM_SERVICES_VIEW,)
+    )
+
+
+def utilization_by(
+    scope: Scope,
+    serving_dir: Path,
+    build_id: str,
+    selection: UtilizationFilter,
+    dimension: str,
+) -> pd.DataFrame:
+    """`utilization_breakdowns` of one dimension, without the `dimension` column."""
+    frame = utilization_breakdowns(scope, serving_dir, build_id, selection, (dimension,))
+    return frame.drop(columns="dimension").reset_index(drop=True)
+
+
+def utilization_by_county(
+    scope: Scope, serving_dir: Path, build_id: str, selection: UtilizationFilter
+) -> pd.DataFrame:
+    """Per county in the scope: `county_fips`, `county_name`, `services`, `units`,
+    `service_minutes`, `approved_amount`, `collateral_services` (sums of the monthly mart)."""
+    require_detail_area(scope, selection.county_fips)
+    sql = f"""
+        WITH names AS (
+            SELECT DISTINCT county_fips, county_name FROM {PUBLIC_COUNTY_NAMES_TABLE}
+        )
+        SELECT u.county_fips, any_value(names.county_name) AS county_name,
+            CAST(sum(u.services) AS BIGINT) AS services,
+            CAST(sum(u.units) AS BIGINT) AS units,
+            CAST(sum(u.service_minutes) AS BIGINT) AS service_minutes,
+            sum(u.approved_amount) AS approved_amount,
+            CAST(sum(u.collateral_services) AS BIGINT) AS collateral_services
+        FROM {UTILIZATION_TABLE} AS u
+        LEFT JOIN names ON names.county_fips = u.county_fips
+        WHERE u.service_month BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
+            AND ($county IS NULL OR u.county_fips = $county)
+            AND ($ds IS NULL OR u.delivery_system = $ds)
+        GROUP BY u.county_fips
+        ORDER BY services DESC, u.county_fips
+    """
+    return query(
+        scope,
+        serving_dir,
+        build_id,
+        sql,
+        selection.params(),
+        tables=(UTILIZATION_TABLE, PUBLIC_COUNTY_NAMES_TABLE),
+    )
+
+
+def public_periods(
+    scope: Scope, serving_dir: Path, build_id: str, period_type: str
+) -> pd.DataFrame:
+    """Periods of `period_type` with utilization metrics: `period_start`, `period_end`,
+    `is_partial_period`, newest first. Public: every role."""
+    sql = f"""
+        SELECT DISTINCT period_start, period_end, is_partial_period
+        FROM {WAIVER_METRICS_TABLE}
+        WHERE metric_id = 'UT-02' AND period_type = $period_type
+        ORDER BY period_start DESC
+    """
+    return query(
+        scope,
+        serving_dir,
+        build_id,
+        sql,
+        {"period_type": period_type},
+        tables=(WAIVER_METRICS_TABLE,),
+    )
+
+
+def penetration_by_county(
+    scope: Scope, serving_dir: Path, build_id: str, period_type: str, period_start: date
+) -> pd.DataFrame:
+    """UT-02 per county from the public metrics (suppressed for every role, RPT-03).
+
+    Columns: `county_fips`, `county_name`, `beneficiaries_served` (numerator),
+    `eligible_members` (denominator), `penetration_pct` (per 100), their `*_is_suppressed`
+    flags; by county name.
+    """
+    sql = f"""
+        WITH names AS (
+            SELECT DISTINCT county_fips, county_name FROM {PUBLIC_COUNTY_NAMES_TABLE}
+        )
+        SELECT m.geography_code AS county_fips,
+            coalesce(names.county_name, m.geography_code) AS county_name,
+            m.numerator AS beneficiaries_served,
+            m.numerator_is_suppressed AS beneficiaries_served_is_suppressed,
+            m.denominator AS eligible_members,
+            m.denominator_is_suppressed AS eligible_members_is_suppressed,
+            CAST(m.rate AS DOUBLE) AS penetration_pct,
+            m.is_suppressed AS penetration_pct_is_suppressed
+        FROM {WAIVER_METRICS_TABLE} AS m
+        LEFT JOIN names ON names.county_fips = m.geography_code
+        WHERE m.metric_id = 'UT-02' AND m.period_type = $period_type
+            AND m.period_start = CAST($period_start AS DATE)
+            AND m.geography_level = 'county' AND m.stratum_name = 'all'
+        ORDER BY county_name
+    """
+    return query(
+        scope,
+        serving_dir,
+        build_id,
+        sql,
+        {"period_type": period_type, "period_start": period_start.isoformat()},
+        tables=(WAIVER_METRICS_TABLE, PUBLIC_COUNTY_NAMES_TABLE),
+    )
+
+
+def public_utilization_metrics(
+    scope: Scope,
+    serving_dir: Path,
+    build_id: str,
+    period_type: str,
+    period_start: date,
+    geography_code: str = "06",
+) -> pd.DataFrame:
+    """The public utilization metrics (UT-01..UT-06) of one period and geography, every stratum.
+
+    Columns: `metric_id`, `stratum_name`, `stratum_value`, `numerator`, `denominator`, `rate`,
+    `baseline_rate`, and the suppression flags; NULL counts and rates are suppressed (RPT-03).
+    """
+    metrics = ", ".join(f"'{m}'" for m in UTILIZATION_PUBLIC_METRICS)
+    sql = f"""
+        SELECT metric_id, stratum_name, stratum_value, numerator, numerator_is_suppressed,
+            denominator, denominator_is_suppressed, CAST(rate AS DOUBLE) AS rate,
+            is_suppressed AS rate_is_suppressed, CAST(baseline_rate AS DOUBLE) AS baseline_rate
+        FROM {WAIVER_METRICS_TABLE}
+        WHERE metric_id IN ({metrics}) AND period_type = $period_type
+            AND period_start = CAST($period_start AS DATE) AND geography_code = $geography
+        ORDER BY metric_id, stratum_name <> 'all', stratum_name, stratum_value
+    """
+    return query(
+        scope,
+        serving_dir,
+        build_id,
+        sql,
+        {
+            "period_type": period_type,
+            "period_start": period_start.isoformat(),
+            "geography": geography_code,
+        },
+        tables=(WAIVER_METRICS_TABLE,),
+    )
+
+
+# --- complaints page (issue 4) -------------------------------------------------------------------
+
+COMPLAINTS_TABLE = "fct_complaints"
+COMPLAINTS_PUBLIC_TABLE = "agg_complaints_by_county_quarter_public"
+COMPLAINT_DIMENSIONS: dict[str, str] = {
+    "allegation_category": "coalesce(allegation_category, 'unknown')",
+    "outcome": "outcome",
+    "most_severe_action": "most_severe_action",
+    "appeal_outcome": (
+        "CASE WHEN appeal_filed_date IS NULL THEN 'no appeal' "
+        "ELSE coalesce(appeal_outcome, 'pending') END"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ComplaintsFilter:
+    """Complaints received from `start` to `end` (inclusive dates), one county's or statewide."""
+
+    start: date
+    end: date
+    county_fips: str | None = None
+
+    def params(self) -> dict[str, str | None]:
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "county": self.county_fips,
+        }
+
+
+_COMPLAINTS_WHERE = """
+    received_date BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
+    AND ($county IS NULL OR county_fips = $county)
+"""
+
+
+def complaint_quarters(scope: Scope, serving_dir: Path, build_id: str) -> list[date]:
+    """First days of the quarters with complaints received (public table: every role)."""
+    frame = query(
+        scope,
+        serving_dir,
+        build_id,
+        f"SELECT DISTINCT quarter_start FROM {COMPLAINTS_PUBLIC_TABLE} ORDER BY 1",
+        tables=(COMPLAINTS_PUBLIC_TABLE,),
+    )
+    return [pd.Timestamp(q).date() for q in frame["quarter_start"]]
+
+
+def complaints_summary(
+    scope: Scope, serving_dir: Path, build_id: str, selection: ComplaintsFilter
+) -> pd.DataFrame:
+    """One row: the course (received, acknowledged, investigated, resolved, closed, open),
+    appeals, and PI-04 timeliness (judged and on time, for acknowledgement and resolution;
+    late), with the median days to resolve."""
+    require_detail_area(scope, selection.county_fips)
+    sql = f"""
+        SELECT CAST(count(*) AS BIGINT) AS received,
+            CAST(count(acknowledged_date) AS BIGINT) AS acknowledged,
+            CAST(count(investigation_opened_date) AS BIGINT) AS investigated,
+            CAST(count(resolved_date) AS BIGINT) AS resolved,
+            CAST(count(closed_date) AS BIGINT) AS closed,
+            CAST(count(*) FILTER (WHERE is_open) AS BIGINT) AS still_open,
+            CAST(count(appeal_filed_date) AS BIGINT) AS appeals,
+            CAST(count(acknowledged_on_time) AS BIGINT) AS acknowledgement_judged,
+            CAST(count(*) FILTER (WHERE acknowledged_on_time) AS BIGINT) AS acknowledged_on_time,
+            CAST(count(resolved_on_time) AS BIGINT) AS resolution_judged,
+            CAST(count(*) FILTER (WHERE resolved_on_time) AS BIGINT) AS resolved_on_time,
+            CAST(count(*) FILTER (WHERE is_late) AS BIGINT) AS late,
+            median(days_to_resolve) AS median_days_to_resolve
+        FROM {COMPLAINTS_TABLE}
+        WHERE {_COMPLAINTS_WHERE}
+    """
+    return query(scope, serving_dir, build_id, sql, selection.params(), tables=(COMPLAINTS_TABLE,))
+
+
+def complaints_by_quarter(
+    scope: Scope, serving_dir: Path, build_id: str, selection: ComplaintsFilter
+) -> pd.DataFrame:
+    """Per quarter received: `quarter_start`, `received`, `acknowledged`, `resolved`, `late`."""
+    require_detail_area(scope, selection.county_fips)
+    sql = f"""
+        SELECT CAST(date_trunc('quarter', received_date) AS DATE) AS quarter_start,
+            CAST(count(*) AS BIGINT) AS received,
+            CAST(count(acknowledged_date) AS BIGINT) AS acknowledged,
+            CAST(count(resolved_date) AS BIGINT) AS resolved,
+            CAST(count(*) FILTER (WHERE is_late) AS BIGINT) AS late
+        FROM {COMPLAINTS_TABLE}
+        WHERE {_COMPLAINTS_WHERE}
+        GROUP BY ALL
+        ORDER BY quarter_start
+    """
+    return query(scope, serving_dir, build_id, sql, selection.params(), tables=(COMPLAINTS_TABLE,))
+
+
+def complaints_by(
+    scope: Scope,
+    serving_dir: Path,
+    build_id: str,
+    selection: ComplaintsFilter,
+    dimension: str,
+) -> pd.DataFrame:
+    """Complaints in `selection` by one of `COMPLAINT_DIMENSIONS`: `category`, `complaints`."""
+    require_detail_area(scope, selection.county_fips)
+    sql = f"""
+        SELECT {COMPLAINT_DIMENSIONS[dimension]} AS category,
+            CAST(count(*) AS BIGINT) AS complaints
+        FROM {COMPLAINTS_TABLE}
+        WHERE {_COMPLAINTS_WHERE}
+        GROUP BY ALL
+        ORDER BY complaints DESC, category
+    """
+    return query(scope, serving_dir, build_id, sql, selection.params(), tables=(COMPLAINTS_TABLE,))
+
+
+def late_complaints(
+    scope: Scope, serving_dir: Path, build_id: str, selection: ComplaintsFilter
+) -> pd.DataFrame:
+    """The PI-04 list: complaints acknowledged or resolved late, oldest received first."""
+    require_detail_area(scope, selection.county_fips)
+    sql = f"""
+        SELECT complaint_id, county_fips, received_date, acknowledged_date,
+            business_days_to_acknowledge, resolution_due_date, resolved_date, days_to_resolve,
+            late_reasons
+        FROM {COMPLAINTS_TABLE}
+        WHERE is_late AND {_COMPLAINTS_WHERE}
+        ORDER BY received_date, complaint_id
+    """
+    return query(scope, serving_dir, build_id, sql, selection.params(), tables=(COMPLAINTS_TABLE,))
+
+
+def public_complaints_by_county(
+    scope: Scope, serving_dir: Path, build_id: str, start: date, end: date
+) -> pd.DataFrame:
+    """Public (suppressed) complaints per county and quarter from `start` to `end` quarters.
+
+    Columns: `quarter_start`, `county_fips`, `county_name`, `complaints_received`,
+    `complaints_substantiated`, `substantiated_pct` and their `*_is_suppressed` flags.
+    """
+    sql = f"""
+        SELECT quarter_start, county_fips, county_name, complaints_received,
+            complaints_received_is_suppressed, complaints_substantiated,
+            complaints_substantiated_is_suppressed,
+            CAST(substantiated_pct AS DOUBLE) AS substantiated_pct,
+            is_suppressed AS substantiated_pct_is_suppressed
+        FROM {COMPLAINTS_PUBLIC_TABLE}
+        WHERE quarter_start BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
+        ORDER BY quarter_start DESC, county_name
+    """
+    return query(
+        scope,
+        serving_dir,
+        build_id,
+        sql,
+        {"start": start.isoformat(), "end": end.isoformat()},
+        tables=(COMPLAINTS_PUBLIC_TABLE,),
     )

@@ -131,3 +131,27 @@ def waiver_metric_table(df: pd.DataFrame, suppressed: str) -> pd.DataFrame:
         columns=list(WAIVER_TABLE_COLUMNS),
     )
     return shown.set_index("Period")
+
+
+# --- utilization and complaints pages (issue 4) --------------------------------------------------
+
+SUPPRESSED_CELL = "Suppressed"
+
+
+def suppressed_labels(df: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
+    """`df` for display: each column of `formats` as text in its format (e.g. "{:,.0f}"), or
+    "Suppressed" where its `<column>_is_suppressed` flag is set; an unflagged NULL (a rate
+    over zero) shows as "–". Every flag column is dropped."""
+    shown = df.copy()
+    for column, fmt in formats.items():
+        flag_column = f"{column}_is_suppressed"
+        flags = (
+            shown[flag_column].fillna(True).astype(bool)
+            if flag_column in shown
+            else pd.Series(False, index=shown.index)
+        )
+        shown[column] = [
+            SUPPRESSED_CELL if hidden else ("–" if pd.isna(value) else fmt.format(value))
+            for value, hidden in zip(shown[column], flags, strict=True)
+        ]
+    return shown.drop(columns=[c for c in shown.columns if c.endswith("_is_suppressed")])

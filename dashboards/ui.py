@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboards.access import Role, Scope
 from dashboards.metrics import Headline
 from dashboards.snapshot import Manifest, SnapshotError, current_build_id, read_manifest
 from orchestration.config import serving_dir
@@ -97,3 +98,41 @@ def with_suppressed_labels(df: pd.DataFrame, measures: tuple[str, ...]) -> pd.Da
             for value, hidden in zip(shown[measure], flag, strict=True)
         ]
     return shown.drop(columns=[f"{m}_is_suppressed" for m in measures])
+
+
+# --- utilization and complaints pages (issue 4) --------------------------------------------------
+
+STATEWIDE_LABEL = "All counties (statewide)"
+COUNTY_PARAM = "county"
+
+
+def county_detail_choice(scope: Scope, names: dict[str, str], key: str) -> str | None:
+    """A county selectbox over `names` (the counties whose detail `scope` may see; None is
+    statewide, offered to state analysts only), preselected from `?county=FIPS`.
+
+    A link to a county outside `names` warns and falls back: the URL never widens a scope (and
+    the query layer refuses such a county anyway).
+    """
+    options: list[str | None] = list(names) if scope.role is Role.COUNTY else [None, *names]
+    requested = st.query_params.get(COUNTY_PARAM)
+    if requested is not None and requested not in names:
+        st.warning(
+            f"County {requested} from the link is outside your scope "
+            "(or unknown); showing what your role may see instead.",
+            icon=":material/block:",
+        )
+    start = requested if requested in names else options[0]
+    choice: str | None = st.selectbox(
+        "County",
+        options,
+        index=options.index(start),
+        format_func=lambda fips: STATEWIDE_LABEL if fips is None else names[fips],
+        key=key,
+        disabled=len(options) == 1,
+    )
+    return choice
+
+
+def share_text(part: int, whole: int) -> str:
+    """`part` of `whole` as a percentage with one decimal; "–" when `whole` is 0."""
+    return "–" if whole == 0 else f"{100 * part / whole:.1f}%"

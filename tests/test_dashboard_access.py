@@ -6,6 +6,7 @@ Also provides `publish`, the snapshot writer the other dashboard tests use.
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -13,7 +14,7 @@ import pandas as pd
 import pytest
 
 from dashboards import queries
-from dashboards.access import AccessDenied, Role, Scope, readable
+from dashboards.access import CLAIM_SERVICES_VIEW, AccessDenied, Role, Scope, readable
 from dashboards.snapshot import query, run_query
 
 BUILD_ID = "b1"
@@ -397,3 +398,238 @@ def test_every_integrity_page_query_is_refused_to_non_state_roles(
     for call in calls:
         with pytest.raises(AccessDenied, match="state analysts only"):
             call()
+
+
+# --- utilization and complaints pages (issue 4) -------------------------------------------------
+
+# Alameda: 3 approved lines (2 beneficiaries, 1 under 21, 1 collateral) and a denied one;
+# Los Angeles: 2 approved lines of one beneficiary (DMC_ODS, ASAM 2.1).
+CLAIM_LINES = """
+    SELECT c AS claim_id, 1 AS line_number, b AS beneficiary_key, f AS county_fips,
+        d AS delivery_system, 'H0038' AS hcpcs_code, 'in_person' AS modality,
+        a AS age_group, a IN ('0-11', '12-17', '18-20') AS under_21, col AS is_collateral,
+        loc AS level_of_care, CAST(m AS DATE) AS service_month, CAST(m AS DATE) AS service_date,
+        1 AS units, 60 AS service_minutes, s AS claim_status, 'C-1' AS certificant_id,
+        false AS is_flagged
+    FROM (VALUES
+        ('1', 'B1', '06001', 'SMHS', '12-17', false, NULL, '2024-01-01', 'approved'),
+        ('2', 'B2', '06001', 'SMHS', '21-34', true, NULL, '2024-01-01', 'approved'),
+        ('3', 'B2', '06001', 'SMHS', '21-34', false, NULL, '2024-02-01', 'approved'),
+        ('4', 'B3', '06001', 'SMHS', '21-34', false, NULL, '2024-02-01', 'denied'),
+        ('5', 'B9', '06037', 'DMC_ODS', '35-49', false, '2.1', '2024-01-01', 'approved'),
+        ('6', 'B9', '06037', 'DMC_ODS', '35-49', false, '2.1', '2024-02-01', 'approved')
+    ) AS t(c, b, f, d, a, col, loc, m, s)
+"""
+# Alameda: two complaints, one late; Los Angeles: one.
+COMPLAINTS = """
+    SELECT i AS complaint_id, 'P-1' AS certificant_id, f AS county_fips,
+        'ethics_boundary' AS allegation_category, CAST(r AS DATE) AS received_date,
+        CAST(k AS DATE) AS acknowledged_date, CAST(NULL AS DATE) AS investigation_opened_date,
+        CAST(v AS DATE) AS resolved_date, CAST(v AS DATE) AS closed_date, v IS NULL AS is_open,
+        o AS outcome, 'none' AS most_severe_action, CAST(NULL AS DATE) AS appeal_filed_date,
+        CAST(NULL AS VARCHAR) AS appeal_outcome, 3 AS business_days_to_acknowledge,
+        ack AS acknowledged_on_time, CAST(r AS DATE) + 90 AS resolution_due_date,
+        CAST(v AS DATE) - CAST(r AS DATE) AS days_to_resolve, res AS resolved_on_time,
+        late AS is_late, CASE WHEN late THEN 'late_resolution' END AS late_reasons
+    FROM (VALUES
+        ('K1', '06001', '2024-01-10', '2024-01-11', '2024-03-01', 'dismissed', true, true, false),
+        ('K2', '06001', '2024-02-10', '2024-02-12', '2024-07-01', 'substantiated', true, false,
+            true),
+        ('K3', '06037', '2024-01-15', '2024-01-16', NULL, 'pending', true, NULL, false)
+    ) AS t(i, f, r, k, v, o, ack, res, late)
+"""
+# UT-02 by county: Los Angeles suppressed.
+WAIVER_METRICS = """
+    SELECT 'UT-02' AS metric_id, 'quarter' AS period_type, CAST('2024-01-01' AS DATE)
+            AS period_start, CAST('2024-03-31' AS DATE) AS period_end, false AS is_partial_period,
+        'county' AS geography_level, g AS geography_code, 'all' AS stratum_name,
+        'all' AS stratum_value, CAST(n AS BIGINT) AS numerator, CAST(d AS BIGINT) AS denominator,
+        CAST(r AS DECIMAL(18, 4)) AS rate, CAST(NULL AS DECIMAL(18, 4)) AS baseline_rate,
+        n IS NULL AS numerator_is_suppressed, false AS denominator_is_suppressed,
+        n IS NULL AS is_suppressed
+    FROM (VALUES ('06001', 20, 400, 5.0), ('06037', NULL, 900, NULL)) AS t(g, n, d, r)
+"""
+COMPLAINTS_PUBLIC_NAMED = """
+    SELECT CAST('2024-01-01' AS DATE) AS quarter_start, f AS county_fips, n AS county_name,
+        CAST(c AS BIGINT) AS complaints_received, c IS NULL AS complaints_received_is_suppressed,
+        CAST(NULL AS BIGINT) AS complaints_substantiated,
+        true AS complaints_substantiated_is_suppressed,
+        CAST(NULL AS DECIMAL(5, 1)) AS substantiated_pct, true AS is_suppressed
+    FROM (VALUES ('06001', 'Alameda', 12), ('06037', 'Los Angeles', NULL)) AS t(f, n, c)
+"""
+UTILIZATION_MONTHLY = f"""
+    SELECT county_fips, service_month, delivery_system, hcpcs_code, modality, age_group,
+        count(DISTINCT beneficiary_key) AS beneficiaries_served, count(*) AS services,
+        sum(units) AS units, sum(service_minutes) AS service_minutes,
+        CAST(25 * count(*) AS DECIMAL(14, 2)) AS approved_amount,
+        count(*) FILTER (WHERE is_collateral) AS collateral_services
+    FROM ({CLAIM_LINES}) WHERE claim_status = 'approved'
+    GROUP BY ALL
+"""
+UTILIZATION_TABLES: dict[str, str] = {
+    **TABLES,
+    "fct_claim_lines": CLAIM_LINES,
+    "fct_utilization_monthly": UTILIZATION_MONTHLY,
+    "fct_complaints": COMPLAINTS,
+    "rpt_waiver_metrics": WAIVER_METRICS,
+    "agg_complaints_by_county_quarter_public": COMPLAINTS_PUBLIC_NAMED,
+}
+JAN_FEB = queries.UtilizationFilter(date(2024, 1, 1), date(2024, 2, 1))
+FIRST_HALF = queries.ComplaintsFilter(date(2024, 1, 1), date(2024, 6, 30))
+
+
+@pytest.fixture
+def serving_more(tmp_path: Path) -> Path:
+    return publish(tmp_path / "serving", UTILIZATION_TABLES)
+
+
+def test_claim_services_hold_approved_lines_without_peer_columns(serving_more: Path) -> None:
+    frame = run_query(serving_more, BUILD_ID, f"SELECT * FROM {CLAIM_SERVICES_VIEW}", scope=STATE)
+
+    assert len(frame) == 5
+    assert "certificant_id" not in frame.columns and "is_flagged" not in frame.columns
+
+
+def test_county_user_claim_services_are_its_own_county_only(serving_more: Path) -> None:
+    rows = _sql(serving_more, ALAMEDA, f"SELECT DISTINCT county_fips FROM {CLAIM_SERVICES_VIEW}")
+
+    assert rows == [("06001",)]
+    assert not readable(ALAMEDA, "fct_claim_lines")
+
+
+def test_evaluator_gets_no_claim_services_at_all(serving_more: Path) -> None:
+    assert not readable(EVALUATOR, CLAIM_SERVICES_VIEW)
+    with pytest.raises(duckdb.CatalogException):
+        run_query(serving_more, BUILD_ID, f"SELECT * FROM {CLAIM_SERVICES_VIEW}", scope=EVALUATOR)
+    with pytest.raises(AccessDenied, match="public, suppressed"):
+        queries.utilization_summary(EVALUATOR, serving_more, BUILD_ID, JAN_FEB)
+
+
+def test_utilization_summary_counts_distinct_beneficiaries_over_the_range(
+    serving_more: Path,
+) -> None:
+    row = queries.utilization_summary(STATE, serving_more, BUILD_ID, JAN_FEB).iloc[0]
+
+    assert [int(row[c]) for c in ("beneficiaries_served", "under_21_served", "services")] == [
+        3,
+        1,
+        5,
+    ]
+    assert int(row["collateral_services"]) == 1
+
+
+def test_utilization_by_dimension_and_filters(serving_more: Path) -> None:
+    january = queries.UtilizationFilter(date(2024, 1, 1), date(2024, 1, 1))
+    by_month = queries.utilization_by(STATE, serving_more, BUILD_ID, JAN_FEB, "service_month")
+    asam = queries.utilization_by(
+        STATE,
+        serving_more,
+        BUILD_ID,
+        queries.UtilizationFilter(date(2024, 1, 1), date(2024, 2, 1), None, "DMC_ODS"),
+        "level_of_care",
+    )
+    ages = queries.utilization_by(STATE, serving_more, BUILD_ID, january, "under_21")
+
+    assert by_month["services"].tolist() == [3, 2]
+    assert by_month["beneficiaries_served"].tolist() == [3, 2]
+    assert [
+        tuple(r)
+        for r in asam[["category", "services", "beneficiaries_served"]].itertuples(index=False)
+    ] == [("2.1", 2, 1)]
+    assert dict(zip(ages["category"], ages["beneficiaries_served"], strict=True)) == {
+        "21 and over": 2,
+        "Under 21": 1,
+    }
+
+
+@pytest.mark.parametrize("county", [None, "06037"])
+def test_county_user_is_refused_statewide_or_another_countys_utilization(
+    serving_more: Path, county: str | None
+) -> None:
+    selection = queries.UtilizationFilter(date(2024, 1, 1), date(2024, 2, 1), county)
+    with pytest.raises(AccessDenied):
+        queries.utilization_summary(ALAMEDA, serving_more, BUILD_ID, selection)
+    with pytest.raises(AccessDenied):
+        queries.complaints_summary(
+            ALAMEDA,
+            serving_more,
+            BUILD_ID,
+            queries.ComplaintsFilter(FIRST_HALF.start, FIRST_HALF.end, county),
+        )
+
+
+def test_county_user_gets_its_own_utilization(serving_more: Path) -> None:
+    selection = queries.UtilizationFilter(date(2024, 1, 1), date(2024, 2, 1), "06001")
+    row = queries.utilization_summary(ALAMEDA, serving_more, BUILD_ID, selection).iloc[0]
+
+    assert (int(row["beneficiaries_served"]), int(row["services"])) == (2, 3)
+    assert queries.service_months(ALAMEDA, serving_more, BUILD_ID) == [
+        date(2024, 1, 1),
+        date(2024, 2, 1),
+    ]
+
+
+def test_penetration_by_county_is_the_suppressed_public_metric_for_every_role(
+    serving_more: Path,
+) -> None:
+    for scope in (STATE, ALAMEDA, EVALUATOR):
+        frame = queries.penetration_by_county(
+            scope, serving_more, BUILD_ID, "quarter", date(2024, 1, 1)
+        )
+        assert frame["county_name"].tolist() == ["Alameda", "Los Angeles"]
+        assert frame["beneficiaries_served"].isna().tolist() == [False, True]
+        assert frame["penetration_pct_is_suppressed"].tolist() == [False, True]
+        assert frame["penetration_pct"].iloc[0] == 5.0
+
+
+def test_fct_complaints_is_county_keyed(serving_more: Path) -> None:
+    rows = _sql(serving_more, ALAMEDA, "SELECT complaint_id FROM fct_complaints ORDER BY 1")
+
+    assert rows == [("K1",), ("K2",)]
+    assert not readable(EVALUATOR, "fct_complaints")
+    with pytest.raises(AccessDenied):
+        queries.complaints_summary(EVALUATOR, serving_more, BUILD_ID, FIRST_HALF)
+
+
+def test_complaints_summary_course_and_timeliness(serving_more: Path) -> None:
+    row = queries.complaints_summary(STATE, serving_more, BUILD_ID, FIRST_HALF).iloc[0]
+
+    assert {k: int(row[k]) for k in ("received", "acknowledged", "resolved", "still_open")} == {
+        "received": 3,
+        "acknowledged": 3,
+        "resolved": 2,
+        "still_open": 1,
+    }
+    # K3 is not judged on resolution yet: one of two judged complaints was on time.
+    assert (int(row["resolved_on_time"]), int(row["resolution_judged"])) == (1, 2)
+    assert int(row["late"]) == 1
+
+
+def test_late_complaints_lists_only_the_late_ones_in_scope(serving_more: Path) -> None:
+    own = queries.ComplaintsFilter(FIRST_HALF.start, FIRST_HALF.end, "06001")
+
+    assert queries.late_complaints(ALAMEDA, serving_more, BUILD_ID, own)[
+        "complaint_id"
+    ].tolist() == ["K2"]
+    by_quarter = queries.complaints_by_quarter(STATE, serving_more, BUILD_ID, FIRST_HALF)
+    assert by_quarter["received"].tolist() == [3]
+
+
+def test_public_complaints_by_county_keep_suppressed_cells_null(serving_more: Path) -> None:
+    frame = queries.public_complaints_by_county(
+        EVALUATOR, serving_more, BUILD_ID, date(2024, 1, 1), date(2024, 1, 1)
+    )
+
+    assert frame["complaints_received"].isna().tolist() == [False, True]
+    assert frame["complaints_received_is_suppressed"].tolist() == [False, True]
+
+
+def test_utilization_by_county_sums_the_monthly_mart_within_the_scope(serving_more: Path) -> None:
+    state = queries.utilization_by_county(STATE, serving_more, BUILD_ID, JAN_FEB)
+    own = queries.UtilizationFilter(JAN_FEB.start, JAN_FEB.end, "06001")
+    county = queries.utilization_by_county(ALAMEDA, serving_more, BUILD_ID, own)
+
+    assert [
+        tuple(r) for r in state[["county_fips", "county_name", "services"]].itertuples(index=False)
+    ] == [("06001", "Alameda", 3), ("06037", "Los Angeles", 2)]
+    assert county["county_fips"].tolist() == ["06001"]

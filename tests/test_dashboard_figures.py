@@ -13,9 +13,15 @@ import pytest
 from dashboards import queries
 from dashboards.access import Role, Scope
 from dashboards.figures import (
+    COMPLAINT_COURSE_STAGES,
     SUPPRESSION_FOOTNOTE,
+    UTILIZATION_SERIES,
+    breakdown_bar_figure,
     check_status_figure,
+    complaint_course_figure,
+    complaints_by_quarter_figure,
     quarantine_figure,
+    utilization_trend_figure,
     workforce_trend_figure,
 )
 from dashboards.metrics import last_months, latest_with_year_change
@@ -25,7 +31,7 @@ from dashboards.snapshot import (
     read_manifest,
     run_query,
 )
-from dashboards.tables import freshness_table, quarantine_table
+from dashboards.tables import freshness_table, quarantine_table, suppressed_labels
 
 STATE = Scope(Role.STATE_ANALYST)
 
@@ -480,7 +486,10 @@ INTEGRITY_SNAPSHOT = {
             f AS county_fips, CAST(m AS DATE) AS service_month, CAST(m AS DATE) AS service_date,
             'SMHS' AS delivery_system, '1234567893' AS organization_npi,
             'CPSS1' AS rendering_certification_number, 'H0038' AS hcpcs_code,
-            CAST(1 AS INTEGER) AS units, CAST(a AS DECIMAL(12, 2)) AS approved_amount
+            CAST(1 AS INTEGER) AS units, CAST(a AS DECIMAL(12, 2)) AS approved_amount,
+            'in_person' AS modality, '21-34' AS age_group, false AS under_21,
+            false AS is_collateral, CAST(NULL AS VARCHAR) AS level_of_care,
+            60 AS service_minutes, 'approved' AS claim_status
         FROM (VALUES ('C1', 1, '06001', '2024-01-01', 100.50),
             ('C2', 1, '06037', '2024-03-01', 40.00)) AS t(c, n, f, m, a)
     """,
@@ -547,3 +556,111 @@ def test_certification_findings_by_month_respect_the_month_range(integrity_servi
     assert to_february["rule_id"].tolist() == ["CERT-03"]
     listed = queries.policy_findings(STATE, integrity_serving, "b1", table)
     assert listed["event_id"].tolist() == ["E2", "E1"]  # newest first
+
+
+# --- utilization and complaints pages (issue 4) -------------------------------------------------
+
+
+def test_breakdown_bar_figure_keeps_the_order_and_exact_values() -> None:
+    frame = pd.DataFrame({"category": ["SMHS", "DMC", "DMC_ODS"], "services": [120, 0, 45]})
+
+    fig = breakdown_bar_figure(frame, "services", "Services by delivery system", "Services")
+
+    assert list(fig.data[0].y) == ["SMHS", "DMC", "DMC_ODS"]
+    assert list(fig.data[0].x) == [120.0, 0.0, 45.0]
+    assert list(fig.data[0].text) == ["120", "0", "45"]
+    assert not fig.layout.annotations
+
+
+def test_breakdown_bar_figure_shows_suppressed_cells_without_any_number() -> None:
+    frame = pd.DataFrame({"category": ["Alameda", "Alpine"], "rate": [4.25, None]}, dtype="object")
+
+    fig = breakdown_bar_figure(frame, "rate", "Penetration", "Per 100", percent=True)
+
+    assert list(fig.data[0].x) == [4.25, 0.0]
+    assert list(fig.data[0].text) == ["4.2%", "Suppressed"]
+    assert list(fig.data[0].customdata) == ["4.2%", "Suppressed"]
+    assert any("RPT-03" in a.text for a in fig.layout.annotations)
+
+
+def test_breakdown_bar_figure_of_no_rows_says_so() -> None:
+    fig = breakdown_bar_figure(pd.DataFrame({"category": [], "n": []}), "n", "T", "N")
+
+    assert [a.text for a in fig.layout.annotations] == ["No data for this selection"]
+
+
+def test_utilization_trend_figure_plots_months_in_order() -> None:
+    frame = pd.DataFrame(
+        {
+            "category": pd.to_datetime(["2024-02-01", "2024-01-01"]),
+            "services": [7, 5],
+            "beneficiaries_served": [3, 2],
+        }
+    )
+
+    fig = utilization_trend_figure(frame, "Alameda")
+
+    assert [t.name for t in fig.data] == list(UTILIZATION_SERIES.values())
+    assert [list(t.y) for t in fig.data] == [[5, 7], [2, 3]]
+    assert fig.layout.title.text == "Peer support services by month: Alameda"
+
+
+def test_complaint_course_figure_is_a_funnel_of_the_stages() -> None:
+    summary = pd.DataFrame(
+        [{"received": 10, "acknowledged": 9, "investigated": 6, "resolved": 5, "closed": 4}]
+    )
+
+    fig = complaint_course_figure(summary)
+
+    assert list(fig.data[0].y) == list(COMPLAINT_COURSE_STAGES.values())
+    assert list(fig.data[0].x) == [10, 9, 6, 5, 4]
+
+
+def test_complaints_by_quarter_figure_labels_quarters() -> None:
+    frame = pd.DataFrame(
+        {
+            "quarter_start": pd.to_datetime(["2024-04-01", "2024-01-01"]),
+            "received": [4, 3],
+            "resolved": [2, 3],
+            "late": [1, 0],
+        }
+    )
+
+    fig = complaints_by_quarter_figure(frame)
+
+    assert list(fig.data[0].x) == ["2024 Q1", "2024 Q2"]
+    assert [list(t.y) for t in fig.data] == [[3, 4], [3, 2], [0, 1]]
+
+
+def test_suppressed_labels_formats_values_and_marks_flagged_cells() -> None:
+    frame = pd.DataFrame(
+        {
+            "county": ["A", "B", "C"],
+            "n": [1200.0, None, 0.0],
+            "n_is_suppressed": [False, True, False],
+            "rate": [2.5, None, None],
+            "rate_is_suppressed": [False, True, False],
+        }
+    )
+
+    shown = suppressed_labels(frame, {"n": "{:,.0f}", "rate": "{:.2f}"})
+
+    assert shown.columns.tolist() == ["county", "n", "rate"]
+    assert shown["n"].tolist() == ["1,200", "Suppressed", "0"]
+    # C's rate is NULL over a zero denominator: not suppressed, just empty.
+    assert shown["rate"].tolist() == ["2.50", "Suppressed", "–"]
+
+
+def test_breakdown_bar_figure_tells_a_rate_over_zero_from_a_suppressed_one() -> None:
+    frame = pd.DataFrame(
+        {
+            "category": ["Alpine", "Amador", "Butte"],
+            "rate": [None, None, 2.0],
+            "rate_is_suppressed": [False, True, False],
+        }
+    )
+
+    fig = breakdown_bar_figure(frame, "rate", "Penetration", "Per 100")
+
+    assert list(fig.data[0].text) == ["–", "Suppressed", "2"]
+    assert list(fig.data[0].x) == [0.0, 0.0, 2.0]

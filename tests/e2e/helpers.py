@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -94,3 +95,76 @@ def iso_days(values: list[Any]) -> list[str]:
         else str(v)[:10]
         for v in values
     ]
+
+
+# --- utilization and complaints pages (issue 4) -------------------------------------------------
+
+
+def chart_by_title(page: Page, title: str) -> dict[str, dict[str, list[Any]]] | None:
+    """Like `chart_traces` (plus each trace's `text`) for the chart whose title starts with
+    `title`; None while no such chart is drawn."""
+    traces: dict[str, dict[str, list[Any]]] | None = page.evaluate(
+        """(title) => {
+            const plot = [...document.querySelectorAll(
+                '[data-testid="stPlotlyChart"] .js-plotly-plot')]
+                .find(p => (p.layout?.title?.text ?? '').replace(/<[^>]*>/g, '')
+                    .startsWith(title));
+            if (!plot) return null;
+            const values = (a) => a == null ? [] : Array.from(a._inputArray ?? a);
+            return Object.fromEntries(plot.data.map(t => [t.name ?? '',
+                {x: values(t.x), y: values(t.y), text: values(t.text)}]));
+        }""",
+        title,
+    )
+    return traces
+
+
+def wait_for_chart_values(
+    page: Page, title: str, read: Any, expected: Any, timeout_s: float = 20.0
+) -> None:
+    """Wait until `read(chart_by_title(page, title))` equals `expected` (a rerun may briefly
+    keep the stale chart), then assert it."""
+    deadline = time.monotonic() + timeout_s
+    actual: Any = None
+    while time.monotonic() < deadline:
+        traces = chart_by_title(page, title)
+        actual = None if traces is None else read(traces)
+        if actual == expected:
+            return
+        page.wait_for_timeout(200)
+    assert actual == expected, f"chart {title!r}: {actual!r}"
+
+
+def table_with(page: Page, header: str) -> Locator:
+    """The `st.table` whose header row names `header`."""
+    return page.get_by_test_id("stTable").filter(has=page.locator("thead th", has_text=header))
+
+
+def wait_for_table_rows(table: Locator, expected: list[list[str]], timeout_s: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    actual: list[list[str]] = []
+    while time.monotonic() < deadline:
+        actual = table_rows(table) if table.count() == 1 else []
+        if actual == expected:
+            return
+        table.page.wait_for_timeout(200)
+    assert actual == expected
+
+
+def public_county_name(parquet_by_name: dict[str, Path], fips: str) -> str:
+    """A county's name from the public complaints table (every county, every quarter)."""
+    rows = sql(
+        parquet_by_name,
+        "SELECT any_value(county_name) FROM agg_complaints_by_county_quarter_public "
+        f"WHERE county_fips = '{fips}'",
+    )
+    return str(rows[0][0])
+
+
+def pick_option(page: Page, label: str, option: str) -> None:
+    """Choose `option` in the selectbox labelled `label` by typing it, and wait for it."""
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    page.keyboard.type(option)
+    page.get_by_role("option", name=option, exact=True).click()
+    expect(box).to_have_value(option)

@@ -1,0 +1,197 @@
+"""Complaints: volume, course (received → acknowledged → resolved), actions, appeals and
+outcomes, PI-04 timeliness (share on time, the late ones listed).
+
+Detail (`fct_complaints`, unsuppressed) is for state analysts (statewide or any county, also via
+`?county=FIPS`) and county users (their own county). Complaints per county and quarter come from
+the public, suppressed table, which every role sees; evaluators see only that. The URL never
+widens a scope: a county outside it is refused by the query layer.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import figures, queries, session
+from dashboards.access import AccessDenied, Role, Scope
+from dashboards.tables import suppressed_labels
+from dashboards.ui import (
+    SUPPRESSION_RULE,
+    OpenSnapshot,
+    county_detail_choice,
+    open_snapshot,
+    share_text,
+)
+
+BREAKDOWNS: dict[str, str] = {
+    "outcome": "Outcome (PI-01)",
+    "most_severe_action": "Most severe action (PI-03)",
+    "appeal_outcome": "Appeals and their outcomes (PI-01)",
+    "allegation_category": "Allegation",
+}
+LATE_COLUMNS: dict[str, str] = {
+    "complaint_id": "Complaint",
+    "county_fips": "County",
+    "received_date": "Received",
+    "acknowledged_date": "Acknowledged",
+    "business_days_to_acknowledge": "Business days to acknowledge",
+    "resolution_due_date": "Resolution due",
+    "resolved_date": "Resolved",
+    "days_to_resolve": "Days to resolve",
+    "late_reasons": "Why late",
+}
+
+LATE_FORMATS: dict[str, str] = {
+    "received_date": "{:%Y-%m-%d}",
+    "acknowledged_date": "{:%Y-%m-%d}",
+    "resolution_due_date": "{:%Y-%m-%d}",
+    "resolved_date": "{:%Y-%m-%d}",
+    "business_days_to_acknowledge": "{:,.0f}",
+    "days_to_resolve": "{:,.0f}",
+}
+
+
+def quarter_label(quarter: date) -> str:
+    return f"{quarter.year} Q{(quarter.month - 1) // 3 + 1}"
+
+
+def quarter_end(quarter: date) -> date:
+    return (pd.Timestamp(quarter) + pd.offsets.QuarterEnd(0)).date()
+
+
+def _detail(scope: Scope, snapshot: OpenSnapshot, first: date, last: date) -> None:
+    serving, build_id = snapshot.serving_dir, snapshot.build_id
+    county_rows = queries.counties(scope, serving, build_id)
+    names = dict(zip(county_rows["county_fips"], county_rows["county_name"], strict=True))
+    county_fips = county_detail_choice(scope, names, "complaints_county")
+    area = "Statewide" if county_fips is None else names[county_fips]
+    selection = queries.ComplaintsFilter(first, quarter_end(last), county_fips)
+    try:
+        summary = queries.complaints_summary(scope, serving, build_id, selection)
+    except AccessDenied as exc:
+        st.error(str(exc), icon=":material/block:")
+        return
+    row = summary.iloc[0]
+    received = int(row["received"])
+    median = row["median_days_to_resolve"]
+    headlines = (
+        ("Complaints received", f"{received:,}"),
+        ("Still open", f"{int(row['still_open']):,}"),
+        (
+            "Acknowledged on time",
+            share_text(int(row["acknowledged_on_time"]), int(row["acknowledgement_judged"])),
+        ),
+        (
+            "Resolved on time",
+            share_text(int(row["resolved_on_time"]), int(row["resolution_judged"])),
+        ),
+        ("Median days to resolve", "–" if pd.isna(median) else f"{float(median):,.0f}"),
+    )
+    for column, (label, value) in zip(st.columns(len(headlines)), headlines, strict=True):
+        column.metric(label, value, border=True)
+    st.caption(
+        "PI-04: acknowledged within 5 business days, resolved within 90 days (120 when the "
+        "investigation was extended in time). Shares are of the complaints already judged; one "
+        "still within its due date is not judged yet."
+    )
+
+    left, right = st.columns(2)
+    with left:
+        st.plotly_chart(figures.complaint_course_figure(summary, area), width="stretch")
+    with right:
+        by_quarter = queries.complaints_by_quarter(scope, serving, build_id, selection)
+        st.plotly_chart(figures.complaints_by_quarter_figure(by_quarter, area), width="stretch")
+    for index, (dimension, title) in enumerate(BREAKDOWNS.items()):
+        frame = queries.complaints_by(scope, serving, build_id, selection, dimension)
+        with left if index % 2 == 0 else right:
+            st.plotly_chart(
+                figures.breakdown_bar_figure(frame, "complaints", title, "Complaints"),
+                width="stretch",
+            )
+
+    late = queries.late_complaints(scope, serving, build_id, selection)
+    st.markdown(f"**Late complaints (PI-04): {len(late):,}**")
+    if late.empty:
+        st.caption("No complaint in this selection was acknowledged or resolved late.")
+    else:
+        st.table(
+            suppressed_labels(late, LATE_FORMATS)
+            .rename(columns=LATE_COLUMNS)
+            .set_index("Complaint")
+        )
+    st.caption(f"{area} · received {quarter_label(first)} – {quarter_label(last)}")
+
+
+def _public(scope: Scope, snapshot: OpenSnapshot, first: date, last: date) -> None:
+    serving, build_id = snapshot.serving_dir, snapshot.build_id
+    public = queries.public_complaints_by_county(scope, serving, build_id, first, last)
+    shown = suppressed_labels(
+        public.assign(
+            quarter=[quarter_label(pd.Timestamp(q).date()) for q in public["quarter_start"]]
+        ),
+        {
+            "complaints_received": "{:,.0f}",
+            "complaints_substantiated": "{:,.0f}",
+            "substantiated_pct": "{:.1f}",
+        },
+    )
+    st.dataframe(
+        shown[
+            [
+                "quarter",
+                "county_fips",
+                "county_name",
+                "complaints_received",
+                "complaints_substantiated",
+                "substantiated_pct",
+            ]
+        ],
+        hide_index=True,
+        column_config={
+            "quarter": "Quarter",
+            "county_fips": "FIPS",
+            "county_name": "County",
+            "complaints_received": "Received",
+            "complaints_substantiated": "Substantiated",
+            "substantiated_pct": "Substantiated %",
+        },
+        key="complaints_public_table",
+    )
+    st.caption(SUPPRESSION_RULE)
+
+
+def render() -> None:
+    scope = session.scope()
+    st.title("Complaints")
+    snapshot = open_snapshot((queries.COMPLAINTS_TABLE, queries.COMPLAINTS_PUBLIC_TABLE))
+    if snapshot is None:
+        return
+    quarters = queries.complaint_quarters(scope, snapshot.serving_dir, snapshot.build_id)
+    if not quarters:
+        st.info("No complaint quarters in this snapshot.")
+        return
+    first, last = st.select_slider(
+        "Quarters received",
+        options=quarters,
+        value=(quarters[0], quarters[-1]),
+        format_func=quarter_label,
+        key="complaints_quarters",
+    )
+    if scope.role is Role.EVALUATOR:
+        st.caption("Evaluators see public, suppressed complaint figures only.")
+    else:
+        if scope.role is Role.COUNTY:
+            st.caption(
+                "Your account covers your county's complaints; other counties appear below only "
+                "as public, suppressed figures."
+            )
+        st.subheader("Complaints against certified peers")
+        _detail(scope, snapshot, first, last)
+    st.subheader("Complaints by county and quarter (public, suppressed)")
+    _public(scope, snapshot, first, last)
+    st.caption(snapshot.caption())
+
+
+render()

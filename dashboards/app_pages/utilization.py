@@ -1,0 +1,314 @@
+"""Utilization: beneficiaries served, services and penetration by county; breakdowns by delivery
+system, code, modality, age group (under 21 separately), collateral share; DMC-ODS by ASAM level.
+
+Detail (approved claim lines, unsuppressed) is for state analysts (statewide or any county, also
+via `?county=FIPS`) and county users (their own county). Penetration by county and the statewide
+utilization metrics come from the public, suppressed `rpt_waiver_metrics`, which every role sees;
+evaluators see only those. The URL never widens a scope: a county outside it is refused by the
+query layer.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from dashboards import figures, queries, session
+from dashboards.access import AccessDenied, Role, Scope
+from dashboards.tables import suppressed_labels
+from dashboards.ui import (
+    SUPPRESSION_RULE,
+    OpenSnapshot,
+    county_detail_choice,
+    month_label,
+    open_snapshot,
+    share_text,
+)
+
+ALL_SYSTEMS_LABEL = "All delivery systems"
+DMC_ODS = "DMC_ODS"
+PERIOD_TYPE_LABELS: dict[str, str] = {
+    "quarter": "Quarter",
+    "state_fiscal_year": "State fiscal year (July-June)",
+    "calendar_year": "Calendar year",
+}
+BREAKDOWNS: dict[str, str] = {
+    "delivery_system": "delivery system",
+    "hcpcs_code": "HCPCS code",
+    "modality": "modality",
+    "age_group": "age group",
+}
+PUBLIC_METRIC_NAMES: dict[str, str] = {
+    "UT-01": "Beneficiaries served",
+    "UT-02": "Penetration rate (per 100 eligible members)",
+    "UT-03": "Services per beneficiary served",
+    "UT-04": "Telehealth or telephone share (%)",
+    "UT-05": "Under-21 share of beneficiaries served (%)",
+    "UT-06": "Collateral share (%)",
+}
+
+
+COUNTY_TABLE_COLUMNS: dict[str, str] = {
+    "county_fips": "FIPS",
+    "county_name": "County",
+    "services": "Services",
+    "units": "Units",
+    "service_minutes": "Minutes",
+    "approved_amount": "Approved ($)",
+    "collateral_services": "Collateral services",
+    "collateral_share": "Collateral share (%)",
+}
+COUNTY_TABLE_FORMATS: dict[str, str] = {
+    "services": "{:,.0f}",
+    "units": "{:,.0f}",
+    "service_minutes": "{:,.0f}",
+    "approved_amount": "{:,.2f}",
+    "collateral_services": "{:,.0f}",
+    "collateral_share": "{:.1f}",
+}
+PENETRATION_COLUMNS: dict[str, str] = {
+    "county_fips": "FIPS",
+    "county_name": "County",
+    "beneficiaries_served": "Beneficiaries served",
+    "eligible_members": "Eligible members",
+    "penetration_pct": "Penetration (per 100)",
+}
+PENETRATION_FORMATS: dict[str, str] = {
+    "beneficiaries_served": "{:,.0f}",
+    "eligible_members": "{:,.0f}",
+    "penetration_pct": "{:.2f}",
+}
+PUBLIC_METRIC_COLUMNS: dict[str, str] = {
+    "metric_id": "Metric",
+    "metric": "Name",
+    "stratum_name": "Stratum",
+    "stratum_value": "Value",
+    "numerator": "Numerator",
+    "denominator": "Denominator",
+    "rate": "Rate",
+    "baseline_rate": "Baseline rate",
+}
+
+
+def _detail(scope: Scope, snapshot: OpenSnapshot) -> None:
+    serving, build_id = snapshot.serving_dir, snapshot.build_id
+    county_rows = queries.counties(scope, serving, build_id)
+    names = dict(zip(county_rows["county_fips"], county_rows["county_name"], strict=True))
+    months = queries.service_months(scope, serving, build_id)
+    if not months:
+        st.info("No approved peer support services in this snapshot for your scope.")
+        return
+    systems = queries.delivery_systems(scope, serving, build_id)
+
+    county_column, system_column = st.columns(2)
+    with county_column:
+        county_fips = county_detail_choice(scope, names, "utilization_county")
+    with system_column:
+        system_options: list[str | None] = [None, *systems]
+        delivery_system: str | None = st.selectbox(
+            "Delivery system",
+            system_options,
+            format_func=lambda s: ALL_SYSTEMS_LABEL if s is None else s,
+            key="utilization_delivery_system",
+        )
+    first, last = st.select_slider(
+        "Service months",
+        options=months,
+        value=(months[0], months[-1]),
+        format_func=lambda m: m.strftime("%b %Y"),
+        key="utilization_months",
+    )
+    selection = queries.UtilizationFilter(first, last, county_fips, delivery_system)
+    area = "Statewide" if county_fips is None else names[county_fips]
+    try:
+        summary = queries.utilization_summary(scope, serving, build_id, selection).iloc[0]
+    except AccessDenied as exc:
+        st.error(str(exc), icon=":material/block:")
+        return
+
+    served, under_21, services = (
+        int(summary["beneficiaries_served"]),
+        int(summary["under_21_served"]),
+        int(summary["services"]),
+    )
+    period = f"{month_label(first)} – {month_label(last)}"
+    for column, label, value in zip(
+        st.columns(4),
+        ("Beneficiaries served", "Under 21 served", "Services", "Collateral share"),
+        (
+            f"{served:,}",
+            f"{under_21:,}",
+            f"{services:,}",
+            share_text(int(summary["collateral_services"]), services),
+        ),
+        strict=True,
+    ):
+        column.metric(label, value, border=True, help=f"{area}, {period}")
+    st.caption(
+        "Beneficiaries are distinct over the whole period (a person served in several months "
+        "counts once); services are approved claim lines, flagged lines included."
+    )
+
+    frames = queries.utilization_breakdowns(
+        scope,
+        serving,
+        build_id,
+        selection,
+        ("service_month", *BREAKDOWNS, "under_21"),
+    )
+    by = {name: frame.reset_index(drop=True) for name, frame in frames.groupby("dimension")}
+    empty = frames.iloc[0:0]
+    trend = by.get("service_month", empty)
+    st.plotly_chart(figures.utilization_trend_figure(trend, area), width="stretch")
+
+    left, right = st.columns(2)
+    for index, (dimension, label) in enumerate(BREAKDOWNS.items()):
+        with left if index % 2 == 0 else right:
+            st.plotly_chart(
+                figures.breakdown_bar_figure(
+                    by.get(dimension, empty), "services", f"Services by {label}", "Services"
+                ),
+                width="stretch",
+            )
+    collateral = by.get("delivery_system", empty)
+    with left:
+        st.plotly_chart(
+            figures.breakdown_bar_figure(
+                by.get("under_21", empty),
+                "beneficiaries_served",
+                "Beneficiaries served, under 21 (EPSDT) and 21+",
+                "Beneficiaries served",
+            ),
+            width="stretch",
+        )
+    with right:
+        st.plotly_chart(
+            figures.breakdown_bar_figure(
+                collateral.assign(collateral_share=collateral["collateral_share"] * 100),
+                "collateral_share",
+                "Collateral share of services by delivery system (BILL-09)",
+                "Collateral share",
+                percent=True,
+            ),
+            width="stretch",
+        )
+
+    if delivery_system in (None, DMC_ODS):
+        asam = queries.utilization_by(
+            scope,
+            serving,
+            build_id,
+            queries.UtilizationFilter(first, last, county_fips, DMC_ODS),
+            "level_of_care",
+        )
+        st.plotly_chart(
+            figures.breakdown_bar_figure(
+                asam, "services", "DMC-ODS services by ASAM level of care", "Services"
+            ),
+            width="stretch",
+        )
+
+    by_county = queries.utilization_by_county(scope, serving, build_id, selection)
+    st.markdown("**Services by county**")
+    shown = suppressed_labels(
+        by_county.assign(
+            collateral_share=by_county["collateral_services"] / by_county["services"] * 100
+        ),
+        COUNTY_TABLE_FORMATS,
+    )
+    st.table(shown.rename(columns=COUNTY_TABLE_COLUMNS).set_index("FIPS"))
+    st.caption(f"{area} · {period} · {delivery_system or ALL_SYSTEMS_LABEL}")
+
+
+def _public(scope: Scope, snapshot: OpenSnapshot) -> None:
+    serving, build_id = snapshot.serving_dir, snapshot.build_id
+    type_column, period_column = st.columns(2)
+    with type_column:
+        period_type: str = st.selectbox(
+            "Period type",
+            list(PERIOD_TYPE_LABELS),
+            format_func=PERIOD_TYPE_LABELS.__getitem__,
+            key="utilization_period_type",
+        )
+    periods = queries.public_periods(scope, serving, build_id, period_type)
+    if periods.empty:
+        st.info("No published utilization metrics for this period type.")
+        return
+    starts: list[date] = [p.date() for p in periods["period_start"]]
+    partial = dict(zip(starts, periods["is_partial_period"], strict=True))
+    ends = dict(zip(starts, (p.date() for p in periods["period_end"]), strict=True))
+    with period_column:
+        period_start: date = st.selectbox(
+            "Period",
+            starts,
+            format_func=lambda s: (
+                f"{s:%b %Y} – {ends[s]:%b %Y}" + (" (partial)" if partial[s] else "")
+            ),
+            index=next((i for i, s in enumerate(starts) if not partial[s]), 0),
+            key="utilization_public_period",
+        )
+
+    penetration = queries.penetration_by_county(scope, serving, build_id, period_type, period_start)
+    st.plotly_chart(
+        figures.breakdown_bar_figure(
+            penetration.rename(columns={"county_name": "category"}),
+            "penetration_pct",
+            "Penetration rate by county (UT-02, per 100 eligible members)",
+            "Penetration (per 100)",
+        ),
+        width="stretch",
+    )
+    shown = suppressed_labels(penetration, PENETRATION_FORMATS)
+    st.table(shown.rename(columns=PENETRATION_COLUMNS).set_index("FIPS"))
+
+    metrics = queries.public_utilization_metrics(
+        scope, serving, build_id, period_type, period_start
+    )
+    st.markdown("**Statewide utilization metrics (public)**")
+    st.dataframe(
+        suppressed_labels(
+            metrics.assign(metric=metrics["metric_id"].map(PUBLIC_METRIC_NAMES)),
+            {
+                "numerator": "{:,.0f}",
+                "denominator": "{:,.0f}",
+                "rate": "{:,.2f}",
+                "baseline_rate": "{:,.2f}",
+            },
+        )[list(PUBLIC_METRIC_COLUMNS)],
+        hide_index=True,
+        column_config=PUBLIC_METRIC_COLUMNS,
+        key="utilization_public_metrics",
+    )
+    st.caption(SUPPRESSION_RULE)
+
+
+def render() -> None:
+    scope = session.scope()
+    st.title("Utilization")
+    snapshot = open_snapshot(
+        (
+            queries.UTILIZATION_TABLE,
+            "fct_claim_lines",
+            queries.WAIVER_METRICS_TABLE,
+            queries.PUBLIC_COUNTY_NAMES_TABLE,
+        )
+    )
+    if snapshot is None:
+        return
+    if scope.role is Role.EVALUATOR:
+        st.caption("Evaluators see public, suppressed utilization figures only.")
+    else:
+        if scope.role is Role.COUNTY:
+            st.caption(
+                "Your account covers your county's detail; other counties appear below only "
+                "as public, suppressed figures."
+            )
+        st.subheader("Services (approved claim lines)")
+        _detail(scope, snapshot)
+    st.subheader("Penetration and public metrics (suppressed, RPT-03)")
+    _public(scope, snapshot)
+    st.caption(snapshot.caption())
+
+
+render()
