@@ -25,6 +25,7 @@ from dashboards.snapshot import (
     run_query,
 )
 from dashboards.tables import freshness_table, quarantine_table
+from tests.test_dashboard_access import WORKFORCE_DETAIL_ZEROS
 
 STATE = Scope(Role.STATE_ANALYST)
 
@@ -126,7 +127,8 @@ def _publish(serving: Path, build_id: str, rows: list[tuple[str, str, str, int, 
         con.register("frame", frame)
         con.execute(
             f"""COPY (SELECT CAST(month_start AS DATE) AS month_start, county_fips, county_name,
-                    'Region' AS region, active_certified_peers, employed_peers FROM frame)
+                    'Region' AS region, active_certified_peers, employed_peers,
+                    {WORKFORCE_DETAIL_ZEROS} FROM frame)
                 TO '{folder / "fct_workforce_monthly.parquet"}' (FORMAT parquet)"""
         )
     manifest = {
