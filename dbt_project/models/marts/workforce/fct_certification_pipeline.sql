@@ -58,8 +58,8 @@ window_events as (
     inner join certification_events as events
         on
             applications.certificant_id = events.certificant_id
-            and events.event_date >= applications.applied_on
-            and events.event_date < coalesce(applications.next_applied_on, {{ far_future }})
+            and applications.applied_on <= events.event_date
+            and coalesce(applications.next_applied_on, {{ far_future }}) > events.event_date
     where
         events.event_type in (
             'training_completed',
@@ -149,16 +149,20 @@ final as (
             end as {{ dbt.type_string() }}
         ) as outcome,
         cast(
-            {{ dbt.datediff('applications.applied_on', 'stages.trained_on', 'day') }} as integer
+            {{ dbt.datediff('applications.applied_on', 'stages.trained_on', 'day') }}
+            as integer
         ) as days_application_to_training,
         cast(
-            {{ dbt.datediff('stages.trained_on', 'stages.exam_passed_on', 'day') }} as integer
+            {{ dbt.datediff('stages.trained_on', 'stages.exam_passed_on', 'day') }}
+            as integer
         ) as days_training_to_exam_passed,
         cast(
-            {{ dbt.datediff('stages.exam_passed_on', 'certifications.certified_on', 'day') }} as integer
+            {{ dbt.datediff('stages.exam_passed_on', 'certifications.certified_on', 'day') }}
+            as integer
         ) as days_exam_passed_to_certified,
         cast(
-            {{ dbt.datediff('applications.applied_on', 'certifications.certified_on', 'day') }} as integer
+            {{ dbt.datediff('applications.applied_on', 'certifications.certified_on', 'day') }}
+            as integer
         ) as days_application_to_certified
     from applications
     left join stages
