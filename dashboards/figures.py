@@ -364,7 +364,8 @@ def peers_per_100k_figure(
     return _monthly_lines(
         merged,
         series,
-        f"Peers per 100,000 Medi-Cal members: {area} and the state",
+        f"Peers per 100,000 Medi-Cal members: {area}"
+        + ("" if area == STATEWIDE_AREA else " and the state"),
         "Active certified peers per 100,000 members",
         ",.1f",
     )

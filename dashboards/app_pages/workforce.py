@@ -148,7 +148,7 @@ def certification_sections(
         return
     row = pipeline.iloc[0]
     st.caption(
-        "Every application in the snapshot, with the first date each stage was reached "
+        "Every application on record, with the first date each stage was reached "
         "before the next application (CERT-03, CERT-08, CERT-09)."
     )
     cols = st.columns(4)
@@ -180,7 +180,7 @@ def certification_sections(
     as_of_text = pd.Timestamp(as_of.iloc[0]).strftime("%Y-%m-%d") if len(as_of) else "unknown"
     st.caption(
         f"Active peers whose certification expires within the window, counted from the "
-        f"snapshot's as-of date {as_of_text} (the latest certification extract; CERT-04, CERT-05)."
+        f"as-of date {as_of_text} (the latest certification extract; CERT-04, CERT-05)."
     )
     for col, renewal in zip(st.columns(len(renewals) or 1), renewals.itertuples(), strict=False):
         col.metric(f"Due within {renewal.window_days} days", f"{int(renewal.peers):,}", border=True)
