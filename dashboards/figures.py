@@ -198,6 +198,7 @@ MAP_MEASURES: dict[str, str] = {
     "peers_per_100k_members": "Peers per 100,000 Medi-Cal members",
 }
 SUPPRESSED_COLOR = "#bdbdbd"
+NO_DATA_COLOR = "#f0f0f0"
 _LEGEND_ON_TOP = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0}
 
 
@@ -378,11 +379,13 @@ def county_map_figure(
 
     `df` has `county_fips`, `county_name`, `measure` and `<measure>_is_suppressed`, one row per
     county. Counties with a value form the colored trace; suppressed counties a grey trace
-    named "Suppressed" whose hover says so (their value is never in the figure).
+    named "Suppressed" whose hover says so (their value is never in the figure); counties with
+    no value that is not suppressed (a rate without members) a pale trace named "No data".
     """
     label = MAP_MEASURES[measure]
-    hidden = df[f"{measure}_is_suppressed"].astype(bool) | df[measure].isna()
-    shown, suppressed = df.loc[~hidden], df.loc[hidden]
+    hidden = df[f"{measure}_is_suppressed"].astype(bool)
+    missing = ~hidden & df[measure].isna()
+    shown = df.loc[~hidden & ~missing]
     number = ",.1f" if measure == "peers_per_100k_members" else ","
     fig = go.Figure(
         go.Choropleth(
@@ -398,24 +401,30 @@ def county_map_figure(
             hovertemplate="%{text}: %{z:" + number + "}<extra></extra>",
         )
     )
-    if len(suppressed):
-        fig.add_trace(
-            go.Choropleth(
-                geojson=geojson,
-                featureidkey="properties.fips",
-                locations=suppressed["county_fips"].astype(str).tolist(),
-                z=[0.0] * len(suppressed),
-                text=suppressed["county_name"].astype(str).tolist(),
-                name="Suppressed",
-                colorscale=[[0, SUPPRESSED_COLOR], [1, SUPPRESSED_COLOR]],
-                showscale=False,
-                marker={"line": {"color": "white", "width": 0.5}},
-                hovertemplate="%{text}: suppressed<extra></extra>",
+    # Grey where suppressed; pale where there is nothing to show (e.g. no Medi-Cal members on
+    # record for a rate), so that "no data" never reads as "suppressed" nor the reverse.
+    for rows, name, color, hover in (
+        (df.loc[hidden], "Suppressed", SUPPRESSED_COLOR, "suppressed"),
+        (df.loc[missing], "No data", NO_DATA_COLOR, "no data"),
+    ):
+        if len(rows):
+            fig.add_trace(
+                go.Choropleth(
+                    geojson=geojson,
+                    featureidkey="properties.fips",
+                    locations=rows["county_fips"].astype(str).tolist(),
+                    z=[0.0] * len(rows),
+                    text=rows["county_name"].astype(str).tolist(),
+                    name=name,
+                    colorscale=[[0, color], [1, color]],
+                    showscale=False,
+                    marker={"line": {"color": "white", "width": 0.5}},
+                    hovertemplate="%{text}: " + hover + "<extra></extra>",
+                )
             )
-        )
     fig.update_geos(fitbounds="locations", visible=False)
     fig.update_layout(height=600, margin={"t": 60, "l": 0, "r": 0, "b": 40})
     fig.update_layout(title={"text": f"{label} by county"})
-    if len(suppressed):
+    if hidden.any():
         _note(fig, "Grey: " + SUPPRESSION_FOOTNOTE.removeprefix("Gaps are "), -0.05)
     return fig

@@ -484,3 +484,21 @@ def test_county_map_without_suppression_has_one_trace() -> None:
     assert [t.name for t in fig.data] == ["Peers per 100,000 Medi-Cal members"]
     assert list(fig.data[0].z) == [12.5]
     assert not fig.layout.annotations
+
+
+def test_county_map_tells_no_data_apart_from_suppressed() -> None:
+    frame = pd.DataFrame(
+        {
+            "county_fips": ["06001", "06003"],
+            "county_name": ["Alameda", "Alpine"],
+            "peers_per_100k_members": [12.5, None],
+            "peers_per_100k_members_is_suppressed": [False, False],
+        }
+    )
+
+    fig = county_map_figure(frame, GEOJSON, "peers_per_100k_members")
+
+    assert [t.name for t in fig.data] == ["Peers per 100,000 Medi-Cal members", "No data"]
+    assert list(fig.data[1].locations) == ["06003"]
+    assert "no data" in fig.data[1].hovertemplate
+    assert not fig.layout.annotations
