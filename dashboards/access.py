@@ -79,6 +79,8 @@ COUNTY_KEYED_TABLES: frozenset[str] = frozenset(
         "agg_complaints_by_county_quarter",
         "fct_utilization_monthly",
         "fct_complaints",
+        "fct_certification_pipeline",
+        "agg_peer_certification_by_county",
     }
 )
 # Program integrity detail: findings about named peers and providers.
@@ -162,7 +164,7 @@ def require_county_detail(scope: Scope, county_fips: str) -> None:
 
 
 def derived_view_names() -> frozenset[str]:
-    return frozenset({STATEWIDE_WORKFORCE_VIEW, FEED_FRESHNESS_VIEW})
+    return frozenset({STATEWIDE_WORKFORCE_VIEW, FEED_FRESHNESS_VIEW, *WORKFORCE_PAGE_VIEWS})
 
 
 def _literal(text: str) -> str:
@@ -180,36 +182,25 @@ def _small_cell(expr: str, thresholds: tuple[str, str]) -> str:
 
 
 def _suppressed(
-    expr: str, alias: str, thresholds: tuple[str, str], extra_condition: str = "false"
+    expr: str,
+    alias: str,
+    thresholds: tuple[str, str],
+    extra_condition: str = "false",
+    sql_type: str = "BIGINT",
 ) -> str:
     """`expr` as NULL when a small cell (or when `extra_condition` holds), and its flag."""
     condition = f"({_small_cell(expr, thresholds)} OR {extra_condition})"
     return (
-        f"CASE WHEN {condition} THEN NULL ELSE CAST({expr} AS BIGINT) END AS {alias}, "
+        f"CASE WHEN {condition} THEN NULL ELSE CAST({expr} AS {sql_type}) END AS {alias}, "
         f"{condition} AS {alias}_is_suppressed"
     )
 
 
 def _statewide_workforce_sql(scope: Scope, parquet: str, thresholds: tuple[str, str]) -> str:
-    """Statewide monthly sums; for non-state roles small cells are suppressed.
-
-    A county user also knows its own county's figure, so a statewide cell is suppressed when the
-    rest of the state (statewide minus that county) would be a small cell (complementary).
-    """
-    columns: list[str] = []
-    for measure in STATEWIDE_WORKFORCE_MEASURES:
-        total = f"sum({measure})"
-        if scope.is_state:
-            columns.append(
-                f"CAST({total} AS BIGINT) AS {measure}, false AS {measure}_is_suppressed"
-            )
-            continue
-        rest = "false"
-        if scope.role is Role.COUNTY:
-            own = f"sum({measure}) FILTER (WHERE county_fips = {_literal(scope.county_fips or '')})"
-            rest = _small_cell(f"{total} - {own}", thresholds)
-        columns.append(_suppressed(total, measure, thresholds, rest))
-    return f"SELECT month_start, {', '.join(columns)} FROM {_read(parquet)} GROUP BY month_start"
+    """Statewide monthly sums of `STATEWIDE_WORKFORCE_MEASURES` (see `_statewide_sums_sql`)."""
+    return _statewide_sums_sql(
+        scope, parquet, dict.fromkeys(STATEWIDE_WORKFORCE_MEASURES, "BIGINT"), thresholds
+    )
 
 
 def _feed_freshness_sql(parquet: str) -> str:
@@ -240,6 +231,7 @@ def scoped_views(scope: Scope, parquet_files: Mapping[str, str]) -> dict[str, st
     if "audit__ingest_files" in parquet_files:
         views[FEED_FRESHNESS_VIEW] = _feed_freshness_sql(parquet_files["audit__ingest_files"])
     views.update(utilization_views(scope, parquet_files))
+    views.update(workforce_page_views(scope, parquet_files))
     return views
 
 
@@ -309,3 +301,129 @@ def utilization_views(scope: Scope, parquet_files: Mapping[str, str]) -> dict[st
     if scope.role is Role.EVALUATOR or "fct_claim_lines" not in parquet_files:
         return {}
     return {CLAIM_SERVICES_VIEW: _claim_services_sql(scope, parquet_files["fct_claim_lines"])}
+
+
+# --- workforce page (issue 4): statewide detail and the county map ------------------------------
+
+# Suppressed statewide monthly sums of the workforce page's measures (name -> SQL type; the
+# turnover denominator is a half-integer average, hence its decimal type).
+STATEWIDE_WORKFORCE_DETAIL_VIEW = "statewide_workforce_detail_monthly"
+STATEWIDE_WORKFORCE_DETAIL_MEASURES: dict[str, str] = {
+    "active_certified_peers": "BIGINT",
+    "employed_peers": "BIGINT",
+    "supervisors": "BIGINT",
+    "new_certifications": "BIGINT",
+    "renewals": "BIGINT",
+    "reinstatements": "BIGINT",
+    "lapses": "BIGINT",
+    "separations": "BIGINT",
+    "average_employed_peers": "DECIMAL(14, 1)",
+    "medi_cal_members": "BIGINT",
+}
+# One row per county and month for the choropleth: public, suppressed values for every role but
+# state analysts (a county user also gets its own county unsuppressed).
+COUNTY_WORKFORCE_MAP_VIEW = "county_workforce_map"
+WORKFORCE_PAGE_VIEWS: frozenset[str] = frozenset(
+    {STATEWIDE_WORKFORCE_DETAIL_VIEW, COUNTY_WORKFORCE_MAP_VIEW}
+)
+
+
+def _statewide_sums_sql(
+    scope: Scope, parquet: str, measures: Mapping[str, str], thresholds: tuple[str, str]
+) -> str:
+    """Statewide monthly sums of `measures` (name -> SQL type); small cells suppressed (NULL)
+    for every role but state analysts.
+
+    A county user also knows its own county's figure, so a statewide cell is suppressed when the
+    rest of the state (statewide minus that county) would be a small cell (complementary).
+    """
+    columns: list[str] = []
+    for measure, sql_type in measures.items():
+        total = f"sum({measure})"
+        if scope.is_state:
+            columns.append(
+                f"CAST({total} AS {sql_type}) AS {measure}, false AS {measure}_is_suppressed"
+            )
+            continue
+        rest = "false"
+        if scope.role is Role.COUNTY:
+            own = f"sum({measure}) FILTER (WHERE county_fips = {_literal(scope.county_fips or '')})"
+            rest = _small_cell(f"{total} - {own}", thresholds)
+        columns.append(_suppressed(total, measure, thresholds, rest, sql_type))
+    return f"SELECT month_start, {', '.join(columns)} FROM {_read(parquet)} GROUP BY month_start"
+
+
+def _county_map_sql(scope: Scope, parquet: str, thresholds: tuple[str, str]) -> str:
+    """Active certified peers and peers per 100,000 Medi-Cal members by county and month.
+
+    State analysts get every value. Other roles get RPT-03 suppression: counts from 1 to 10
+    hidden, then complementary suppression, because the statewide total is published: the next
+    smallest non-zero counties of the month are hidden too until the hidden cells number at
+    least two and sum to more than 10, so no hidden cell can be worked out from the total.
+    A county user's own county is known to it, so it is shown and is never a complement.
+    A rate is hidden when its count is, or when its denominator is a small cell.
+    """
+    rate = "round(active_certified_peers * 100000.0 / nullif(medi_cal_members, 0), 2)"
+    if scope.is_state:
+        return (
+            "SELECT month_start, county_fips, county_name, "
+            "CAST(active_certified_peers AS BIGINT) AS active_certified_peers, "
+            "false AS active_certified_peers_is_suppressed, "
+            f"CAST({rate} AS DOUBLE) AS peers_per_100k_members, "
+            f"false AS peers_per_100k_members_is_suppressed FROM {_read(parquet)}"
+        )
+    own = _literal(scope.county_fips or "") if scope.role is Role.COUNTY else "NULL"
+    small_members = _small_cell("medi_cal_members", thresholds)
+    return f"""
+        WITH cells AS (
+            SELECT *, coalesce(county_fips = {own}, false) AS is_known,
+                NOT coalesce(county_fips = {own}, false) AND active_certified_peers > 0
+                    AS is_candidate
+            FROM {_read(parquet)}
+        ),
+        ranked AS (
+            SELECT *,
+                row_number() OVER candidates AS candidate_rank,
+                sum(active_certified_peers) OVER candidates AS running_total,
+                sum(CASE WHEN is_candidate AND {_small_cell("active_certified_peers", thresholds)}
+                    THEN 1 ELSE 0 END)
+                    OVER (PARTITION BY month_start) AS small_cells
+            FROM cells
+            WINDOW candidates AS (
+                PARTITION BY month_start, is_candidate
+                ORDER BY active_certified_peers, county_fips
+                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+            )
+        ),
+        flagged AS (
+            SELECT *, is_candidate AND small_cells > 0 AND (
+                candidate_rank <= small_cells
+                OR NOT (candidate_rank - 1 >= 2
+                    AND running_total - active_certified_peers > {thresholds[1]})
+            ) AS is_hidden
+            FROM ranked
+        )
+        SELECT month_start, county_fips, county_name,
+            CASE WHEN is_hidden THEN NULL ELSE CAST(active_certified_peers AS BIGINT) END
+                AS active_certified_peers,
+            is_hidden AS active_certified_peers_is_suppressed,
+            CASE WHEN is_hidden OR ({small_members} AND NOT is_known) THEN NULL
+                ELSE CAST({rate} AS DOUBLE) END AS peers_per_100k_members,
+            is_hidden OR ({small_members} AND NOT is_known)
+                AS peers_per_100k_members_is_suppressed
+        FROM flagged
+    """
+
+
+def workforce_page_views(scope: Scope, parquet_files: Mapping[str, str]) -> dict[str, str]:
+    """The workforce page's derived views over `fct_workforce_monthly`, for `scope`."""
+    parquet = parquet_files.get("fct_workforce_monthly")
+    if parquet is None:
+        return {}
+    thresholds = suppression_thresholds_sql(parquet_files)
+    return {
+        STATEWIDE_WORKFORCE_DETAIL_VIEW: _statewide_sums_sql(
+            scope, parquet, STATEWIDE_WORKFORCE_DETAIL_MEASURES, thresholds
+        ),
+        COUNTY_WORKFORCE_MAP_VIEW: _county_map_sql(scope, parquet, thresholds),
+    }

@@ -20,10 +20,20 @@ from dashboards.snapshot import query, run_query
 BUILD_ID = "b1"
 
 # month, fips, name, active, employed. Statewide Jan: 25 / 9; Feb: 30 / 22.
-WORKFORCE = """
+# The other measures of the mart's contract, read by the workforce page's derived views.
+WORKFORCE_DETAIL_ZEROS = ", ".join(
+    f"CAST(0 AS BIGINT) AS {column}"
+    for column in (
+        "supervisors", "new_certifications", "renewals", "reinstatements", "lapses",
+        "separations", "medi_cal_members",
+    )
+) + ", CAST(0 AS DECIMAL(12, 1)) AS average_employed_peers"  # fmt: skip
+
+
+WORKFORCE = f"""
     SELECT CAST(m AS DATE) AS month_start, f AS county_fips, n AS county_name,
         'Region' AS region, CAST(a AS BIGINT) AS active_certified_peers,
-        CAST(e AS BIGINT) AS employed_peers
+        CAST(e AS BIGINT) AS employed_peers, {WORKFORCE_DETAIL_ZEROS}
     FROM (VALUES
         ('2024-01-01', '06001', 'Alameda', 20, 5),
         ('2024-01-01', '06037', 'Los Angeles', 5, 4),
@@ -633,3 +643,218 @@ def test_utilization_by_county_sums_the_monthly_mart_within_the_scope(serving_mo
         tuple(r) for r in state[["county_fips", "county_name", "services"]].itertuples(index=False)
     ] == [("06001", "Alameda", 3), ("06037", "Los Angeles", 2)]
     assert county["county_fips"].tolist() == ["06001"]
+
+
+# --- workforce page (issue 4): map, statewide detail, pipeline and certification counts ----------
+
+# One month, five counties: fips, active, members, lapses, separations, average employed.
+# Evaluators: Alpine (3) is a small cell; the next smallest non-zero county, Calaveras (20), is
+# hidden too (complementary: one hidden cell could be recovered from the statewide total);
+# Amador (0) is shown. Calaveras's 5 members make its rate a small-denominator rate.
+MAP_WORKFORCE = """
+    SELECT CAST('2024-02-01' AS DATE) AS month_start, f AS county_fips, n AS county_name,
+        'Region' AS region, CAST(a AS BIGINT) AS active_certified_peers,
+        CAST(a AS BIGINT) AS employed_peers, CAST(2 AS BIGINT) AS supervisors,
+        CAST(0 AS BIGINT) AS new_certifications, CAST(0 AS BIGINT) AS renewals,
+        CAST(0 AS BIGINT) AS reinstatements, CAST(l AS BIGINT) AS lapses,
+        CAST(s AS BIGINT) AS separations, CAST(v AS DECIMAL(12, 1)) AS average_employed_peers,
+        CAST(m AS BIGINT) AS medi_cal_members
+    FROM (VALUES
+        ('06001', 'Alameda', 50, 1000, 1, 6, 40.5),
+        ('06003', 'Alpine', 3, 500, 1, 0, 3.0),
+        ('06005', 'Amador', 0, 100, 0, 0, 0.0),
+        ('06007', 'Calaveras', 20, 5, 1, 3, 20.0),
+        ('06009', 'Colusa', 30, 600, 1, 3, 30.0)
+    ) AS t(f, n, a, m, l, s, v)
+"""
+PIPELINE = """
+    SELECT a AS application_event_id, c AS certificant_id, f AS county_fips,
+        'standard' AS pathway, 'CERT-03' AS rule_id, CAST('2024-01-01' AS DATE) AS applied_on,
+        CAST(t AS DATE) AS trained_on, CAST(x AS BIGINT) AS exam_attempts,
+        CAST(p AS BIGINT) AS exams_passed, CAST(e AS DATE) AS exam_passed_on,
+        CAST(z AS DATE) AS certified_on, CAST(dt AS INTEGER) AS days_application_to_training,
+        CAST(de AS INTEGER) AS days_training_to_exam_passed,
+        CAST(dc AS INTEGER) AS days_exam_passed_to_certified,
+        CAST(da AS INTEGER) AS days_application_to_certified
+    FROM (VALUES
+        ('A1', 'P1', '06001', '2024-02-01', 1, 1, '2024-03-01', '2024-03-11', 31, 29, 10, 70),
+        ('A2', 'P2', '06001', '2024-02-11', 3, 1, '2024-04-01', NULL, 41, 50, NULL, NULL),
+        ('A3', 'P3', '06001', NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL),
+        ('A4', 'P4', '06037', '2024-01-21', 2, 1, '2024-02-20', '2024-03-01', 20, 30, 10, 60)
+    ) AS v(a, c, f, t, x, p, e, z, dt, de, dc, da)
+"""
+PEER_CERTIFICATION = """
+    SELECT CAST('2024-06-30' AS DATE) AS as_of_date, f AS county_fips, n AS county_name,
+        b AS breakdown, c AS category, CAST(p AS BIGINT) AS peers
+    FROM (VALUES
+        ('06001', 'Alameda', 'renewal_due_within_days', '30', 1),
+        ('06001', 'Alameda', 'renewal_due_within_days', '60', 4),
+        ('06001', 'Alameda', 'renewal_due_within_days', '90', 6),
+        ('06037', 'Los Angeles', 'renewal_due_within_days', '30', 0),
+        ('06037', 'Los Angeles', 'renewal_due_within_days', '60', 2),
+        ('06037', 'Los Angeles', 'renewal_due_within_days', '90', 9),
+        ('06001', 'Alameda', 'specialization_of_active_peers', 'crisis', 3),
+        ('06037', 'Los Angeles', 'specialization_of_active_peers', 'crisis', 5)
+    ) AS v(f, n, b, c, p)
+"""
+CALAVERAS = Scope(Role.COUNTY, "06007", "calaveras")
+
+
+@pytest.fixture
+def map_serving(tmp_path: Path) -> Path:
+    return publish(
+        tmp_path / "serving",
+        {"fct_workforce_monthly": MAP_WORKFORCE, "policy_parameters": POLICY_PARAMETERS},
+    )
+
+
+@pytest.fixture
+def detail_serving(tmp_path: Path) -> Path:
+    return publish(
+        tmp_path / "serving",
+        {
+            **TABLES,
+            "fct_certification_pipeline": PIPELINE,
+            "agg_peer_certification_by_county": PEER_CERTIFICATION,
+        },
+    )
+
+
+def _map(scope: Scope, serving: Path) -> dict[str, tuple[object, object]]:
+    frame = queries.county_map(scope, serving, BUILD_ID)
+    return {
+        str(r.county_fips): (
+            None if pd.isna(r.active_certified_peers) else int(r.active_certified_peers),
+            None if pd.isna(r.peers_per_100k_members) else float(r.peers_per_100k_members),
+        )
+        for r in frame.itertuples(index=False)
+    }
+
+
+def test_state_analyst_map_shows_every_county(map_serving: Path) -> None:
+    assert _map(STATE, map_serving) == {
+        "06001": (50, 5000.0),
+        "06003": (3, 600.0),
+        "06005": (0, 0.0),
+        "06007": (20, 400000.0),
+        "06009": (30, 5000.0),
+    }
+
+
+def test_evaluator_map_hides_small_cells_and_a_complement(map_serving: Path) -> None:
+    shown = _map(EVALUATOR, map_serving)
+
+    assert shown == {
+        "06001": (50, 5000.0),
+        "06003": (None, None),
+        "06005": (0, 0.0),
+        "06007": (None, None),
+        "06009": (30, 5000.0),
+    }
+    frame = queries.county_map(EVALUATOR, map_serving, BUILD_ID)
+    flags = dict(
+        zip(frame["county_fips"], frame["active_certified_peers_is_suppressed"], strict=True)
+    )
+    assert [fips for fips, hidden in flags.items() if hidden] == ["06003", "06007"]
+
+
+def test_county_user_map_shows_its_own_county_and_picks_the_complement_elsewhere(
+    map_serving: Path,
+) -> None:
+    """Calaveras knows its own 20, so the complement for Alpine's 3 is Colusa (30)."""
+    assert _map(CALAVERAS, map_serving) == {
+        "06001": (50, 5000.0),
+        "06003": (None, None),
+        "06005": (0, 0.0),
+        "06007": (20, 400000.0),
+        "06009": (None, None),
+    }
+
+
+def test_evaluator_never_receives_a_small_cell_from_the_map_view(map_serving: Path) -> None:
+    rows = _sql(
+        map_serving,
+        EVALUATOR,
+        "SELECT count(*) FROM county_workforce_map WHERE active_certified_peers BETWEEN 1 AND 10",
+    )
+    assert rows == [(0,)]
+
+
+def test_statewide_detail_suppresses_small_sums_and_the_rates_built_on_them(
+    map_serving: Path,
+) -> None:
+    state = queries.workforce_detail(STATE, map_serving, BUILD_ID).iloc[0]
+    evaluator = queries.workforce_detail(EVALUATOR, map_serving, BUILD_ID).iloc[0]
+
+    assert (int(state["lapses"]), int(state["separations"])) == (4, 12)
+    assert float(state["turnover_rate"]) == round(12 / 93.5, 4)
+    assert float(state["peers_per_supervisor"]) == round(103 / 10, 2)
+    assert pd.isna(evaluator["lapses"]) and bool(evaluator["lapses_is_suppressed"])
+    assert int(evaluator["separations"]) == 12
+    assert float(evaluator["turnover_rate"]) == round(12 / 93.5, 4)
+    # Ten supervisors statewide is a small cell: the ratio built on it is suppressed too.
+    assert pd.isna(evaluator["peers_per_supervisor"])
+    assert bool(evaluator["peers_per_supervisor_is_suppressed"])
+
+
+def test_county_detail_is_unsuppressed_for_its_own_county(map_serving: Path) -> None:
+    row = queries.workforce_detail(CALAVERAS, map_serving, BUILD_ID, "06007").iloc[0]
+
+    assert (int(row["lapses"]), int(row["supervisors"])) == (1, 2)
+    assert float(row["peers_per_100k_members"]) == 400000.0
+    with pytest.raises(AccessDenied, match="06001"):
+        queries.workforce_detail(CALAVERAS, map_serving, BUILD_ID, "06001")
+
+
+def test_pipeline_counts_stages_pass_rate_and_median_days(detail_serving: Path) -> None:
+    row = queries.certification_pipeline(STATE, detail_serving, BUILD_ID, "06001").iloc[0]
+
+    assert [int(row[c]) for c in ("applications", "trained", "exam_passed", "certified")] == [
+        3,
+        2,
+        2,
+        1,
+    ]
+    assert float(row["exam_pass_rate"]) == 0.5
+    assert float(row["median_days_application_to_training"]) == 36.0
+    assert float(row["median_days_training_to_exam_passed"]) == 39.5
+    assert float(row["median_days_application_to_certified"]) == 70.0
+    statewide = queries.certification_pipeline(STATE, detail_serving, BUILD_ID).iloc[0]
+    assert int(statewide["applications"]) == 4
+
+
+def test_county_user_gets_its_own_pipeline_only(detail_serving: Path) -> None:
+    row = queries.certification_pipeline(ALAMEDA, detail_serving, BUILD_ID, "06001").iloc[0]
+    assert int(row["applications"]) == 3
+    with pytest.raises(AccessDenied, match="06037"):
+        queries.certification_pipeline(ALAMEDA, detail_serving, BUILD_ID, "06037")
+    rows = _sql(
+        detail_serving, ALAMEDA, "SELECT DISTINCT county_fips FROM fct_certification_pipeline"
+    )
+    assert rows == [("06001",)]
+
+
+@pytest.mark.parametrize("scope", [ALAMEDA, EVALUATOR])
+def test_statewide_person_level_detail_is_for_state_analysts(
+    detail_serving: Path, scope: Scope
+) -> None:
+    with pytest.raises(AccessDenied, match="state analysts"):
+        queries.certification_pipeline(scope, detail_serving, BUILD_ID)
+    with pytest.raises(AccessDenied, match="state analysts"):
+        queries.renewals_due(scope, detail_serving, BUILD_ID)
+
+
+def test_evaluator_reads_neither_new_person_level_mart(detail_serving: Path) -> None:
+    assert not readable(EVALUATOR, "fct_certification_pipeline")
+    assert not readable(EVALUATOR, "agg_peer_certification_by_county")
+    with pytest.raises(AccessDenied):
+        queries.renewals_due(EVALUATOR, detail_serving, BUILD_ID, "06001")
+
+
+def test_renewals_due_per_window_statewide_and_by_county(detail_serving: Path) -> None:
+    statewide = queries.renewals_due(STATE, detail_serving, BUILD_ID)
+    alameda = queries.renewals_due(ALAMEDA, detail_serving, BUILD_ID, "06001")
+
+    assert statewide[["window_days", "peers"]].values.tolist() == [[30, 1], [60, 6], [90, 15]]
+    assert alameda["peers"].tolist() == [1, 4, 6]
+    assert pd.Timestamp(alameda["as_of_date"].iloc[0]) == pd.Timestamp("2024-06-30")

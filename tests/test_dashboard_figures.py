@@ -17,10 +17,17 @@ from dashboards.figures import (
     SUPPRESSION_FOOTNOTE,
     UTILIZATION_SERIES,
     breakdown_bar_figure,
+    certification_activity_figure,
+    certification_pipeline_figure,
     check_status_figure,
     complaint_course_figure,
     complaints_by_quarter_figure,
+    county_map_figure,
+    peers_per_100k_figure,
     quarantine_figure,
+    specializations_figure,
+    supervisor_coverage_figure,
+    turnover_figure,
     utilization_trend_figure,
     workforce_trend_figure,
 )
@@ -32,6 +39,7 @@ from dashboards.snapshot import (
     run_query,
 )
 from dashboards.tables import freshness_table, quarantine_table, suppressed_labels
+from tests.test_dashboard_access import WORKFORCE_DETAIL_ZEROS
 
 STATE = Scope(Role.STATE_ANALYST)
 
@@ -133,7 +141,8 @@ def _publish(serving: Path, build_id: str, rows: list[tuple[str, str, str, int, 
         con.register("frame", frame)
         con.execute(
             f"""COPY (SELECT CAST(month_start AS DATE) AS month_start, county_fips, county_name,
-                    'Region' AS region, active_certified_peers, employed_peers FROM frame)
+                    'Region' AS region, active_certified_peers, employed_peers,
+                    {WORKFORCE_DETAIL_ZEROS} FROM frame)
                 TO '{folder / "fct_workforce_monthly.parquet"}' (FORMAT parquet)"""
         )
     manifest = {
@@ -664,3 +673,178 @@ def test_breakdown_bar_figure_tells_a_rate_over_zero_from_a_suppressed_one() -> 
 
     assert list(fig.data[0].text) == ["–", "Suppressed", "2"]
     assert list(fig.data[0].x) == [0.0, 0.0, 2.0]
+
+
+# --- workforce page figures (issue 4) ------------------------------------------------------------
+
+
+def _months(*months: str) -> pd.Series:
+    return pd.Series(pd.to_datetime(list(months)))
+
+
+def test_pipeline_figure_is_a_funnel_of_the_four_stages() -> None:
+    frame = pd.DataFrame(
+        {"applications": [40], "trained": [30], "exam_passed": [25], "certified": [22]}
+    )
+
+    fig = certification_pipeline_figure(frame, "Alameda")
+
+    (funnel,) = fig.data
+    assert funnel.type == "funnel"
+    assert list(funnel.y) == ["Applications", "Training completed", "Exam passed", "Certified"]
+    assert list(funnel.x) == [40, 30, 25, 22]
+    assert fig.layout.title.text == "Certification pipeline: Alameda"
+    assert not fig.layout.annotations
+
+
+def test_pipeline_figure_without_applications_says_so() -> None:
+    frame = pd.DataFrame(
+        {"applications": [0], "trained": [0], "exam_passed": [0], "certified": [0]}
+    )
+
+    fig = certification_pipeline_figure(frame)
+
+    assert [a.text for a in fig.layout.annotations] == ["No data for this selection"]
+
+
+def test_activity_figure_has_a_bar_series_per_activity_with_gaps_for_suppressed_cells() -> None:
+    frame = pd.DataFrame(
+        {
+            "month_start": _months("2024-02-01", "2024-01-01"),
+            "new_certifications": [12, 11],
+            "renewals": [20, 30],
+            "reinstatements": pd.array([None, 0], dtype="Int64"),
+            "lapses": [14, 15],
+        }
+    )
+
+    fig = certification_activity_figure(frame)
+
+    assert [t.name for t in fig.data] == [
+        "New certifications",
+        "Renewals",
+        "Reinstatements",
+        "Lapses",
+    ]
+    assert [list(t.y) for t in fig.data] == [[11, 12], [30, 20], [0, None], [15, 14]]
+    assert fig.layout.barmode == "group"
+    assert [a.text for a in fig.layout.annotations] == [SUPPRESSION_FOOTNOTE]
+
+
+def test_specializations_figure_lists_the_most_held_first() -> None:
+    frame = pd.DataFrame({"category": ["crisis", "forensic", "homelessness"], "peers": [5, 9, 5]})
+
+    fig = specializations_figure(frame, "Statewide")
+
+    assert list(fig.data[0].y) == ["forensic", "crisis", "homelessness"]
+    assert list(fig.data[0].x) == [9, 5, 5]
+
+
+def test_supervisor_and_turnover_figures_plot_the_rates_by_month() -> None:
+    frame = pd.DataFrame(
+        {
+            "month_start": _months("2024-01-01", "2024-02-01"),
+            "peers_per_supervisor": [2.5, None],
+            "turnover_rate": [0.05, 0.1],
+        }
+    )
+
+    coverage = supervisor_coverage_figure(frame, "Alameda")
+    turnover = turnover_figure(frame, "Alameda")
+
+    assert list(coverage.data[0].y) == [2.5, None]
+    assert coverage.layout.title.text == "Supervisor coverage: Alameda"
+    assert list(turnover.data[0].y) == [0.05, 0.1]
+    assert turnover.layout.yaxis.tickformat == ".1%"
+    assert [a.text for a in turnover.layout.annotations] == []
+
+
+def test_peers_per_100k_figure_sets_the_county_against_the_state() -> None:
+    county = pd.DataFrame(
+        {"month_start": _months("2024-01-01", "2024-02-01"), "peers_per_100k_members": [50.0, 60.0]}
+    )
+    state = pd.DataFrame(
+        {"month_start": _months("2024-01-01", "2024-02-01"), "peers_per_100k_members": [40.0, 45.5]}
+    )
+
+    fig = peers_per_100k_figure(county, state, "Alameda")
+    statewide = peers_per_100k_figure(state, state)
+
+    assert {t.name: list(t.y) for t in fig.data} == {
+        "Alameda": [50.0, 60.0],
+        "Statewide": [40.0, 45.5],
+    }
+    assert fig.layout.title.text.endswith("Alameda and the state")
+    assert [t.name for t in statewide.data] == ["Statewide"]
+
+
+GEOJSON = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "id": fips,
+            "properties": {"fips": fips, "name": fips},
+            "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]},
+        }
+        for fips in ("06001", "06003", "06005")
+    ],
+}
+
+
+def test_county_map_colors_shown_counties_and_greys_suppressed_ones_without_their_value() -> None:
+    frame = pd.DataFrame(
+        {
+            "county_fips": ["06001", "06003", "06005"],
+            "county_name": ["Alameda", "Alpine", "Amador"],
+            "active_certified_peers": pd.array([50, None, 0], dtype="Int64"),
+            "active_certified_peers_is_suppressed": [False, True, False],
+        }
+    )
+
+    fig = county_map_figure(frame, GEOJSON, "active_certified_peers")
+
+    shown, hidden = fig.data
+    assert (shown.type, shown.featureidkey) == ("choropleth", "properties.fips")
+    assert dict(zip(shown.locations, shown.z, strict=True)) == {"06001": 50.0, "06005": 0.0}
+    assert hidden.name == "Suppressed"
+    assert list(hidden.locations) == ["06003"]
+    assert list(hidden.z) == [0.0]
+    assert "suppressed" in hidden.hovertemplate
+    assert fig.layout.geo.fitbounds == "locations"
+    assert any("1 to 10" in a.text for a in fig.layout.annotations)
+
+
+def test_county_map_without_suppression_has_one_trace() -> None:
+    frame = pd.DataFrame(
+        {
+            "county_fips": ["06001"],
+            "county_name": ["Alameda"],
+            "peers_per_100k_members": [12.5],
+            "peers_per_100k_members_is_suppressed": [False],
+        }
+    )
+
+    fig = county_map_figure(frame, GEOJSON, "peers_per_100k_members")
+
+    assert [t.name for t in fig.data] == ["Peers per 100,000 Medi-Cal members"]
+    assert list(fig.data[0].z) == [12.5]
+    assert not fig.layout.annotations
+
+
+def test_county_map_tells_no_data_apart_from_suppressed() -> None:
+    frame = pd.DataFrame(
+        {
+            "county_fips": ["06001", "06003"],
+            "county_name": ["Alameda", "Alpine"],
+            "peers_per_100k_members": [12.5, None],
+            "peers_per_100k_members_is_suppressed": [False, False],
+        }
+    )
+
+    fig = county_map_figure(frame, GEOJSON, "peers_per_100k_members")
+
+    assert [t.name for t in fig.data] == ["Peers per 100,000 Medi-Cal members", "No data"]
+    assert list(fig.data[1].locations) == ["06003"]
+    assert "no data" in fig.data[1].hovertemplate
+    assert not fig.layout.annotations

@@ -1,4 +1,6 @@
-"""Peer workforce: active certified and employed peers by month, statewide or by county.
+"""Peer workforce for county leadership, statewide or by county: active and employed peers by
+month; the certification pipeline, renewals due and specializations; lapses and reinstatements;
+supervisor coverage; turnover; peers per 100,000 Medi-Cal members against the state; a county map.
 
 State analysts may pick any county (also via `?county=FIPS`); a county user sees its own county's
 detail and the statewide figures only suppressed; evaluators see the suppressed statewide
@@ -7,12 +9,23 @@ figures. The URL never widens a scope: a county outside it is refused by the que
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
 import streamlit as st
 
 from dashboards import figures, queries, session
-from dashboards.access import STATEWIDE_WORKFORCE_MEASURES, AccessDenied, Role
+from dashboards.access import STATEWIDE_WORKFORCE_MEASURES, AccessDenied, Role, Scope
+from dashboards.geo import load_california_counties
 from dashboards.metrics import latest_with_year_change
-from dashboards.ui import SUPPRESSION_RULE, open_snapshot, show_headline, with_suppressed_labels
+from dashboards.ui import (
+    SUPPRESSED,
+    SUPPRESSION_RULE,
+    month_label,
+    open_snapshot,
+    show_headline,
+    with_suppressed_labels,
+)
 
 STATEWIDE_LABEL = "All counties (statewide)"
 COUNTY_PARAM = "county"
@@ -93,7 +106,155 @@ def render() -> None:
     )
     if suppressed:
         st.caption(SUPPRESSION_RULE)
+
+    certification_sections(scope, serving, build_id, county_fips, area)
+    workforce_sections(scope, serving, build_id, county_fips, area)
+    county_map_section(scope, serving, build_id)
     st.caption(f"{area} · {snapshot.caption()}")
+
+
+def _count(value: object) -> str:
+    return SUPPRESSED if pd.isna(value) else f"{int(value):,}"  # type: ignore[call-overload]
+
+
+def _days(value: object) -> str:
+    return "No data" if pd.isna(value) else f"{float(value):,.0f} days"  # type: ignore[arg-type]
+
+
+def _ratio(value: object, suppressed: bool) -> str:
+    if suppressed:
+        return SUPPRESSED
+    return "No supervisors" if pd.isna(value) else f"{float(value):,.2f}"  # type: ignore[arg-type]
+
+
+def _percent(value: object) -> str:
+    return "No data" if pd.isna(value) else f"{float(value):.1%}"  # type: ignore[arg-type]
+
+
+def certification_sections(
+    scope: Scope, serving: Path, build_id: str, county_fips: str | None, area: str
+) -> None:
+    """Pipeline, renewals due and specializations: person-level marts, so statewide figures are
+    for state analysts only; a county user sees them for its own county."""
+    st.header("Certification pipeline", divider="gray")
+    try:
+        pipeline = queries.certification_pipeline(scope, serving, build_id, county_fips)
+        renewals = queries.renewals_due(scope, serving, build_id, county_fips)
+        specializations = queries.peer_certification_counts(
+            scope, serving, build_id, "specialization_of_active_peers", county_fips
+        )
+    except AccessDenied as exc:
+        st.info(str(exc), icon=":material/lock:")
+        return
+    row = pipeline.iloc[0]
+    st.caption(
+        "Every application on record, with the first date each stage was reached "
+        "before the next application (CERT-03, CERT-08, CERT-09)."
+    )
+    cols = st.columns(4)
+    cols[0].metric(
+        "Exam pass rate",
+        _percent(row["exam_pass_rate"]),
+        border=True,
+        help=f"{int(row['exams_passed']):,} of {int(row['exam_attempts']):,} exams",
+    )
+    cols[1].metric(
+        "Median days, application to training",
+        _days(row["median_days_application_to_training"]),
+        border=True,
+    )
+    cols[2].metric(
+        "Median days, training to exam passed",
+        _days(row["median_days_training_to_exam_passed"]),
+        border=True,
+    )
+    cols[3].metric(
+        "Median days, exam passed to certified",
+        _days(row["median_days_exam_passed_to_certified"]),
+        border=True,
+    )
+    st.plotly_chart(figures.certification_pipeline_figure(pipeline, area), width="stretch")
+
+    st.header("Renewals due", divider="gray")
+    as_of = renewals["as_of_date"].dropna()
+    as_of_text = pd.Timestamp(as_of.iloc[0]).strftime("%Y-%m-%d") if len(as_of) else "unknown"
+    st.caption(
+        f"Active peers whose certification expires within the window, counted from the "
+        f"as-of date {as_of_text} (the latest certification extract; CERT-04, CERT-05)."
+    )
+    for col, renewal in zip(st.columns(len(renewals) or 1), renewals.itertuples(), strict=False):
+        col.metric(f"Due within {renewal.window_days} days", f"{int(renewal.peers):,}", border=True)
+
+    st.header("Specializations", divider="gray")
+    st.plotly_chart(figures.specializations_figure(specializations, area), width="stretch")
+
+
+def workforce_sections(
+    scope: Scope, serving: Path, build_id: str, county_fips: str | None, area: str
+) -> None:
+    """Lapses and reinstatements, supervisor coverage, turnover, peers per 100,000 members."""
+    try:
+        detail = queries.workforce_detail(scope, serving, build_id, county_fips)
+        statewide = (
+            detail
+            if county_fips is None
+            else queries.workforce_detail(scope, serving, build_id, None)
+        )
+    except AccessDenied as exc:
+        st.error(str(exc), icon=":material/block:")
+        return
+    st.header("Lapses and reinstatements", divider="gray")
+    st.plotly_chart(figures.certification_activity_figure(detail, area), width="stretch")
+
+    latest = detail.iloc[-1] if len(detail) else None
+    st.header("Supervisor coverage", divider="gray")
+    if latest is not None:
+        left, right = st.columns(2)
+        left.metric(
+            f"Peer supervisors, {month_label(latest['month_start'])}",
+            _count(latest["supervisors"]),
+            border=True,
+        )
+        right.metric(
+            f"Peers per supervisor, {month_label(latest['month_start'])}",
+            _ratio(
+                latest["peers_per_supervisor"], bool(latest["peers_per_supervisor_is_suppressed"])
+            ),
+            border=True,
+            help="SUP-03: reported only; DHCS sets no ratio.",
+        )
+    st.plotly_chart(figures.supervisor_coverage_figure(detail, area), width="stretch")
+
+    st.header("Turnover", divider="gray")
+    st.plotly_chart(figures.turnover_figure(detail, area), width="stretch")
+
+    st.header("Peers per 100,000 Medi-Cal members", divider="gray")
+    st.plotly_chart(figures.peers_per_100k_figure(detail, statewide, area), width="stretch")
+
+
+def county_map_section(scope: Scope, serving: Path, build_id: str) -> None:
+    st.header("County map", divider="gray")
+    measure: str = st.radio(
+        "Map measure",
+        list(figures.MAP_MEASURES),
+        format_func=figures.MAP_MEASURES.__getitem__,
+        horizontal=True,
+        key="workforce_map_measure",
+    )
+    frame = queries.county_map(scope, serving, build_id)
+    if not scope.is_state:
+        st.caption(
+            "Other counties are shown as public, suppressed figures."
+            if scope.role is Role.COUNTY
+            else "Public, suppressed figures."
+        )
+    if len(frame):
+        st.caption(f"Latest month: {month_label(frame['month_start'].iloc[0])}")
+    st.plotly_chart(
+        figures.county_map_figure(frame, load_california_counties(), measure), width="stretch"
+    )
+    if bool(frame[f"{measure}_is_suppressed"].any()):
+        st.caption(SUPPRESSION_RULE)
 
 
 render()

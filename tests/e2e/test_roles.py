@@ -22,6 +22,9 @@ from tests.e2e.conftest import (
 from tests.e2e.helpers import chart_traces, metric_value, no_exception, sql, wait_for_charts
 
 STATEWIDE_LABEL = "All counties (statewide)"
+# One county's workforce page: the trend, pipeline, specializations, certification activity,
+# supervisor coverage, turnover, peers per 100,000 members and the county map.
+WORKFORCE_COUNTY_CHARTS = 8
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +66,7 @@ def _expect_county_detail(page: Page, workforce: dict[str, Path], fips: str, nam
     expect(metric_value(page, "Active certified peers")).to_have_text(
         f"{expected['Active certified peers'][-1]:,}"
     )
-    wait_for_charts(page)
+    wait_for_charts(page, WORKFORCE_COUNTY_CHARTS)
     assert _chart_y(page) == expected
 
 
@@ -77,7 +80,7 @@ def test_county_user_cannot_pick_another_county_in_the_widget(
     fips, name = county_user_fips
     other = _county_name(workforce, OTHER_COUNTY_FIPS)
     sign_in(page, f"{signin_url}/workforce", county_user)
-    wait_for_charts(page)
+    wait_for_charts(page, WORKFORCE_COUNTY_CHARTS)
     _expect_county_detail(page, workforce, fips, name)
 
     box = page.get_by_role("combobox", name="County")

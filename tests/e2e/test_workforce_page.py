@@ -12,10 +12,14 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
 from playwright.sync_api import Locator, Page, expect
+
+from tests.e2e.conftest import E2EUser, sign_in
+from tests.e2e.helpers import metric_value, no_exception, screenshot, sql, wait_for_charts
 
 STATEWIDE_LABEL = "All counties (statewide)"
 
@@ -137,9 +141,10 @@ def _screenshot(page: Page, path: Path) -> None:
 
 
 def _wait_for_chart(page: Page, traces: int) -> None:
-    page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').first.wait_for(state="visible")
-    lines = page.locator(".js-plotly-plot .scatterlayer .trace path.js-line")
-    expect(lines).to_have_count(traces)
+    """The first chart (the workforce trend) is drawn with `traces` lines."""
+    first = page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').first
+    first.wait_for(state="visible")
+    expect(first.locator(".scatterlayer .trace path.js-line")).to_have_count(traces)
 
 
 def test_workforce_page_matches_snapshot(
@@ -221,3 +226,295 @@ def test_page_without_snapshot_tells_user_to_run_pipeline(
     assert len(at.info) == 1
     assert "make run" in at.info[0].value
     assert not at.metric
+
+
+# --- the county leadership sections (issue 4) ----------------------------------------------------
+
+WORKFORCE_TABLES = (
+    "fct_workforce_monthly",
+    "fct_certification_pipeline",
+    "agg_peer_certification_by_county",
+)
+STATEWIDE_CHARTS = 8  # trend, pipeline, specializations, activity, supervisors, turnover, rate, map
+
+
+@pytest.fixture(scope="module")
+def tables(e2e_warehouse: Path) -> dict[str, Path]:
+    from tests.e2e.conftest import snapshot_table
+
+    return {name: snapshot_table(e2e_warehouse, name) for name in WORKFORCE_TABLES}
+
+
+def _chart(page: Page, title: str) -> dict[str, dict[str, list[Any]]]:
+    """`{trace name: {x, y, locations, z}}` of the chart whose title is `title` (once drawn)."""
+    expect(page.get_by_test_id("stPlotlyChart").filter(has_text=title).first).to_be_visible()
+    traces: dict[str, dict[str, list[Any]]] | None = page.evaluate(
+        """(title) => {
+            const plot = [...document.querySelectorAll(
+                '[data-testid="stPlotlyChart"] .js-plotly-plot')]
+                .find(p => (p.layout.title?.text ?? '').replace(/<[^>]*>/g, '') === title);
+            if (!plot) return null;
+            const values = (a) => a == null ? [] : Array.from(a._inputArray ?? a);
+            return Object.fromEntries(plot.data.map(t => [t.name, {
+                x: values(t.x), y: values(t.y), locations: values(t.locations), z: values(t.z)}]));
+        }""",
+        title,
+    )
+    assert traces is not None, f"no chart titled {title!r}"
+    return traces
+
+
+def _where(county_fips: str | None) -> str:
+    return "" if county_fips is None else f"WHERE county_fips = '{county_fips}'"
+
+
+def _expected_pipeline(tables: dict[str, Path], county_fips: str | None) -> dict[str, Any]:
+    ((applications, trained, passed, certified, attempts, passes, d1, d2, d3),) = sql(
+        tables,
+        f"""
+        SELECT count(*), count(trained_on), count(exam_passed_on), count(certified_on),
+            sum(exam_attempts), sum(exams_passed), median(days_application_to_training),
+            median(days_training_to_exam_passed), median(days_exam_passed_to_certified)
+        FROM fct_certification_pipeline {_where(county_fips)}
+        """,
+    )
+    return {
+        "stages": [applications, trained, passed, certified],
+        "Exam pass rate": f"{passes / attempts:.1%}",
+        "Median days, application to training": f"{d1:,.0f} days",
+        "Median days, training to exam passed": f"{d2:,.0f} days",
+        "Median days, exam passed to certified": f"{d3:,.0f} days",
+    }
+
+
+def _expected_counts(tables: dict[str, Path], breakdown: str, county_fips: str | None) -> dict:
+    county = "" if county_fips is None else f"AND county_fips = '{county_fips}'"
+    rows = sql(
+        tables,
+        f"""
+        SELECT category, sum(peers) FROM agg_peer_certification_by_county
+        WHERE breakdown = '{breakdown}' {county} GROUP BY category ORDER BY category
+        """,
+    )
+    return {str(category): int(peers) for category, peers in rows}
+
+
+def _expected_monthly(tables: dict[str, Path], county_fips: str | None) -> dict[str, list[Any]]:
+    rows = sql(
+        tables,
+        f"""
+        SELECT sum(new_certifications), sum(renewals), sum(reinstatements), sum(lapses),
+            round(sum(employed_peers) * 1.0 / nullif(sum(supervisors), 0), 2),
+            round(sum(separations) * 1.0 / nullif(sum(average_employed_peers), 0), 4),
+            round(sum(active_certified_peers) * 100000.0 / nullif(sum(medi_cal_members), 0), 2)
+        FROM fct_workforce_monthly {_where(county_fips)}
+        GROUP BY month_start ORDER BY month_start
+        """,
+    )
+    names = ["New certifications", "Renewals", "Reinstatements", "Lapses", "ratio", "turnover"]
+    expected = {name: [r[i] for r in rows] for i, name in enumerate(names)}
+    expected["rate"] = [r[6] for r in rows]
+    return {k: [None if v is None else float(v) for v in vs] for k, vs in expected.items()}
+
+
+def _close(actual: list[Any], expected: list[Any]) -> bool:
+    return len(actual) == len(expected) and all(
+        (a is None and e is None) or (a is not None and e is not None and abs(a - e) < 1e-9)
+        for a, e in zip(actual, expected, strict=True)
+    )
+
+
+def _expect_sections(
+    page: Page,
+    tables: dict[str, Path],
+    county_fips: str | None,
+    area: str,
+    own: str | None = None,
+) -> None:
+    """Every section's numbers equal a direct query of the snapshot for `area`; the statewide
+    comparison as the user sees it (`own`: the signed-in county user's county, else a state
+    analyst)."""
+    pipeline = _expected_pipeline(tables, county_fips)
+    assert (
+        _chart(page, f"Certification pipeline: {area}")["Applications"]["x"] == pipeline["stages"]
+    )
+    for label in [k for k in pipeline if k != "stages"]:
+        expect(metric_value(page, label)).to_have_text(pipeline[label])
+
+    renewals = _expected_counts(tables, "renewal_due_within_days", county_fips)
+    for days in ("30", "60", "90"):
+        expect(metric_value(page, f"Due within {days} days")).to_have_text(f"{renewals[days]:,}")
+
+    specializations = _chart(page, f"Specializations of active peers: {area}")["Active peers"]
+    assert dict(zip(specializations["y"], specializations["x"], strict=True)) == _expected_counts(
+        tables, "specialization_of_active_peers", county_fips
+    )
+
+    monthly = _expected_monthly(tables, county_fips)
+    activity = _chart(page, f"Certifications, renewals, lapses: {area}")
+    for series in ("New certifications", "Renewals", "Reinstatements", "Lapses"):
+        assert _close(activity[series]["y"], monthly[series]), series
+    ratio = _chart(page, f"Supervisor coverage: {area}")["Peers per supervisor"]["y"]
+    assert _close(ratio, monthly["ratio"])
+    turnover = _chart(page, f"Monthly turnover of employed peers: {area}")["Turnover"]["y"]
+    assert _close(turnover, monthly["turnover"])
+    against = "" if county_fips is None else " and the state"
+    rates = _chart(page, f"Peers per 100,000 Medi-Cal members: {area}{against}")
+    assert _close(rates[area]["y"], monthly["rate"])
+    if county_fips is not None:
+        assert _close(rates["Statewide"]["y"], _expected_statewide_rate(tables, own))
+
+
+def _expected_statewide_rate(tables: dict[str, Path], own: str | None) -> list[float | None]:
+    """Statewide peers per 100,000 members as `own`'s user may see it: suppressed when the
+    active peers or the members, statewide or in the rest of the state, are 1 to 10 (RPT-03)."""
+    known = "NULL" if own is None else f"'{own}'"
+    rows = sql(
+        tables,
+        f"""
+        WITH sums AS (
+            SELECT month_start, sum(active_certified_peers) AS a, sum(medi_cal_members) AS m,
+                sum(active_certified_peers) FILTER (WHERE county_fips = {known}) AS own_a,
+                sum(medi_cal_members) FILTER (WHERE county_fips = {known}) AS own_m
+            FROM fct_workforce_monthly GROUP BY month_start
+        )
+        SELECT CASE
+            WHEN {"false" if own is None else "true"} AND (
+                a BETWEEN 1 AND 10 OR m BETWEEN 1 AND 10
+                OR a - coalesce(own_a, 0) BETWEEN 1 AND 10
+                OR m - coalesce(own_m, 0) BETWEEN 1 AND 10)
+            THEN NULL ELSE round(a * 100000.0 / nullif(m, 0), 2) END
+        FROM sums ORDER BY month_start
+        """,
+    )
+    return [None if r[0] is None else float(r[0]) for r in rows]
+
+
+def _latest_by_county(tables: dict[str, Path]) -> dict[str, tuple[int, float | None]]:
+    rows = sql(
+        tables,
+        """
+        SELECT county_fips, active_certified_peers,
+            round(active_certified_peers * 100000.0 / nullif(medi_cal_members, 0), 2)
+        FROM fct_workforce_monthly
+        WHERE month_start = (SELECT max(month_start) FROM fct_workforce_monthly)
+        """,
+    )
+    return {str(f): (int(a), None if r is None else float(r)) for f, a, r in rows}
+
+
+def test_workforce_sections_match_the_snapshot_statewide_and_by_county(
+    page: Page, streamlit_url: str, tables: dict[str, Path], tmp_path: Path
+) -> None:
+    page.goto(f"{streamlit_url}/workforce")
+    wait_for_charts(page, STATEWIDE_CHARTS)
+    _expect_sections(page, tables, None, "Statewide")
+
+    latest = _latest_by_county(tables)
+    map_trace = _chart(page, "Active certified peers by county")["Active certified peers"]
+    assert dict(zip(map_trace["locations"], map_trace["z"], strict=True)) == {
+        fips: float(active) for fips, (active, _) in latest.items()
+    }
+    page.get_by_test_id("stRadio").get_by_text("Peers per 100,000 Medi-Cal members").click()
+    rate_trace = _chart(page, "Peers per 100,000 Medi-Cal members by county")[
+        "Peers per 100,000 Medi-Cal members"
+    ]
+    assert dict(zip(rate_trace["locations"], rate_trace["z"], strict=True)) == {
+        fips: rate for fips, (_, rate) in latest.items() if rate is not None
+    }
+    expect(page.locator(".choroplethlayer path.choroplethlocation")).not_to_have_count(0)
+    no_exception(page)
+    screenshot(page, tmp_path / "workforce_sections_statewide.png")
+
+    fips, name = _busiest_county(tables["fct_workforce_monthly"])
+    statewide_pipeline = _expected_pipeline(tables, None)["stages"]
+    assert _expected_pipeline(tables, fips)["stages"] != statewide_pipeline
+    box = page.get_by_role("combobox", name="County")
+    box.click()
+    page.keyboard.type(name)
+    page.get_by_role("option", name=name, exact=True).click()
+    expect(box).to_have_value(name)
+    wait_for_charts(page, STATEWIDE_CHARTS)
+    _expect_sections(page, tables, fips, name)
+    no_exception(page)
+    print(f"[e2e] workforce sections screenshot in {tmp_path}")
+
+
+def _shown_on_map(page: Page) -> tuple[dict[str, float], list[str]]:
+    """(county -> value on the colored trace, counties on the grey "Suppressed" trace)."""
+    traces = _chart(page, "Active certified peers by county")
+    shown = traces["Active certified peers"]
+    hidden = traces.get("Suppressed", {"locations": []})["locations"]
+    return dict(zip(shown["locations"], shown["z"], strict=True)), list(hidden)
+
+
+def _assert_public_map(
+    shown: dict[str, float],
+    hidden: list[str],
+    latest: dict[str, tuple[int, float | None]],
+    own: str | None,
+) -> None:
+    """No small cell of another county, the true value wherever one is shown, and suppressed
+    cells that cannot be recovered from the statewide total (two or more, summing over 10)."""
+    assert set(shown) | set(hidden) == set(latest)
+    for fips, value in shown.items():
+        assert value == latest[fips][0]
+        if fips != own:
+            assert not 1 <= value <= 10, fips
+    small = {f for f, (active, _) in latest.items() if 1 <= active <= 10 and f != own}
+    assert small <= set(hidden)
+    if small:
+        assert len(hidden) >= 2
+        assert sum(latest[f][0] for f in hidden) > 10
+    assert own not in hidden
+
+
+def test_county_user_sees_its_county_detail_and_only_suppressed_other_counties(
+    page: Page,
+    signin_url: str,
+    county_user: E2EUser,
+    county_user_fips: tuple[str, str],
+    tables: dict[str, Path],
+) -> None:
+    fips, name = county_user_fips
+    sign_in(page, f"{signin_url}/workforce", county_user)
+    wait_for_charts(page, STATEWIDE_CHARTS)
+    _expect_sections(page, tables, fips, name, own=fips)
+
+    shown, hidden = _shown_on_map(page)
+    latest = _latest_by_county(tables)
+    assert hidden, "the tiny fixture has counties with 1 to 10 active peers"
+    _assert_public_map(shown, hidden, latest, fips)
+    expect(
+        page.get_by_text("Other counties are shown as public, suppressed figures.")
+    ).to_be_visible()
+
+    box = page.get_by_role("combobox", name="County")
+    box.click()
+    page.get_by_role("option", name=STATEWIDE_LABEL, exact=True).click()
+    expect(
+        page.get_by_text("Statewide certification pipeline detail is available to state analysts")
+    ).to_be_visible()
+    expect(
+        page.get_by_test_id("stPlotlyChart").filter(has_text="Certification pipeline")
+    ).to_have_count(0)
+    no_exception(page)
+
+
+def test_evaluator_sees_suppressed_statewide_sections_and_map(
+    page: Page, signin_url: str, tables: dict[str, Path]
+) -> None:
+    from tests.e2e.conftest import EVALUATOR_USER
+
+    sign_in(page, f"{signin_url}/workforce", EVALUATOR_USER)
+    # No person-level sections: trend, activity, supervisors, turnover, rate, map.
+    wait_for_charts(page, 6)
+    expect(
+        page.get_by_text("Statewide certification pipeline detail is available to state analysts")
+    ).to_be_visible()
+    shown, hidden = _shown_on_map(page)
+    _assert_public_map(shown, hidden, _latest_by_county(tables), None)
+    activity = _chart(page, "Certifications, renewals, lapses: Statewide")
+    for series in ("New certifications", "Renewals", "Reinstatements", "Lapses"):
+        assert not any(v is not None and 1 <= v <= 10 for v in activity[series]["y"]), series
+    no_exception(page)
