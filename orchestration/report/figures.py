@@ -82,17 +82,19 @@ def figure(spec: ChartSpec) -> go.Figure:
             y=list(spec.labels),
             orientation="h",
             text=text,
-            textposition="auto",
+            # Outside, so a zero or a suppressed bar still carries its label.
+            textposition="outside",
+            cliponaxis=False,
             marker_color=colors,
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )
     fig.update_layout(
         title=spec.title,
-        xaxis_title=spec.value_title,
+        xaxis={"title": spec.value_title, "rangemode": "tozero"},
         yaxis={"autorange": "reversed"},
         height=120 + 28 * max(len(spec.labels), 1),
-        margin={"l": 10, "r": 10, "t": 50, "b": 40},
+        margin={"l": 10, "r": 80, "t": 50, "b": 40},
         template="plotly_white",
     )
     return fig

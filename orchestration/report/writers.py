@@ -99,6 +99,7 @@ def write_html(
             # plotly.js inline, once: the report opens without a network.
             include_plotlyjs=(i == 0),
             div_id=f"chart-{spec.key}",
+            default_width="560px",
             config={"displaylogo": False},
         )
         for i, spec in enumerate(specs)
@@ -131,7 +132,7 @@ th, td {{ border: 1px solid #ccc; padding: 0.2rem 0.5rem; text-align: left; }}
 th {{ background: #f0f0f0; }}
 .internal {{ background: #fde2e2; border: 2px solid #b00; padding: 0.5rem; font-weight: bold; }}
 .note {{ font-size: 0.9rem; color: #555; }}
-.charts {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); }}
+.charts {{ display: flex; flex-wrap: wrap; gap: 1rem; }}
 </style></head><body>
 <h1>{html.escape(title(data))}</h1>
 <p>{html.escape(subtitle(data))} Generated {dt.date.today().isoformat()} from the warehouse

@@ -32,19 +32,11 @@ suppressed as (
 final as (
 
     select
-        cast(report_year as integer) as report_year,
-        cast(year_type as {{ dbt.type_string() }}) as year_type,
-        cast(report_period_label as {{ dbt.type_string() }}) as report_period_label,
-        cast(period_start as date) as period_start,
-        cast(period_end as date) as period_end,
-        cast(is_complete_year as boolean) as is_complete_year,
-        cast(geography_level as {{ dbt.type_string() }}) as geography_level,
-        cast(geography_code as {{ dbt.type_string() }}) as geography_code,
-        cast(geography_name as {{ dbt.type_string() }}) as geography_name,
-        cast(breakdown as {{ dbt.type_string() }}) as breakdown,
-        cast(category as {{ dbt.type_string() }}) as category,
-        cast(peers as bigint) as peers,
-        cast(is_suppressed as boolean) as is_suppressed
+        {{ annual_report_columns('suppressed') }},
+        cast(suppressed.breakdown as {{ dbt.type_string() }}) as breakdown,
+        cast(suppressed.category as {{ dbt.type_string() }}) as category,
+        cast(suppressed.peers as bigint) as peers,
+        cast(suppressed.is_suppressed as boolean) as is_suppressed
     from suppressed
 
 )

@@ -38,25 +38,17 @@ suppressed as (
 final as (
 
     select
-        cast(report_year as integer) as report_year,
-        cast(year_type as {{ dbt.type_string() }}) as year_type,
-        cast(report_period_label as {{ dbt.type_string() }}) as report_period_label,
-        cast(period_start as date) as period_start,
-        cast(period_end as date) as period_end,
-        cast(is_complete_year as boolean) as is_complete_year,
-        cast(geography_level as {{ dbt.type_string() }}) as geography_level,
-        cast(geography_code as {{ dbt.type_string() }}) as geography_code,
-        cast(geography_name as {{ dbt.type_string() }}) as geography_name,
-        cast(parent_geography_code as {{ dbt.type_string() }}) as parent_geography_code,
-        cast(employed_peers as bigint) as employed_peers,
-        cast(employed_peers_on_period_end as bigint) as employed_peers_on_period_end,
-        cast(employed_fte_on_period_end as decimal(12, 2)) as employed_fte_on_period_end,
-        cast(supervisors_on_period_end as bigint) as supervisors_on_period_end,
-        cast(peers_per_supervisor as decimal(12, 2)) as peers_per_supervisor,
-        cast(hires as bigint) as hires,
-        cast(separations as bigint) as separations,
-        cast(turnover_rate as decimal(12, 4)) as turnover_rate,
-        cast(is_suppressed as boolean) as is_suppressed
+        {{ annual_report_columns('suppressed') }},
+        cast(suppressed.parent_geography_code as {{ dbt.type_string() }}) as parent_geography_code,
+        cast(suppressed.employed_peers as bigint) as employed_peers,
+        cast(suppressed.employed_peers_on_period_end as bigint) as employed_peers_on_period_end,
+        cast(suppressed.employed_fte_on_period_end as decimal(12, 2)) as employed_fte_on_period_end,
+        cast(suppressed.supervisors_on_period_end as bigint) as supervisors_on_period_end,
+        cast(suppressed.peers_per_supervisor as decimal(12, 2)) as peers_per_supervisor,
+        cast(suppressed.hires as bigint) as hires,
+        cast(suppressed.separations as bigint) as separations,
+        cast(suppressed.turnover_rate as decimal(12, 4)) as turnover_rate,
+        cast(suppressed.is_suppressed as boolean) as is_suppressed
     from suppressed
 
 )

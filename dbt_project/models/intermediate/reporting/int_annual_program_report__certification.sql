@@ -215,59 +215,15 @@ categories as (
 
 ),
 
-cells as (
-
-    select
-        report_periods.report_year,
-        report_periods.year_type,
-        report_periods.report_period_label,
-        report_periods.period_start,
-        report_periods.period_end,
-        report_periods.is_complete_year,
-        listed_geographies.geography_level,
-        listed_geographies.geography_code,
-        listed_geographies.geography_name,
-        categories.breakdown,
-        categories.category,
-        categories.complement_set,
-        coalesce(counted.peers, 0) as peers
-    from report_periods
-    cross join (
-        select distinct
-            geography_level,
-            geography_code,
-            geography_name
-        from geographies
-    ) as listed_geographies
-    cross join categories
-    left join counted
-        on
-            report_periods.report_year = counted.report_year
-            and report_periods.year_type = counted.year_type
-            and listed_geographies.geography_level = counted.geography_level
-            and listed_geographies.geography_code = counted.geography_code
-            and categories.breakdown = counted.breakdown
-            and categories.category = counted.category
-
-),
-
 final as (
 
     select
-        cast(report_year as integer) as report_year,
-        cast(year_type as {{ dbt.type_string() }}) as year_type,
-        cast(report_period_label as {{ dbt.type_string() }}) as report_period_label,
-        cast(period_start as date) as period_start,
-        cast(period_end as date) as period_end,
-        cast(is_complete_year as boolean) as is_complete_year,
-        cast(geography_level as {{ dbt.type_string() }}) as geography_level,
-        cast(geography_code as {{ dbt.type_string() }}) as geography_code,
-        cast(geography_name as {{ dbt.type_string() }}) as geography_name,
-        cast(breakdown as {{ dbt.type_string() }}) as breakdown,
-        cast(category as {{ dbt.type_string() }}) as category,
-        cast(complement_set as {{ dbt.type_string() }}) as complement_set,
-        cast(peers as bigint) as peers
-    from cells
+        {{ annual_report_columns('cells') }},
+        cast(categories.breakdown as {{ dbt.type_string() }}) as breakdown,
+        cast(categories.category as {{ dbt.type_string() }}) as category,
+        cast(categories.complement_set as {{ dbt.type_string() }}) as complement_set,
+        cast(coalesce(counted.peers, 0) as bigint) as peers
+    {{ annual_report_grid('geographies', 'counted', 'categories') }}
 
 )
 

@@ -4,6 +4,28 @@
 -- and timeliness, statewide and by the county where the complaint arose; mean days
 -- to resolve alongside. rpt_annual_program_report__complaints is this table suppressed.
 {{ config(materialized='table') }}
+{#- Each breakdown: the expression giving a complaint's category, and every category, so a
+    zero is shown rather than missing. #}
+{%- set breakdowns = [
+    ('received', "'all'", ['all']),
+    ('outcome', 'outcome', ['substantiated', 'dismissed', 'closed_no_finding', 'pending']),
+    ('most_severe_action', 'most_severe_action', ['revocation', 'suspension', 'corrective_action', 'none']),
+    (
+        'appeal',
+        "case when appeal_filed_date is null then 'none' else coalesce(appeal_outcome, 'pending') end",
+        ['none', 'pending', 'upheld', 'overturned', 'modified'],
+    ),
+    (
+        'acknowledged_on_time',
+        "case when acknowledged_on_time then 'yes' when not acknowledged_on_time then 'no' else 'not_yet_due' end",
+        ['yes', 'no', 'not_yet_due'],
+    ),
+    (
+        'resolved_on_time',
+        "case when resolved_on_time then 'yes' when not resolved_on_time then 'no' else 'not_yet_due' end",
+        ['yes', 'no', 'not_yet_due'],
+    ),
+] %}
 
 with
 
@@ -23,9 +45,9 @@ geographies as (
 complaints as (
 
     select
+        fct_complaints.*,
         report_periods.report_year,
-        report_periods.year_type,
-        fct_complaints.*
+        report_periods.year_type
     from {{ ref('fct_complaints') }} as fct_complaints
     inner join report_periods
         on fct_complaints.received_date between report_periods.period_start and report_periods.period_end
@@ -33,77 +55,22 @@ complaints as (
 ),
 
 facts as (
+    {%- for breakdown, category, _ in breakdowns %}
 
-    select
-        report_year,
-        year_type,
-        complaint_id,
-        county_fips,
-        'received' as breakdown,
-        'all' as category,
-        days_to_resolve
-    from complaints
-    union all
-    select
-        report_year,
-        year_type,
-        complaint_id,
-        county_fips,
-        'outcome' as breakdown,
-        outcome as category,
-        days_to_resolve
-    from complaints
-    union all
-    select
-        report_year,
-        year_type,
-        complaint_id,
-        county_fips,
-        'most_severe_action' as breakdown,
-        most_severe_action as category,
-        days_to_resolve
-    from complaints
-    union all
-    select
-        report_year,
-        year_type,
-        complaint_id,
-        county_fips,
-        'appeal' as breakdown,
-        case
-            when appeal_filed_date is null then 'none'
-            else coalesce(appeal_outcome, 'pending')
-        end as category,
-        days_to_resolve
-    from complaints
-    union all
-    select
-        report_year,
-        year_type,
-        complaint_id,
-        county_fips,
-        'acknowledged_on_time' as breakdown,
-        case
-            when acknowledged_on_time then 'yes'
-            when not acknowledged_on_time then 'no'
-            else 'not_yet_due'
-        end as category,
-        days_to_resolve
-    from complaints
-    union all
-    select
-        report_year,
-        year_type,
-        complaint_id,
-        county_fips,
-        'resolved_on_time' as breakdown,
-        case
-            when resolved_on_time then 'yes'
-            when not resolved_on_time then 'no'
-            else 'not_yet_due'
-        end as category,
-        days_to_resolve
-    from complaints
+        select
+            report_year,
+            year_type,
+            complaint_id,
+            county_fips,
+            '{{ breakdown }}' as breakdown,
+            {{ category }} as category,
+            days_to_resolve
+        from complaints
+        {%- if not loop.last %}
+
+            union all
+        {%- endif %}
+    {%- endfor %}
 
 ),
 
@@ -134,148 +101,34 @@ counted as (
 ),
 
 categories as (
+    {%- for breakdown, _, categories in breakdowns %}
+        {%- for category in categories %}
 
-    -- Every category of each breakdown, so that a zero is shown rather than missing.
-    select
-        breakdown,
-        category
-    from (
-        select
-            'received' as breakdown,
-            'all' as category
-        union all
-        select
-            'outcome' as breakdown,
-            'substantiated' as category
-        union all
-        select
-            'outcome' as breakdown,
-            'dismissed' as category
-        union all
-        select
-            'outcome' as breakdown,
-            'closed_no_finding' as category
-        union all
-        select
-            'outcome' as breakdown,
-            'pending' as category
-        union all
-        select
-            'most_severe_action' as breakdown,
-            'revocation' as category
-        union all
-        select
-            'most_severe_action' as breakdown,
-            'suspension' as category
-        union all
-        select
-            'most_severe_action' as breakdown,
-            'corrective_action' as category
-        union all
-        select
-            'most_severe_action' as breakdown,
-            'none' as category
-        union all
-        select
-            'appeal' as breakdown,
-            'none' as category
-        union all
-        select
-            'appeal' as breakdown,
-            'pending' as category
-        union all
-        select
-            'appeal' as breakdown,
-            'upheld' as category
-        union all
-        select
-            'appeal' as breakdown,
-            'overturned' as category
-        union all
-        select
-            'appeal' as breakdown,
-            'modified' as category
-        union all
-        select
-            'acknowledged_on_time' as breakdown,
-            'yes' as category
-        union all
-        select
-            'acknowledged_on_time' as breakdown,
-            'no' as category
-        union all
-        select
-            'acknowledged_on_time' as breakdown,
-            'not_yet_due' as category
-        union all
-        select
-            'resolved_on_time' as breakdown,
-            'yes' as category
-        union all
-        select
-            'resolved_on_time' as breakdown,
-            'no' as category
-        union all
-        select
-            'resolved_on_time' as breakdown,
-            'not_yet_due' as category
-    ) as listed
+            select
+                '{{ breakdown }}' as breakdown,
+                '{{ category }}' as category
+            {%- if not loop.last %}
 
-),
+                union all
+            {%- endif %}
+        {%- endfor %}
+        {%- if not loop.last %}
 
-cells as (
-
-    select
-        report_periods.report_year,
-        report_periods.year_type,
-        report_periods.report_period_label,
-        report_periods.period_start,
-        report_periods.period_end,
-        report_periods.is_complete_year,
-        listed_geographies.geography_level,
-        listed_geographies.geography_code,
-        listed_geographies.geography_name,
-        categories.breakdown,
-        categories.category,
-        coalesce(counted.complaints, 0) as complaints,
-        counted.mean_days_to_resolve
-    from report_periods
-    cross join (
-        select distinct
-            geography_level,
-            geography_code,
-            geography_name
-        from geographies
-    ) as listed_geographies
-    cross join categories
-    left join counted
-        on
-            report_periods.report_year = counted.report_year
-            and report_periods.year_type = counted.year_type
-            and listed_geographies.geography_level = counted.geography_level
-            and listed_geographies.geography_code = counted.geography_code
-            and categories.breakdown = counted.breakdown
-            and categories.category = counted.category
+            union all
+        {%- endif %}
+    {%- endfor %}
 
 ),
 
 final as (
 
     select
-        cast(report_year as integer) as report_year,
-        cast(year_type as {{ dbt.type_string() }}) as year_type,
-        cast(report_period_label as {{ dbt.type_string() }}) as report_period_label,
-        cast(period_start as date) as period_start,
-        cast(period_end as date) as period_end,
-        cast(is_complete_year as boolean) as is_complete_year,
-        cast(geography_level as {{ dbt.type_string() }}) as geography_level,
-        cast(geography_code as {{ dbt.type_string() }}) as geography_code,
-        cast(geography_name as {{ dbt.type_string() }}) as geography_name,
-        cast(breakdown as {{ dbt.type_string() }}) as breakdown,
-        cast(category as {{ dbt.type_string() }}) as category,
-        cast(complaints as bigint) as complaints,
-        cast(round(mean_days_to_resolve, 1) as decimal(10, 1)) as mean_days_to_resolve
-    from cells
+        {{ annual_report_columns('cells') }},
+        cast(categories.breakdown as {{ dbt.type_string() }}) as breakdown,
+        cast(categories.category as {{ dbt.type_string() }}) as category,
+        cast(coalesce(counted.complaints, 0) as bigint) as complaints,
+        cast(round(counted.mean_days_to_resolve, 1) as decimal(10, 1)) as mean_days_to_resolve
+    {{ annual_report_grid('geographies', 'counted', 'categories') }}
 
 )
 

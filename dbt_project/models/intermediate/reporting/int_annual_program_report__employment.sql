@@ -107,73 +107,30 @@ counted as (
 
 ),
 
-cells as (
-
-    select
-        report_periods.report_year,
-        report_periods.year_type,
-        report_periods.report_period_label,
-        report_periods.period_start,
-        report_periods.period_end,
-        report_periods.is_complete_year,
-        listed_geographies.geography_level,
-        listed_geographies.geography_code,
-        listed_geographies.geography_name,
-        listed_geographies.parent_geography_code,
-        coalesce(counted.employed_peers, 0) as employed_peers,
-        coalesce(counted.employed_peers_on_period_end, 0) as employed_peers_on_period_end,
-        coalesce(counted.employed_fte_on_period_end, 0) as employed_fte_on_period_end,
-        coalesce(counted.supervisors_on_period_end, 0) as supervisors_on_period_end,
-        round(
-            counted.employed_peers_on_period_end * 1.0 / nullif(counted.supervisors_on_period_end, 0), 2
-        ) as peers_per_supervisor,
-        coalesce(counted.hires, 0) as hires,
-        coalesce(counted.separations, 0) as separations,
-        round(
-            counted.separations * 2.0
-            / nullif(counted.employed_peers_on_period_start + counted.employed_peers_on_period_end, 0),
-            4
-        ) as turnover_rate
-    from report_periods
-    cross join (
-        select distinct
-            geography_level,
-            geography_code,
-            geography_name,
-            parent_geography_code
-        from geographies
-    ) as listed_geographies
-    left join counted
-        on
-            report_periods.report_year = counted.report_year
-            and report_periods.year_type = counted.year_type
-            and listed_geographies.geography_level = counted.geography_level
-            and listed_geographies.geography_code = counted.geography_code
-
-),
-
 final as (
 
     select
-        cast(report_year as integer) as report_year,
-        cast(year_type as {{ dbt.type_string() }}) as year_type,
-        cast(report_period_label as {{ dbt.type_string() }}) as report_period_label,
-        cast(period_start as date) as period_start,
-        cast(period_end as date) as period_end,
-        cast(is_complete_year as boolean) as is_complete_year,
-        cast(geography_level as {{ dbt.type_string() }}) as geography_level,
-        cast(geography_code as {{ dbt.type_string() }}) as geography_code,
-        cast(geography_name as {{ dbt.type_string() }}) as geography_name,
-        cast(parent_geography_code as {{ dbt.type_string() }}) as parent_geography_code,
-        cast(employed_peers as bigint) as employed_peers,
-        cast(employed_peers_on_period_end as bigint) as employed_peers_on_period_end,
-        cast(employed_fte_on_period_end as decimal(12, 2)) as employed_fte_on_period_end,
-        cast(supervisors_on_period_end as bigint) as supervisors_on_period_end,
-        cast(peers_per_supervisor as decimal(12, 2)) as peers_per_supervisor,
-        cast(hires as bigint) as hires,
-        cast(separations as bigint) as separations,
-        cast(turnover_rate as decimal(12, 4)) as turnover_rate
-    from cells
+        {{ annual_report_columns('cells') }},
+        cast(cells.parent_geography_code as {{ dbt.type_string() }}) as parent_geography_code,
+        cast(coalesce(counted.employed_peers, 0) as bigint) as employed_peers,
+        cast(coalesce(counted.employed_peers_on_period_end, 0) as bigint) as employed_peers_on_period_end,
+        cast(coalesce(counted.employed_fte_on_period_end, 0) as decimal(12, 2)) as employed_fte_on_period_end,
+        cast(coalesce(counted.supervisors_on_period_end, 0) as bigint) as supervisors_on_period_end,
+        cast(
+            round(counted.employed_peers_on_period_end * 1.0 / nullif(counted.supervisors_on_period_end, 0), 2)
+            as decimal(12, 2)
+        ) as peers_per_supervisor,
+        cast(coalesce(counted.hires, 0) as bigint) as hires,
+        cast(coalesce(counted.separations, 0) as bigint) as separations,
+        cast(
+            round(
+                counted.separations * 2.0
+                / nullif(counted.employed_peers_on_period_start + counted.employed_peers_on_period_end, 0),
+                4
+            )
+            as decimal(12, 4)
+        ) as turnover_rate
+    {{ annual_report_grid('geographies', 'counted') }}
 
 )
 
