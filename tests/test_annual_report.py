@@ -369,6 +369,18 @@ def test_the_dagster_asset_writes_the_latest_complete_year(
     )
 
 
+def test_peerwh_run_writes_the_report_of_the_latest_complete_year(
+    built_warehouse: BuiltWarehouse,
+) -> None:
+    assert "annual_program_report failed" not in built_warehouse.first_run.output
+    latest = built_warehouse.query(
+        "select max(report_year) as y from intermediate.int_annual_report_periods "
+        "where year_type = 'state_fiscal_year' and is_complete_year"
+    )["y"].iloc[0]
+    written = list((built_warehouse.warehouse / "reports" / str(latest)).iterdir())
+    assert len(written) == 6, written
+
+
 def test_every_exposure_is_an_asset_downstream_of_its_models() -> None:
     import json
 
