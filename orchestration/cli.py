@@ -182,5 +182,56 @@ def dashboard(warehouse: Path | None, port: int) -> None:
     raise SystemExit(subprocess.call(command))
 
 
+@main.command()
+@click.option(
+    "--year", type=int, required=True, help="Reporting year: SFY ending in it (2024 = SFY 2023-24)."
+)
+@click.option(
+    "--calendar", is_flag=True, help="Report the calendar year instead of the state fiscal year."
+)
+@click.option(
+    "--edition",
+    type=click.Choice(["public", "internal", "both"]),
+    default="public",
+    show_default=True,
+    help="public: suppressed (RPT-03); internal: unsuppressed, DHCS state analysts only.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Output directory (default <warehouse>/reports/<year>/).",
+)
+@click.option("--warehouse", type=click.Path(path_type=Path, file_okay=False))
+def report(
+    year: int, calendar: bool, edition: str, out_dir: Path | None, warehouse: Path | None
+) -> None:
+    """Write the annual program report (HTML, Excel, PDF) from the warehouse."""
+    from orchestration.dbt_project import dbt_project, ensure_manifest
+    from orchestration.report import (
+        EDITIONS,
+        ReportError,
+        connect,
+        default_out_dir,
+        find_period,
+        write_report,
+    )
+
+    _set_dirs(None, warehouse)
+    editions = EDITIONS if edition == "both" else (edition,)
+    try:
+        with connect(config.warehouse_path()) as con:
+            period = find_period(con, year, "calendar_year" if calendar else "state_fiscal_year")
+            ensure_manifest()
+            target = out_dir or default_out_dir(config.warehouse_dir(), period)
+            written = write_report(con, period, editions, target, dbt_project.manifest_path)
+    except ReportError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"annual program report {period.label} in {target}")
+    for files in written:
+        for path in (files.html, files.excel, files.pdf):
+            click.echo(f"  {files.edition:<9}{path.name}")
+
+
 if __name__ == "__main__":
     main()

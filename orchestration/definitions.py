@@ -7,7 +7,12 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.assets.dbt import warehouse_dbt_models
 from orchestration.assets.ingest import ingest_assets, landing_specs
-from orchestration.assets.serving import dbt_docs_site, serving_snapshot, workforce_dashboard
+from orchestration.assets.serving import (
+    annual_program_report,
+    dashboard_specs,
+    dbt_docs_site,
+    serving_snapshot,
+)
 from orchestration.automation import daily_build, landing_sensor, warehouse_build
 from orchestration.dbt_project import DBT_EXECUTABLE, dbt_project
 from orchestration.resources import default_resources
@@ -19,7 +24,8 @@ defs = dg.Definitions(
         warehouse_dbt_models,
         dbt_docs_site,
         serving_snapshot,
-        workforce_dashboard,
+        annual_program_report,
+        *dashboard_specs,
     ],
     jobs=[warehouse_build],
     sensors=[landing_sensor],

@@ -1,4 +1,4 @@
-"""rpt_waiver_metrics (RPT-02, RPT-03) and the annual program report (RPT-01), tiny warehouse.
+"""rpt_waiver_metrics (RPT-02, RPT-03), tiny warehouse (the annual report: test_annual_report.py).
 
 The metrics table is public: no published count may lie between 1 and 10, a rate derived from
 a suppressed count is suppressed, and every catalog metric is published with its baseline
@@ -162,69 +162,6 @@ def test_new_certifications_statewide(
         assert value == (expected if expected == 0 or expected > 10 else None) or (
             pd.isna(value) and 1 <= expected <= 10
         )
-
-
-def test_annual_report_uses_the_state_fiscal_year_by_default(
-    built_warehouse: BuiltWarehouse,
-) -> None:
-    for table in ("certification", "employment", "complaints"):
-        periods = built_warehouse.query(
-            "select distinct report_period_label, period_start, period_end "
-            f"from reporting.rpt_annual_program_report__{table}"
-        )
-        assert len(periods) == 1
-        assert periods["report_period_label"].iloc[0] == "SFY 2023-24"
-        assert pd.Timestamp(periods["period_start"].iloc[0]).date() == dt.date(2023, 7, 1)
-        assert pd.Timestamp(periods["period_end"].iloc[0]).date() == dt.date(2024, 6, 30)
-
-
-def test_annual_report_active_status_at_year_end(built_warehouse: BuiltWarehouse) -> None:
-    expected = built_warehouse.query(
-        "select count(distinct certificant_id) as n from marts.fct_certification_status_spans "
-        "where status = 'active' and valid_from <= date '2024-06-30' "
-        "and (valid_to is null or valid_to > date '2024-06-30')"
-    )["n"].iloc[0]
-    published = built_warehouse.query(
-        "select peers from reporting.rpt_annual_program_report__certification "
-        "where geography_level = 'state' and breakdown = 'status_at_period_end' "
-        "and category = 'active'"
-    )["peers"].iloc[0]
-    assert expected > 10
-    assert published == expected
-
-
-def test_annual_report_employed_peers_statewide(built_warehouse: BuiltWarehouse) -> None:
-    expected = built_warehouse.query(
-        "select count(distinct certificant_id) as n from staging.stg_county__employment "
-        "where role = 'peer_support_specialist' and hire_date <= date '2024-06-30' "
-        "and (separation_date is null or separation_date >= date '2023-07-01')"
-    )["n"].iloc[0]
-    published = built_warehouse.query(
-        "select employed_peers from reporting.rpt_annual_program_report__employment "
-        "where geography_level = 'state'"
-    )["employed_peers"].iloc[0]
-    assert expected > 10
-    assert published == expected
-
-
-def test_annual_report_publishes_no_small_counts(built_warehouse: BuiltWarehouse) -> None:
-    for table, columns in (
-        ("certification", ["peers"]),
-        ("complaints", ["complaints"]),
-        (
-            "employment",
-            [
-                "employed_peers",
-                "employed_peers_on_period_end",
-                "supervisors_on_period_end",
-                "hires",
-                "separations",
-            ],
-        ),
-    ):
-        frame = built_warehouse.query(f"select * from reporting.rpt_annual_program_report__{table}")
-        for column in columns:
-            assert not frame[column].dropna().between(1, 10).any(), (table, column)
 
 
 def test_beneficiaries_served_statewide(

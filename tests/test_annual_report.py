@@ -1,0 +1,414 @@
+"""The annual program report (RPT-01, RPT-03) on the tiny warehouse: its dbt models, the
+`peerwh report` files (HTML, Excel, PDF) of both editions, and the Dagster asset.
+
+Expected values are recomputed from the marts or read straight from the models; the files
+are parsed back (openpyxl, the stdlib HTML parser, pypdf) and compared with the model rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from tests.pipeline import BuiltWarehouse, copy_warehouse, run_cli
+
+TABLES = {
+    "certification": ["peers"],
+    "employment": [
+        "employed_peers",
+        "employed_peers_on_period_end",
+        "supervisors_on_period_end",
+        "hires",
+        "separations",
+    ],
+    "complaints": ["complaints"],
+}
+RELATIONS = {
+    "public": "reporting.rpt_annual_program_report__{}",
+    "internal": "intermediate.int_annual_program_report__{}",
+}
+SFY_2024 = "report_year = 2024 and year_type = 'state_fiscal_year'"
+STEM = "annual_program_report_SFY_2023-24_{}"
+
+
+def model_rows(built: BuiltWarehouse, edition: str, table: str, where: str) -> pd.DataFrame:
+    return built.query(f"select * from {RELATIONS[edition].format(table)} where {where}")
+
+
+@pytest.fixture(scope="module")
+def report_dir(built_warehouse: BuiltWarehouse, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report")
+    result = run_cli(
+        "report",
+        "--year",
+        "2024",
+        "--edition",
+        "both",
+        "--warehouse",
+        str(built_warehouse.warehouse),
+        "--out",
+        str(out),
+    )
+    assert result.returncode == 0, result.output
+    return out
+
+
+class _Tables(HTMLParser):
+    """Every <table id=...> of a page as a list of rows of cell texts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self._current: list[list[str]] | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._current = self.tables.setdefault(dict(attrs).get("id") or "", [])
+        elif tag == "tr" and self._current is not None:
+            self._current.append([])
+        elif tag in ("td", "th") and self._current is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self._current is not None:
+            self._current[-1].append("".join(self._cell))
+            self._cell = None
+        elif tag == "table":
+            self._current = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def html_tables(path: Path) -> dict[str, pd.DataFrame]:
+    parser = _Tables()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return {name: pd.DataFrame(rows[1:], columns=rows[0]) for name, rows in parser.tables.items()}
+
+
+def sort_rows(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    return frame.sort_values(keys).reset_index(drop=True)
+
+
+def keys_of(frame: pd.DataFrame) -> list[str]:
+    return [c for c in ("geography_level", "geography_code", "breakdown", "category") if c in frame]
+
+
+# --- the models ---------------------------------------------------------------------------
+
+
+def test_every_reporting_year_of_the_data_is_carried(built_warehouse: BuiltWarehouse) -> None:
+    periods = built_warehouse.query(
+        "select distinct report_year, year_type, report_period_label, period_start, period_end "
+        "from reporting.rpt_annual_program_report__certification"
+    )
+    assert {"state_fiscal_year", "calendar_year"} == set(periods["year_type"])
+    sfy = periods[(periods["year_type"] == "state_fiscal_year") & (periods["report_year"] == 2024)]
+    assert sfy["report_period_label"].tolist() == ["SFY 2023-24"]
+    assert pd.Timestamp(sfy["period_start"].iloc[0]).date() == dt.date(2023, 7, 1)
+    assert pd.Timestamp(sfy["period_end"].iloc[0]).date() == dt.date(2024, 6, 30)
+    cy = periods[(periods["year_type"] == "calendar_year") & (periods["report_year"] == 2023)]
+    assert cy["report_period_label"].tolist() == ["CY 2023"]
+    for table in TABLES:
+        other = built_warehouse.query(
+            "select distinct report_year, year_type "
+            f"from reporting.rpt_annual_program_report__{table}"
+        )
+        assert len(other) == len(periods), table
+
+
+def test_active_status_at_year_end(built_warehouse: BuiltWarehouse) -> None:
+    for year_type, year, end in (
+        ("state_fiscal_year", 2024, "2024-06-30"),
+        ("calendar_year", 2023, "2023-12-31"),
+    ):
+        expected = built_warehouse.query(
+            "select count(distinct certificant_id) as n from marts.fct_certification_status_spans "
+            f"where status = 'active' and valid_from <= date '{end}' "
+            f"and (valid_to is null or valid_to > date '{end}')"
+        )["n"].iloc[0]
+        published = built_warehouse.query(
+            "select peers from reporting.rpt_annual_program_report__certification "
+            "where geography_level = 'state' and breakdown = 'status_at_period_end' "
+            "and category = 'active' and report_year = ? and year_type = ?",
+            [year, year_type],
+        )["peers"].iloc[0]
+        assert expected > 10
+        assert published == expected
+
+
+def test_employed_peers_statewide(built_warehouse: BuiltWarehouse) -> None:
+    for year_type, year, start, end in (
+        ("state_fiscal_year", 2024, "2023-07-01", "2024-06-30"),
+        ("calendar_year", 2023, "2023-01-01", "2023-12-31"),
+    ):
+        expected = built_warehouse.query(
+            "select count(distinct certificant_id) as n from staging.stg_county__employment "
+            f"where role = 'peer_support_specialist' and hire_date <= date '{end}' "
+            f"and (separation_date is null or separation_date >= date '{start}')"
+        )["n"].iloc[0]
+        published = built_warehouse.query(
+            "select employed_peers from reporting.rpt_annual_program_report__employment "
+            "where geography_level = 'state' and report_year = ? and year_type = ?",
+            [year, year_type],
+        )["employed_peers"].iloc[0]
+        assert expected > 10
+        assert published == expected
+
+
+def test_public_models_publish_no_small_counts(built_warehouse: BuiltWarehouse) -> None:
+    for table, columns in TABLES.items():
+        frame = built_warehouse.query(f"select * from reporting.rpt_annual_program_report__{table}")
+        for column in columns:
+            assert not frame[column].dropna().between(1, 10).any(), (table, column)
+
+
+def test_public_models_are_the_internal_rows_suppressed(built_warehouse: BuiltWarehouse) -> None:
+    for table, columns in TABLES.items():
+        public = model_rows(built_warehouse, "public", table, "true")
+        internal = model_rows(built_warehouse, "internal", table, "true")
+        keys = ["report_year", "year_type", *keys_of(public)]
+        joined = public.merge(internal, on=keys, suffixes=("", "_internal"), validate="1:1")
+        assert len(joined) == len(public) == len(internal), table
+        small = joined[columns[0] + "_internal"].between(1, 10)
+        assert small.any(), f"{table}: no small count on tiny data, the test would prove nothing"
+        for column in columns:
+            shown = joined[column].notna()
+            assert (joined.loc[shown, column] == joined.loc[shown, f"{column}_internal"]).all()
+
+
+# --- peerwh report --------------------------------------------------------------------------
+
+
+def test_the_report_writes_three_files_per_edition(report_dir: Path) -> None:
+    for edition in ("public", "internal"):
+        for suffix in ("html", "xlsx", "pdf"):
+            path = report_dir / f"{STEM.format(edition)}.{suffix}"
+            assert path.stat().st_size > 1000, path
+
+
+@pytest.mark.parametrize("edition", ["public", "internal"])
+def test_workbook_sheets_equal_the_model_rows(
+    built_warehouse: BuiltWarehouse, report_dir: Path, edition: str
+) -> None:
+    workbook = report_dir / f"{STEM.format(edition)}.xlsx"
+    sheets = pd.read_excel(workbook, sheet_name=None, dtype={"geography_code": str})
+    assert set(sheets) == {"about", *TABLES, "definitions"}
+    for table in TABLES:
+        expected = model_rows(built_warehouse, edition, table, SFY_2024)
+        got = sheets[table]
+        assert list(got.columns) == list(expected.columns), table
+        for column in ("period_start", "period_end"):
+            expected[column] = pd.to_datetime(expected[column])
+            got[column] = pd.to_datetime(got[column])
+        for column in expected.columns:
+            # Excel has no NULL integer: compare numbers as floats, NULL as NaN.
+            values = expected[column]
+            if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+                expected[column] = values.astype("float64")
+                got[column] = got[column].astype("float64")
+        keys = keys_of(expected)
+        pd.testing.assert_frame_equal(
+            sort_rows(got, keys), sort_rows(expected, keys), check_dtype=False, check_exact=False
+        )
+    definitions = sheets["definitions"]
+    for table, columns in TABLES.items():
+        model = RELATIONS[edition].format(table).split(".")[1]
+        defined = definitions[definitions["model"] == model]
+        assert set(columns) <= set(defined["column"].dropna())
+        assert defined["definition"].str.len().gt(10).all(), model
+
+
+@pytest.mark.parametrize("edition", ["public", "internal"])
+def test_html_tables_equal_the_model_rows(
+    built_warehouse: BuiltWarehouse, report_dir: Path, edition: str
+) -> None:
+    tables = html_tables(report_dir / f"{STEM.format(edition)}.html")
+    for table, columns in TABLES.items():
+        expected = model_rows(built_warehouse, edition, table, SFY_2024)
+        got = tables[f"table-{table}"]
+        keys = keys_of(expected)
+        expected, got = sort_rows(expected, keys), sort_rows(got, keys)
+        assert len(got) == len(expected), table
+        for key in [*keys, "geography_name"]:
+            assert got[key].tolist() == expected[key].astype(str).tolist(), (table, key)
+        for column in columns:
+            want = ["suppressed" if pd.isna(v) else str(int(v)) for v in expected[column]]
+            assert got[column].tolist() == want, (table, column)
+
+
+def test_html_is_offline_with_its_charts(report_dir: Path) -> None:
+    page = (report_dir / f"{STEM.format('public')}.html").read_text(encoding="utf-8")
+    # No script is fetched (plotly.js itself names its CDN, for geo charts only).
+    assert not re.search(r"<script[^>]+src=", page)
+    assert page.count("Plotly.newPlot") >= 7
+    assert "window.PlotlyConfig" in page  # the inlined plotly.js bundle
+
+
+def test_public_files_hold_no_suppressed_value(
+    built_warehouse: BuiltWarehouse, report_dir: Path
+) -> None:
+    sheets = pd.read_excel(report_dir / f"{STEM.format('public')}.xlsx", sheet_name=None)
+    tables = html_tables(report_dir / f"{STEM.format('public')}.html")
+    for table, columns in TABLES.items():
+        sheet, shown = sheets[table], tables[f"table-{table}"]
+        for column in columns:
+            assert not sheet[column].dropna().between(1, 10).any(), (table, column)
+            numbers = pd.to_numeric(shown[column], errors="coerce")
+            assert not numbers.between(1, 10).any(), (table, column)
+        assert sheet.loc[sheet["is_suppressed"], columns].isna().any(axis=1).all()
+        assert (shown[columns] == "suppressed").any(axis=None), table
+    internal = pd.read_excel(report_dir / f"{STEM.format('internal')}.xlsx", sheet_name=None)
+    assert internal["certification"]["peers"].between(1, 10).any()
+
+
+@pytest.mark.parametrize("edition", ["public", "internal"])
+def test_pdf_is_a_report_with_the_statewide_figures(
+    built_warehouse: BuiltWarehouse, report_dir: Path, edition: str
+) -> None:
+    reader = PdfReader(report_dir / f"{STEM.format(edition)}.pdf")
+    assert len(reader.pages) >= 4
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Annual Report SFY 2023-24" in text
+    assert "Certification: statewide and by region" in text
+    assert "Employment: statewide and by region" in text
+    assert ("INTERNAL EDITION" in text) == (edition == "internal")
+    active = model_rows(
+        built_warehouse,
+        edition,
+        "certification",
+        f"{SFY_2024} and geography_level = 'state' and breakdown = 'status_at_period_end' "
+        "and category = 'active'",
+    )["peers"].iloc[0]
+    assert re.search(rf"active\s+{active}\b", text), active
+
+
+def test_calendar_year_without_rebuilding(built_warehouse: BuiltWarehouse, tmp_path: Path) -> None:
+    result = run_cli(
+        "report", "--year", "2023", "--calendar", "--warehouse", str(built_warehouse.warehouse),
+        "--out", str(tmp_path),
+    )  # fmt: skip
+    assert result.returncode == 0, result.output
+    sheets = pd.read_excel(tmp_path / "annual_program_report_CY_2023_public.xlsx", sheet_name=None)
+    expected = model_rows(
+        built_warehouse,
+        "public",
+        "employment",
+        "report_year = 2023 and year_type = 'calendar_year'",
+    )
+    assert sheets["employment"]["employed_peers"].sum() == expected["employed_peers"].sum()
+    assert set(sheets["employment"]["report_period_label"]) == {"CY 2023"}
+    assert not list(tmp_path.glob("*internal*"))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--year", "1999"], "Error: no state fiscal year 1999 in the warehouse (years available:"),
+        (["--year", "1999", "--calendar"], "Error: no calendar year 1999 in the warehouse"),
+    ],
+)
+def test_an_unknown_year_is_a_one_line_error(
+    built_warehouse: BuiltWarehouse, tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = run_cli("report", *args, "--warehouse", str(built_warehouse.warehouse))
+    assert result.returncode == 1
+    assert result.output.strip().startswith(message), result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output
+
+
+def test_a_missing_warehouse_is_a_one_line_error(tmp_path: Path) -> None:
+    result = run_cli("report", "--year", "2024", "--warehouse", str(tmp_path / "none"))
+    assert result.returncode == 1
+    assert result.output.strip().startswith("Error: no warehouse at "), result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output
+
+
+# --- Dagster --------------------------------------------------------------------------------
+
+
+def test_the_dagster_asset_writes_the_latest_complete_year(
+    built_warehouse: BuiltWarehouse, tmp_path: Path
+) -> None:
+    import dagster as dg
+    from dagster_duckdb import DuckDBResource
+
+    from orchestration.assets.serving import annual_program_report
+    from orchestration.resources import WarehousePaths
+
+    warehouse = copy_warehouse(built_warehouse, tmp_path / "warehouse")
+    latest = built_warehouse.query(
+        "select max(report_year) as y from intermediate.int_annual_report_periods "
+        "where year_type = 'state_fiscal_year' and is_complete_year"
+    )["y"].iloc[0]
+    result = dg.materialize(
+        [annual_program_report],
+        resources={
+            "duckdb": DuckDBResource(database=str(warehouse / "warehouse.duckdb")),
+            "paths": WarehousePaths(
+                landing_dir=str(built_warehouse.landing), warehouse_dir=str(warehouse)
+            ),
+        },
+        instance=dg.DagsterInstance.ephemeral(),
+    )
+    assert result.success
+    written = sorted(p.name for p in (warehouse / "reports" / str(latest)).iterdir())
+    label = f"SFY_{latest - 1}-{latest % 100:02d}"
+    assert written == sorted(
+        f"annual_program_report_{label}_{edition}.{suffix}"
+        for edition in ("internal", "public")
+        for suffix in ("html", "pdf", "xlsx")
+    )
+
+
+def test_peerwh_run_writes_the_report_of_the_latest_complete_year(
+    built_warehouse: BuiltWarehouse,
+) -> None:
+    assert "annual_program_report failed" not in built_warehouse.first_run.output
+    latest = built_warehouse.query(
+        "select max(report_year) as y from intermediate.int_annual_report_periods "
+        "where year_type = 'state_fiscal_year' and is_complete_year"
+    )["y"].iloc[0]
+    written = list((built_warehouse.warehouse / "reports" / str(latest)).iterdir())
+    assert len(written) == 6, written
+
+
+def test_every_exposure_is_an_asset_downstream_of_its_models() -> None:
+    import json
+
+    import dagster as dg
+
+    from orchestration.dbt_project import dbt_project
+    from orchestration.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    exposures = {e["name"]: e for e in manifest["exposures"].values()}
+    assert {
+        "dashboard_overview",
+        "dashboard_workforce",
+        "dashboard_utilization",
+        "dashboard_program_integrity",
+        "dashboard_complaints",
+        "dashboard_waiver_metrics",
+        "dashboard_data_quality",
+        "annual_program_report",
+    } <= set(exposures)
+    for name, exposure in exposures.items():
+        parents = {k.to_user_string() for k in graph.get(dg.AssetKey(name)).parent_keys}
+        expected = {
+            manifest["nodes"][n]["name"] if n in manifest["nodes"] else f"raw_{n.split('.')[-1]}"
+            for n in exposure["depends_on"]["nodes"]
+        }
+        assert expected, name
+        assert {p.split("/")[-1] for p in parents} >= expected, name
+    report_parents = graph.get(dg.AssetKey("annual_program_report")).parent_keys
+    assert dg.AssetKey(["reporting", "rpt_annual_program_report__certification"]) in report_parents
