@@ -36,7 +36,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("overview", "Overview"),
     ("workforce", "Peer workforce"),
     ("utilization", "Utilization"),
-    ("program_integrity", "Program integrity"),
+    ("integrity", "Program integrity"),
     ("complaints", "Complaints"),
     ("waiver_metrics", "Waiver metrics"),
     ("data_quality", "Data quality"),
