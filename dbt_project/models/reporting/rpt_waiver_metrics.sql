@@ -337,6 +337,8 @@ integrity_lines as (
             on facts.month_start = periods.month_start
         left join counties
             on facts.county_fips = counties.county_fips
+        -- Months publish the `all` stratum only (cell_keys): do not count the others.
+        where facts.stratum_name = 'all' or periods.period_type <> 'month'
 
     ),
 
