@@ -88,7 +88,7 @@ peers as (
 
 peer_strata as (
 
-    -- Each peer once per stratum dimension (attributes as of dim_peers.as_of_date).
+-- Each peer once per stratum dimension (attributes as of dim_peers.as_of_date).
     {{ stratify('peers', {
         'age_group': 'age_group',
         'sex': 'gender',
@@ -196,7 +196,7 @@ approved_lines as (
 
 line_strata as (
 
-    -- Each approved line once per stratum dimension of the service (UT-01, UT-03, UT-04).
+-- Each approved line once per stratum dimension of the service (UT-01, UT-03, UT-04).
     {{ stratify('approved_lines', {
         'age_group': 'age_group',
         'delivery_system': 'delivery_system',
@@ -241,7 +241,7 @@ engaged_months as (
     inner join beneficiary_months as recent
         on
             served.beneficiary_key = recent.beneficiary_key
-            and recent.month_start <= served.month_start
+            and served.month_start >= recent.month_start
             and recent.month_start > {{ policy_subtract('month', 'engagement_window_months', 'served.month_start') }}
     group by
         served.beneficiary_key,
@@ -302,14 +302,14 @@ integrity_lines as (
 {%- for side in ['numerator', 'denominator'] %}
 
     {{ side }}_facts as (
-    {%- for metric in metrics if side in metric %}
+        {%- for metric in metrics if side in metric %}
 
-        {{ metric_facts(metric['id'], **metric[side]) }}
-        {%- if not loop.last %}
+            {{ metric_facts(metric['id'], **metric[side]) }}
+            {%- if not loop.last %}
 
-        union all
-        {%- endif %}
-    {%- endfor %}
+                union all
+            {%- endif %}
+        {%- endfor %}
 
     ),
 {%- endfor %}
@@ -343,36 +343,36 @@ integrity_lines as (
     ),
 
     {{ side }}_counts as (
-    {%- for level, code in [('state', state_fips), ('region', 'region'), ('county', 'county_fips')] %}
+        {%- for level, code in [('state', state_fips), ('region', 'region'), ('county', 'county_fips')] %}
 
-        select
-            metric_id,
-            period_type,
-            period_start,
-            '{{ level }}' as geography_level,
-            {{ code }} as geography_code,
-            stratum_name,
-            stratum_value,
-            count(distinct unit_key) as {{ side }},
-            sum(amount) as {{ side }}_amount
-        from {{ side }}_placed
-        {%- if level != 'state' %}
-        where region is not null
-        {%- endif %}
-        group by
-            metric_id,
-            period_type,
-            period_start,
+            select
+                metric_id,
+                period_type,
+                period_start,
+                '{{ level }}' as geography_level,
+                {{ code }} as geography_code,
+                stratum_name,
+                stratum_value,
+                count(distinct unit_key) as {{ side }},
+                sum(amount) as {{ side }}_amount
+            from {{ side }}_placed
             {%- if level != 'state' %}
-            {{ code }},
+                where region is not null
             {%- endif %}
-            stratum_name,
-            stratum_value
-        {%- if not loop.last %}
+            group by
+                metric_id,
+                period_type,
+                period_start,
+                {%- if level != 'state' %}
+                    {{ code }},
+                {%- endif %}
+                stratum_name,
+                stratum_value
+            {%- if not loop.last %}
 
-        union all
-        {%- endif %}
-    {%- endfor %}
+                union all
+            {%- endif %}
+        {%- endfor %}
 
     ),
 {%- endfor %}
@@ -474,8 +474,8 @@ cells as (
         cell_keys.stratum_name,
         cell_keys.stratum_value,
         catalog.rate_multiplier,
-        coalesce(numerator_counts.numerator, 0) as numerator,
         numerator_counts.numerator_amount as amount,
+        coalesce(numerator_counts.numerator, 0) as numerator,
         case
             when catalog.denominator is null then null
             else coalesce(denominator_counts.denominator, 0)

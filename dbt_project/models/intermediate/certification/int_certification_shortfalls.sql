@@ -434,7 +434,7 @@ shortfalls as (
 
     {% call certification_shortfall('certification_people', 'certified', 'CERT-03', 'initial_training',
         "pathway = 'standard' and training_hours < training_hours_required") %}
-        {{ number_text | replace('@', 'training_hours') }} || ' hours of initial training on or before certification, '
+    {{ number_text | replace('@', 'training_hours') }} || ' hours of initial training on or before certification, '
         || {{ number_text | replace('@', 'training_hours_required') }} || ' required'
     {% endcall %}
 
@@ -456,7 +456,7 @@ shortfalls as (
 
     {% call certification_shortfall('certification_people', 'certified', 'CERT-09', 'work_hours',
         "pathway = 'reciprocity_out_of_state' and work_hours < work_hours_required") %}
-        {{ number_text | replace('@', 'work_hours') }} || ' hours of peer work attested within '
+    {{ number_text | replace('@', 'work_hours') }} || ' hours of peer work attested within '
         || {{ number_text | replace('@', 'work_period_years') }} || ' years before application, '
         || {{ number_text | replace('@', 'work_hours_required') }} || ' required'
     {% endcall %}
@@ -465,7 +465,7 @@ shortfalls as (
 
     {% call certification_shortfall('certification_people', 'certified', 'CERT-09', 'recent_work_hours',
         "pathway = 'reciprocity_out_of_state' and recent_work_hours < recent_work_hours_required") %}
-        {{ number_text | replace('@', 'recent_work_hours') }} || ' hours of peer work attested within '
+    {{ number_text | replace('@', 'recent_work_hours') }} || ' hours of peer work attested within '
         || {{ number_text | replace('@', 'recent_work_months') }} || ' months before application, '
         || {{ number_text | replace('@', 'recent_work_hours_required') }} || ' required'
     {% endcall %}
@@ -474,7 +474,7 @@ shortfalls as (
 
     {% call certification_shortfall('certification_people', 'certified', 'CERT-09', 'letters',
         "pathway = 'reciprocity_out_of_state' and letters < letters_required") %}
-        {{ number_text | replace('@', 'letters') }}
+    {{ number_text | replace('@', 'letters') }}
         || ' of the letters of recommendation (supervisor, colleague, self), '
         || {{ number_text | replace('@', 'letters_required') }} || ' required'
     {% endcall %}
@@ -490,7 +490,7 @@ shortfalls as (
 
     {% call certification_shortfall('certification_people', 'certified', 'CERT-09', 'ce_hours',
         "pathway = 'reciprocity_out_of_state' and ce_hours < reciprocity_ce_hours_required") %}
-        {{ number_text | replace('@', 'ce_hours') }} || ' CE hours on or before certification, '
+    {{ number_text | replace('@', 'ce_hours') }} || ' CE hours on or before certification, '
         || {{ number_text | replace('@', 'reciprocity_ce_hours_required') }} || ' required'
     {% endcall %}
 
@@ -519,7 +519,7 @@ shortfalls as (
 
     {% call certification_shortfall('renewal_facts', 'renewed', 'CERT-04', 'ce_hours',
         "term_ce_hours + specialization_hours < ce_hours_required") %}
-        {{ number_text | replace('@', 'term_ce_hours + specialization_hours') }} || ' CE hours since '
+    {{ number_text | replace('@', 'term_ce_hours + specialization_hours') }} || ' CE hours since '
         || cast(term_started_on as {{ dbt.type_string() }}) || ' (specialization training included), '
         || {{ number_text | replace('@', 'ce_hours_required') }} || ' required'
     {% endcall %}
@@ -528,7 +528,7 @@ shortfalls as (
 
     {% call certification_shortfall('renewal_facts', 'renewed', 'CERT-04', 'law_ethics',
         "term_law_ethics_hours < law_ethics_hours_required") %}
-        {{ number_text | replace('@', 'term_law_ethics_hours') }} || ' law and ethics CE hours since '
+    {{ number_text | replace('@', 'term_law_ethics_hours') }} || ' law and ethics CE hours since '
         || cast(term_started_on as {{ dbt.type_string() }}) || ', '
         || {{ number_text | replace('@', 'law_ethics_hours_required') }} || ' required'
     {% endcall %}
@@ -555,7 +555,7 @@ shortfalls as (
 
     {% call certification_shortfall('reinstatement_facts', 'reinstated', 'CERT-06', 'refresher',
         "previous_expiration_date is not null and refresher_hours < refresher_hours_required") %}
-        {{ number_text | replace('@', 'refresher_hours') }} || ' hours of refresher training after the lapse, '
+    {{ number_text | replace('@', 'refresher_hours') }} || ' hours of refresher training after the lapse, '
         || {{ number_text | replace('@', 'refresher_hours_required') }} || ' required'
     {% endcall %}
 
@@ -575,7 +575,8 @@ shortfalls as (
 
     union all
 
-    {% call certification_shortfall('grandparent_applications', 'application_submitted', 'CERT-08', 'grandparent_cutoff',
+    {% call certification_shortfall(
+        'grandparent_applications', 'application_submitted', 'CERT-08', 'grandparent_cutoff',
         "event_date > cutoff_date") %}
         'grandparent application submitted ' || cast(event_date as {{ dbt.type_string() }})
         || ', after grandparenting closed on ' || cast(cutoff_date as {{ dbt.type_string() }})
