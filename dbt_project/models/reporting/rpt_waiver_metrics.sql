@@ -299,80 +299,120 @@ integrity_lines as (
 ),
 
 -- ------------------------------------------------------------------ metric facts
-{%- for side in ['numerator', 'denominator'] %}
-
-    {{ side }}_facts as (
-        {%- for metric in metrics if side in metric %}
-
-            {{ metric_facts(metric['id'], **metric[side]) }}
-            {%- if not loop.last %}
-
-                union all
-            {%- endif %}
-        {%- endfor %}
-
-    ),
+{#- Several metrics share a side (UT-01's numerator is UT-03's denominator; WF-03 and UT-02
+    share the members): each distinct fact set is placed and counted once. #}
+{%- set fact_sets = [] %}
+{%- set metric_sides = [] %}
+{%- for metric in metrics %}
+    {%- for side in ['numerator', 'denominator'] if side in metric %}
+        {%- if metric[side] not in fact_sets %}
+            {%- do fact_sets.append(metric[side]) %}
+        {%- endif %}
+        {%- do metric_sides.append((metric['id'], side, 'set_' ~ fact_sets.index(metric[side]))) %}
+    {%- endfor %}
 {%- endfor %}
 
--- ------------------------------------------------------------------ aggregation
+facts as (
+    {%- for fact_set in fact_sets %}
 
-{%- for side in ['numerator', 'denominator'] %}
+        {{ metric_facts('set_' ~ loop.index0, **fact_set) }}
+        {%- if not loop.last %}
 
-    {{ side }}_placed as (
+            union all
+        {%- endif %}
+    {%- endfor %}
+
+),
+
+placed as (
 
     -- Facts in the periods containing their month, with the county's region (NULL when
-    -- the county is not one of the 58: counted statewide only).
-        select
-            facts.metric_id,
-            periods.period_type,
-            periods.period_start,
-            facts.county_fips,
-            counties.region,
-            facts.stratum_name,
-            facts.stratum_value,
-            facts.unit_key,
-            facts.amount
-        from {{ side }}_facts as facts
-        inner join periods
-            on facts.month_start = periods.month_start
-        left join counties
-            on facts.county_fips = counties.county_fips
-        -- Months publish the `all` stratum only (cell_keys): do not count the others.
-        where facts.stratum_name = 'all' or periods.period_type <> 'month'
+    -- the county is not one of the 58: counted statewide only). metric_id is the fact set.
+    select
+        facts.metric_id as fact_set,
+        periods.period_type,
+        periods.period_start,
+        facts.county_fips,
+        counties.region,
+        facts.stratum_name,
+        facts.stratum_value,
+        facts.unit_key,
+        facts.amount
+    from facts
+    inner join periods
+        on facts.month_start = periods.month_start
+    left join counties
+        on facts.county_fips = counties.county_fips
+    -- Months publish the `all` stratum only (cell_keys): do not count the others.
+    where facts.stratum_name = 'all' or periods.period_type <> 'month'
 
-    ),
+),
+
+fact_set_counts as (
+    {%- for level, code in [('state', state_fips), ('region', 'region'), ('county', 'county_fips')] %}
+
+        select
+            fact_set,
+            period_type,
+            period_start,
+            '{{ level }}' as geography_level,
+            {{ code }} as geography_code,
+            stratum_name,
+            stratum_value,
+            count(distinct unit_key) as units,
+            sum(amount) as amount
+        from placed
+        {%- if level != 'state' %}
+            where region is not null
+        {%- endif %}
+        group by
+            fact_set,
+            period_type,
+            period_start,
+            {%- if level != 'state' %}
+                {{ code }},
+            {%- endif %}
+            stratum_name,
+            stratum_value
+        {%- if not loop.last %}
+
+            union all
+        {%- endif %}
+    {%- endfor %}
+
+),
+
+metric_sides as (
+    {%- for metric_id, side, fact_set in metric_sides %}
+
+        select
+            '{{ metric_id }}' as metric_id,
+            '{{ side }}' as side,
+            '{{ fact_set }}' as fact_set
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
+
+),
+{%- for side in ['numerator', 'denominator'] %}
 
     {{ side }}_counts as (
-        {%- for level, code in [('state', state_fips), ('region', 'region'), ('county', 'county_fips')] %}
 
-            select
-                metric_id,
-                period_type,
-                period_start,
-                '{{ level }}' as geography_level,
-                {{ code }} as geography_code,
-                stratum_name,
-                stratum_value,
-                count(distinct unit_key) as {{ side }},
-                sum(amount) as {{ side }}_amount
-            from {{ side }}_placed
-            {%- if level != 'state' %}
-                where region is not null
-            {%- endif %}
-            group by
-                metric_id,
-                period_type,
-                period_start,
-                {%- if level != 'state' %}
-                    {{ code }},
-                {%- endif %}
-                stratum_name,
-                stratum_value
-            {%- if not loop.last %}
-
-                union all
-            {%- endif %}
-        {%- endfor %}
+        select
+            metric_sides.metric_id,
+            fact_set_counts.period_type,
+            fact_set_counts.period_start,
+            fact_set_counts.geography_level,
+            fact_set_counts.geography_code,
+            fact_set_counts.stratum_name,
+            fact_set_counts.stratum_value,
+            fact_set_counts.units as {{ side }},
+            fact_set_counts.amount as {{ side }}_amount
+        from fact_set_counts
+        inner join metric_sides
+            on fact_set_counts.fact_set = metric_sides.fact_set
+        where metric_sides.side = '{{ side }}'
 
     ),
 {%- endfor %}
