@@ -352,7 +352,10 @@ def test_schemas_are_named_as_configured(built: dict[str, Any]) -> None:
     """,
     )
     kinds = {(schema, name): kind for schema, name, kind in rows}
-    assert kinds[("staging", "stg_sdmc__claim_lines")] == "VIEW"
+    # Staging and the claim intermediates are tables (each de-duplicates or enriches millions
+    # of rows that several models and tests read); other intermediates stay views.
+    assert kinds[("staging", "stg_sdmc__claim_lines")] == "BASE TABLE"
+    assert kinds[("intermediate", "int_claim_lines_enriched")] == "BASE TABLE"
     assert kinds[("intermediate", "int_county_months")] == "VIEW"
     assert kinds[("marts", "fct_workforce_monthly")] == "BASE TABLE"
     assert kinds[("reference", "counties")] == "BASE TABLE"

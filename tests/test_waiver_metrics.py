@@ -180,3 +180,147 @@ def test_beneficiaries_served_statewide(
     per_beneficiary = statewide(metrics, "UT-03", "calendar_year").loc[dt.date(2024, 1, 1)]
     assert per_beneficiary["numerator"] == served["lines"]
     assert per_beneficiary["denominator"] == served["served"]
+
+
+def published(value: float | None, expected: float) -> bool:
+    """A statewide count as RPT-03 publishes it: itself when 0 or over 10, else suppressed."""
+    if value is None or pd.isna(value):
+        return expected != 0  # 1 to 10, or a larger complementary cell; never a zero
+    return value == expected and (expected == 0 or expected > 10)
+
+
+def approved_lines(built_warehouse: BuiltWarehouse) -> pd.DataFrame:
+    frame = built_warehouse.query(
+        "select claim_id, line_number, beneficiary_key, delivery_system, level_of_care, "
+        "service_month from marts.fct_claim_lines where claim_status = 'approved'"
+    )
+    frame["service_month"] = pd.to_datetime(frame["service_month"]).dt.date
+    return frame
+
+
+def policy(built_warehouse: BuiltWarehouse, name: str) -> int:
+    return int(
+        built_warehouse.query(
+            "select value_numeric from reference.policy_parameters "
+            f"where parameter_name = '{name}' and effective_to is null"
+        )["value_numeric"].iloc[0]
+    )
+
+
+def test_dmc_ods_services_by_asam_level_statewide(
+    built_warehouse: BuiltWarehouse, metrics: pd.DataFrame
+) -> None:
+    lines = approved_lines(built_warehouse)
+    dmc_ods = lines[lines["delivery_system"] == "DMC_ODS"]
+    levels = set(
+        built_warehouse.query("select level_of_care from reference.asam_levels")["level_of_care"]
+    )
+    rows = metrics[
+        (metrics["metric_id"] == "UT-08")
+        & (metrics["geography_level"] == "state")
+        & (metrics["period_type"] == "calendar_year")
+    ]
+    assert set(rows["stratum_name"]) == {"all", "asam_level"}
+    assert set(rows.loc[rows["stratum_name"] == "asam_level", "stratum_value"]) <= levels | {
+        "unknown"
+    }
+    checked = 0
+    for year in (2023, 2024, 2025):
+        in_year = dmc_ods[pd.to_datetime(dmc_ods["service_month"]).dt.year == year]
+        year_rows = rows[rows["period_start"] == dt.date(year, 1, 1)].set_index(STRATUM)
+        assert year_rows.loc[("all", "all"), "numerator"] == len(in_year)
+        by_level = in_year["level_of_care"].fillna("unknown").value_counts()
+        for level in levels | {"unknown"}:
+            expected = int(by_level.get(level, 0))
+            value = year_rows.loc[("asam_level", level), "numerator"]
+            assert published(value, expected), (year, level, value, expected)
+            checked += not pd.isna(value) and expected > 0
+    assert checked > 0
+
+
+def engaged_by_month(built_warehouse: BuiltWarehouse) -> pd.DataFrame:
+    """Beneficiary and month pairs where the beneficiary was served in the month and in at
+    least engagement_min_months of the engagement_window_months months ending with it."""
+    minimum = policy(built_warehouse, "engagement_min_months")
+    window = policy(built_warehouse, "engagement_window_months")
+    assert (minimum, window) == (3, 6)
+    served = approved_lines(built_warehouse)[["beneficiary_key", "service_month"]]
+    served = served.drop_duplicates()
+    served["index"] = [m.year * 12 + m.month for m in served["service_month"]]
+    months = served.groupby("beneficiary_key")["index"].apply(set)
+    served["recent"] = [
+        sum(1 for i in months[key] if index - window < i <= index)
+        for key, index in zip(served["beneficiary_key"], served["index"], strict=True)
+    ]
+    return served.assign(engaged=served["recent"] >= minimum)
+
+
+def test_engagement_statewide(built_warehouse: BuiltWarehouse, metrics: pd.DataFrame) -> None:
+    served = engaged_by_month(built_warehouse)
+    assert served["engaged"].any() and not served["engaged"].all()
+    months = statewide(metrics, "UT-09", "month")
+    years = statewide(metrics, "UT-09", "calendar_year")
+    checked = 0
+    for year in (2024, 2025):
+        in_year = served[[m.year == year for m in served["service_month"]]]
+        row = years.loc[dt.date(year, 1, 1)]
+        engaged = in_year.loc[in_year["engaged"], "beneficiary_key"].nunique()
+        assert row["numerator"] == engaged
+        assert row["denominator"] == in_year["beneficiary_key"].nunique()
+        assert float(row["rate"]) == pytest.approx(
+            engaged * 100 / in_year["beneficiary_key"].nunique(), abs=0.0001
+        )
+        for month, group in in_year.groupby("service_month"):
+            value = months.loc[month, "numerator"]
+            assert published(value, group["engaged"].sum()), (month, value)
+            checked += not pd.isna(value)
+    assert checked > 0
+
+
+def test_dollars_at_risk_statewide_and_suppressed_with_their_count(
+    built_warehouse: BuiltWarehouse, metrics: pd.DataFrame, answer_key: pd.DataFrame
+) -> None:
+    findings = built_warehouse.query(
+        "select findings.claim_id, findings.line_number, lines.service_month, "
+        "max(findings.approved_amount_at_risk) as at_risk "
+        "from marts.fct_integrity_findings as findings "
+        "inner join marts.fct_claim_lines as lines using (claim_id, line_number) "
+        "where lines.claim_status = 'approved' group by all"
+    )
+    # Every planted program-integrity violation is a line the amount is summed over.
+    planted = answer_key[answer_key["rule_id"].str.fullmatch(r"BILL-\d\d")]
+    keys = set(findings["claim_id"] + ":" + findings["line_number"].astype(str))
+    assert set(planted["business_key"]) <= keys
+    findings["year"] = pd.to_datetime(findings["service_month"]).dt.year
+    rows = metrics[(metrics["metric_id"] == "IN-02")]
+    years = statewide(metrics, "IN-02", "calendar_year")
+    for year, group in findings.groupby("year"):
+        row = years.loc[dt.date(int(year), 1, 1)]
+        assert published(row["numerator"], len(group))
+        if not pd.isna(row["numerator"]):
+            assert float(row["rate"]) == pytest.approx(float(group["at_risk"].sum()), abs=0.005)
+    # On tiny data every statewide year has 1 to 10 such lines, so the values above are checked
+    # only where published; the suppression of the amount is checked on every row below.
+    # RPT-03: the amount is hidden whenever the count it is summed over is (primary or
+    # complementary), and shown otherwise.
+    assert rows.loc[rows["numerator_is_suppressed"], "rate"].isna().all()
+    assert rows.loc[~rows["numerator_is_suppressed"], "rate"].notna().all()
+    assert rows["numerator_is_suppressed"].any()
+    counties = rows[rows["geography_level"] == "county"]
+    per_group = counties.groupby(["period_type", "period_start"])["numerator_is_suppressed"].sum()
+    assert (per_group != 1).all()
+
+
+def test_new_metrics_have_a_baseline(metrics: pd.DataFrame, catalog: pd.DataFrame) -> None:
+    new = catalog[catalog["metric_id"].isin(["UT-08", "UT-09", "IN-02"])]
+    assert len(new) == 3
+    assert (
+        new[["definition", "numerator", "unit", "baseline_period", "rule_ids"]].notna().all().all()
+    )
+    assert new.loc[new["metric_id"] == "IN-02", "unit"].item() == "dollars"
+    for metric_id in ("UT-08", "UT-09"):
+        quarters = statewide(metrics, metric_id, "quarter")
+        assert (
+            pd.to_datetime(quarters["baseline_period_start"]).dt.date == dt.date(2023, 4, 1)
+        ).all()
+    assert statewide(metrics, "UT-08", "quarter")["baseline_rate"].notna().all()

@@ -3,12 +3,52 @@
 -- metric's value in its baseline period (431.424(c)(2)(ii)). Public: every count passes
 -- suppress_counts (RPT-03). Metrics are described in the waiver_metrics_catalog seed.
 --
--- Adding a metric: one `<metric>_numerator` CTE (and `<metric>_denominator` for a ratio)
--- giving metric_id, month_start, county_fips, stratum_name, stratum_value and unit_key (the
--- thing counted, counted distinct over the months of a period), added to numerator_facts /
--- denominator_facts, plus a catalog row. Utilization (UT-) and integrity (IN-) metrics read
--- the approved lines of fct_claim_lines and fct_integrity_findings.
+-- Adding a metric: a catalog row, and an entry in the `metrics` list below naming the CTE its
+-- numerator (and, for a ratio, its denominator) is counted from (arguments of metric_facts,
+-- macros/waiver_metrics.sql). A CTE gives month_start, county_fips and the unit counted; a
+-- stratified one comes from stratify(). Utilization (UT-) and integrity (IN-) metrics read the
+-- approved lines of fct_claim_lines and fct_integrity_findings. An amount metric (catalog unit
+-- `dollars`) publishes the summed amount as its rate, suppressed with its count.
 {%- set state_fips = "'06'" %}
+{%- set metrics = [
+    {'id': 'WF-01', 'numerator': {'relation': 'active_peer_strata', 'unit_key': 'certificant_id', 'stratified': true}},
+    {'id': 'WF-02', 'numerator': {'relation': 'new_certification_strata', 'unit_key': 'certificant_id', 'stratified': true}},
+    {'id': 'WF-03',
+        'numerator': {'relation': 'active_months', 'unit_key': 'certificant_id'},
+        'denominator': {'relation': 'member_months', 'unit_key': 'beneficiary_key'}},
+    {'id': 'PI-01',
+        'numerator': {'relation': 'complaints', 'unit_key': 'complaint_id'},
+        'denominator': {'relation': 'active_months', 'unit_key': 'certificant_id'}},
+    {'id': 'PI-02',
+        'numerator': {'relation': 'complaints', 'unit_key': 'complaint_id', 'where': 'resolved_on_time'},
+        'denominator': {'relation': 'complaints', 'unit_key': 'complaint_id', 'where': 'resolved_on_time is not null'}},
+    {'id': 'CF-01', 'numerator': {'relation': 'certification_findings', 'unit_key': 'finding_key'}},
+    {'id': 'UT-01', 'numerator': {'relation': 'line_strata', 'unit_key': 'beneficiary_key', 'stratified': true}},
+    {'id': 'UT-02',
+        'numerator': {'relation': 'approved_lines', 'unit_key': 'beneficiary_key'},
+        'denominator': {'relation': 'member_months', 'unit_key': 'beneficiary_key'}},
+    {'id': 'UT-03',
+        'numerator': {'relation': 'line_strata', 'unit_key': 'line_key', 'stratified': true},
+        'denominator': {'relation': 'line_strata', 'unit_key': 'beneficiary_key', 'stratified': true}},
+    {'id': 'UT-04',
+        'numerator': {'relation': 'line_strata', 'unit_key': 'line_key', 'stratified': true,
+            'where': "modality <> 'in_person' and stratum_name in ('all', 'delivery_system')"},
+        'denominator': {'relation': 'line_strata', 'unit_key': 'line_key', 'stratified': true,
+            'where': "stratum_name in ('all', 'delivery_system')"}},
+    {'id': 'UT-05',
+        'numerator': {'relation': 'approved_lines', 'unit_key': 'beneficiary_key', 'where': 'is_under_21'},
+        'denominator': {'relation': 'approved_lines', 'unit_key': 'beneficiary_key'}},
+    {'id': 'UT-06',
+        'numerator': {'relation': 'approved_lines', 'unit_key': 'line_key', 'where': 'is_collateral'},
+        'denominator': {'relation': 'approved_lines', 'unit_key': 'line_key'}},
+    {'id': 'UT-07', 'numerator': {'relation': 'approved_lines', 'unit_key': 'line_key', 'where': "hcpcs_code = 'H0050'"}},
+    {'id': 'UT-08', 'numerator': {'relation': 'asam_strata', 'unit_key': 'line_key', 'stratified': true}},
+    {'id': 'UT-09',
+        'numerator': {'relation': 'engaged_lines', 'unit_key': 'beneficiary_key'},
+        'denominator': {'relation': 'approved_lines', 'unit_key': 'beneficiary_key'}},
+    {'id': 'IN-01', 'numerator': {'relation': 'integrity_findings', 'unit_key': 'finding_key'}},
+    {'id': 'IN-02', 'numerator': {'relation': 'integrity_lines', 'unit_key': 'line_key', 'amount': 'amount_at_risk'}},
+] %}
 
 with
 
@@ -38,52 +78,71 @@ peers as (
     select
         certificant_id,
         county_fips,
-        coalesce(age_group, 'unknown') as age_group,
-        coalesce(gender, 'unknown') as gender,
-        coalesce(race_ethnicity, 'unknown') as race_ethnicity,
-        coalesce(primary_language, 'unknown') as primary_language
+        age_group,
+        gender,
+        race_ethnicity,
+        primary_language
     from {{ ref('dim_peers') }}
 
 ),
 
 peer_strata as (
 
-    -- Each peer once per stratum dimension (attributes as of dim_peers.as_of_date).
-    select
-        certificant_id,
-        'all' as stratum_name,
-        'all' as stratum_value
-    from peers
-    union all
-    select
-        certificant_id,
-        'age_group' as stratum_name,
-        age_group as stratum_value
-    from peers
-    union all
-    select
-        certificant_id,
-        'sex' as stratum_name,
-        gender as stratum_value
-    from peers
-    union all
-    select
-        certificant_id,
-        'race_ethnicity' as stratum_name,
-        race_ethnicity as stratum_value
-    from peers
-    union all
-    select
-        certificant_id,
-        'language' as stratum_name,
-        primary_language as stratum_value
-    from peers
+-- Each peer once per stratum dimension (attributes as of dim_peers.as_of_date).
+    {{ stratify('peers', {
+        'age_group': 'age_group',
+        'sex': 'gender',
+        'race_ethnicity': 'race_ethnicity',
+        'language': 'primary_language',
+    }) }}
 
 ),
 
 active_months as (
 
     select * from {{ ref('int_peer_active_months') }}
+
+),
+
+active_peer_strata as (
+
+    -- WF-01: active peers by county of residence and peer stratum.
+    select
+        active_months.month_start,
+        active_months.county_fips,
+        active_months.certificant_id,
+        peer_strata.stratum_name,
+        peer_strata.stratum_value
+    from active_months
+    inner join peer_strata
+        on active_months.certificant_id = peer_strata.certificant_id
+
+),
+
+new_certification_strata as (
+
+    -- WF-02: new certifications (first `certified` event), by peer stratum.
+    select
+        activity.activity_month as month_start,
+        activity.county_fips,
+        activity.certificant_id,
+        peer_strata.stratum_name,
+        peer_strata.stratum_value
+    from {{ ref('int_certification_activity') }} as activity
+    inner join peer_strata
+        on activity.certificant_id = peer_strata.certificant_id
+    where activity.activity = 'new_certification'
+
+),
+
+member_months as (
+
+    -- Members eligible in a month, county of responsibility (WF-03, UT-02 denominators).
+    select
+        month_start,
+        county_fips,
+        beneficiary_key
+    from {{ ref('int_medi_cal_member_months') }}
 
 ),
 
@@ -99,6 +158,19 @@ complaints as (
 
 ),
 
+certification_findings as (
+
+    -- CF-01: one finding per judged event and rule, by the peer's county of residence.
+    select
+        peers.county_fips,
+        cast({{ dbt.date_trunc('month', 'findings.detected_on') }} as date) as month_start,
+        {{ dbt.concat(['findings.event_id', "':'", 'findings.rule_id']) }} as finding_key
+    from {{ ref('fct_certification_findings') }} as findings
+    left join peers
+        on findings.certificant_id = peers.certificant_id
+
+),
+
 approved_lines as (
 
     -- Approved peer support claim lines (latest version), placed in the claim's county and
@@ -110,11 +182,12 @@ approved_lines as (
         beneficiary_key,
         county_fips,
         service_month as month_start,
-        coalesce(age_group, 'unknown') as age_group,
+        age_group,
         coalesce(under_21, false) as is_under_21,
-        coalesce(delivery_system, 'unknown') as delivery_system,
+        delivery_system,
         coalesce(modality, 'unknown') as modality,
         hcpcs_code,
+        level_of_care,
         coalesce(is_collateral, false) as is_collateral
     from {{ ref('fct_claim_lines') }}
     where claim_status = 'approved'
@@ -123,357 +196,81 @@ approved_lines as (
 
 line_strata as (
 
-    -- Each approved line once per stratum dimension of the service.
-    select
-        line_key,
-        'all' as stratum_name,
-        'all' as stratum_value
+-- Each approved line once per stratum dimension of the service (UT-01, UT-03, UT-04).
+    {{ stratify('approved_lines', {
+        'age_group': 'age_group',
+        'delivery_system': 'delivery_system',
+        'modality': 'modality',
+    }) }}
+
+),
+
+dmc_ods_lines as (
+
+    select * from approved_lines
+    where delivery_system = 'DMC_ODS'
+
+),
+
+asam_strata as (
+
+    -- UT-08: DMC-ODS lines by ASAM level of care (claim line level_of_care; `unknown` when
+    -- missing, itself a BILL-07 finding).
+    {{ stratify('dmc_ods_lines', {'asam_level': 'level_of_care'}) }}
+
+),
+
+beneficiary_months as (
+
+    select distinct
+        beneficiary_key,
+        month_start
     from approved_lines
-    union all
+
+),
+
+engaged_months as (
+
+    -- UT-09 engagement: the months in which a beneficiary was served and had been served in
+    -- at least engagement_min_months of the engagement_window_months calendar months ending
+    -- with it (policy_parameters; months counted statewide, in any county).
     select
-        line_key,
-        'age_group' as stratum_name,
-        age_group as stratum_value
+        served.beneficiary_key,
+        served.month_start
+    from beneficiary_months as served
+    inner join beneficiary_months as recent
+        on
+            served.beneficiary_key = recent.beneficiary_key
+            and served.month_start >= recent.month_start
+            and recent.month_start > {{ policy_subtract('month', 'engagement_window_months', 'served.month_start') }}
+    group by
+        served.beneficiary_key,
+        served.month_start
+    having count(*) >= {{ policy_value('engagement_min_months') }}
+
+),
+
+engaged_lines as (
+
+    -- The engaged beneficiary's approved lines of that month: placed in each county served in.
+    select approved_lines.*
     from approved_lines
-    union all
-    select
-        line_key,
-        'delivery_system' as stratum_name,
-        delivery_system as stratum_value
-    from approved_lines
-    union all
-    select
-        line_key,
-        'modality' as stratum_name,
-        modality as stratum_value
-    from approved_lines
+    inner join engaged_months
+        on
+            approved_lines.beneficiary_key = engaged_months.beneficiary_key
+            and approved_lines.month_start = engaged_months.month_start
 
 ),
 
--- ------------------------------------------------------------------ metrics
+integrity_findings as (
 
-wf_01_numerator as (
-
-    -- WF-01 active certified peers, by county of residence and peer stratum.
+    -- IN-01: program-integrity findings (one per line and rule broken) on approved lines.
     select
-        'WF-01' as metric_id,
-        active_months.month_start,
-        active_months.county_fips,
-        peer_strata.stratum_name,
-        peer_strata.stratum_value,
-        active_months.certificant_id as unit_key
-    from active_months
-    inner join peer_strata
-        on active_months.certificant_id = peer_strata.certificant_id
-
-),
-
-wf_02_numerator as (
-
-    -- WF-02 new certifications (first `certified` event), by peer stratum.
-    select
-        'WF-02' as metric_id,
-        activity.activity_month as month_start,
-        activity.county_fips,
-        peer_strata.stratum_name,
-        peer_strata.stratum_value,
-        activity.certificant_id as unit_key
-    from {{ ref('int_certification_activity') }} as activity
-    inner join peer_strata
-        on activity.certificant_id = peer_strata.certificant_id
-    where activity.activity = 'new_certification'
-
-),
-
-wf_03_numerator as (
-
-    -- WF-03 active certified peers per 100,000 Medi-Cal members: numerator.
-    select
-        'WF-03' as metric_id,
-        month_start,
-        county_fips,
-        'all' as stratum_name,
-        'all' as stratum_value,
-        certificant_id as unit_key
-    from active_months
-
-),
-
-wf_03_denominator as (
-
-    -- WF-03: distinct members eligible in some month of the period, county of responsibility.
-    select
-        'WF-03' as metric_id,
-        month_start,
-        county_fips,
-        'all' as stratum_name,
-        'all' as stratum_value,
-        beneficiary_key as unit_key
-    from {{ ref('int_medi_cal_member_months') }}
-
-),
-
-pi_01_numerator as (
-
-    -- PI-01 complaints per 100 active peers (PI-03): complaints received.
-    select
-        'PI-01' as metric_id,
-        month_start,
-        county_fips,
-        'all' as stratum_name,
-        'all' as stratum_value,
-        complaint_id as unit_key
-    from complaints
-
-),
-
-pi_01_denominator as (
-
-    select
-        'PI-01' as metric_id,
-        month_start,
-        county_fips,
-        'all' as stratum_name,
-        'all' as stratum_value,
-        certificant_id as unit_key
-    from active_months
-
-),
-
-pi_02_numerator as (
-
-    -- PI-02 complaints resolved on time (PI-04), among those judged.
-    select
-        'PI-02' as metric_id,
-        month_start,
-        county_fips,
-        'all' as stratum_name,
-        'all' as stratum_value,
-        complaint_id as unit_key
-    from complaints
-    where resolved_on_time
-
-),
-
-pi_02_denominator as (
-
-    select
-        'PI-02' as metric_id,
-        month_start,
-        county_fips,
-        'all' as stratum_name,
-        'all' as stratum_value,
-        complaint_id as unit_key
-    from complaints
-    where resolved_on_time is not null
-
-),
-
-cf_01_numerator as (
-
-    -- CF-01 certification findings (CERT-01..CERT-09), by the peer's county of residence.
-    select
-        'CF-01' as metric_id,
-        cast({{ dbt.date_trunc('month', 'findings.detected_on') }} as date) as month_start,
-        peers.county_fips,
-        'all' as stratum_name,
-        'all' as stratum_value,
-        {{ dbt.concat(['findings.event_id', "':'", 'findings.rule_id']) }} as unit_key
-    from {{ ref('fct_certification_findings') }} as findings
-    left join peers
-        on findings.certificant_id = peers.certificant_id
-
-),
-
-ut_01_numerator as (
-
-    -- UT-01 beneficiaries served (distinct beneficiaries with an approved line), by stratum
-    -- of the service (a beneficiary served in two modalities counts in each).
-    select
-        'UT-01' as metric_id,
         approved_lines.month_start,
         approved_lines.county_fips,
-        line_strata.stratum_name,
-        line_strata.stratum_value,
-        approved_lines.beneficiary_key as unit_key
-    from approved_lines
-    inner join line_strata
-        on approved_lines.line_key = line_strata.line_key
-
-),
-
-ut_02_numerator as (
-
-    -- UT-02 penetration: beneficiaries served per 100 Medi-Cal members of the county.
-    select
-        'UT-02' as metric_id,
-        month_start,
-        county_fips,
-        'all' as stratum_name,
-        'all' as stratum_value,
-        beneficiary_key as unit_key
-    from approved_lines
-
-),
-
-ut_02_denominator as (
-
-    select
-        'UT-02' as metric_id,
-        month_start,
-        county_fips,
-        'all' as stratum_name,
-        'all' as stratum_value,
-        beneficiary_key as unit_key
-    from {{ ref('int_medi_cal_member_months') }}
-
-),
-
-ut_03_numerator as (
-
-    -- UT-03 services per beneficiary served: approved lines / distinct beneficiaries.
-    select
-        'UT-03' as metric_id,
-        approved_lines.month_start,
-        approved_lines.county_fips,
-        line_strata.stratum_name,
-        line_strata.stratum_value,
-        approved_lines.line_key as unit_key
-    from approved_lines
-    inner join line_strata
-        on approved_lines.line_key = line_strata.line_key
-
-),
-
-ut_03_denominator as (
-
-    select
-        'UT-03' as metric_id,
-        month_start,
-        county_fips,
-        stratum_name,
-        stratum_value,
-        unit_key
-    from ut_01_numerator
-
-),
-
-ut_04_numerator as (
-
-    -- UT-04 telehealth or telephone share of approved lines (BILL-08).
-    select
-        'UT-04' as metric_id,
-        approved_lines.month_start,
-        approved_lines.county_fips,
-        line_strata.stratum_name,
-        line_strata.stratum_value,
-        approved_lines.line_key as unit_key
-    from approved_lines
-    inner join line_strata
-        on approved_lines.line_key = line_strata.line_key
-    where
-        approved_lines.modality <> 'in_person'
-        and line_strata.stratum_name in ('all', 'delivery_system')
-
-),
-
-ut_04_denominator as (
-
-    select
-        'UT-04' as metric_id,
-        approved_lines.month_start,
-        approved_lines.county_fips,
-        line_strata.stratum_name,
-        line_strata.stratum_value,
-        approved_lines.line_key as unit_key
-    from approved_lines
-    inner join line_strata
-        on approved_lines.line_key = line_strata.line_key
-    where line_strata.stratum_name in ('all', 'delivery_system')
-
-),
-
-ut_05_numerator as (
-
-    -- UT-05 under-21 share of beneficiaries served (EPSDT, BILL-06).
-    select
-        'UT-05' as metric_id,
-        month_start,
-        county_fips,
-        'all' as stratum_name,
-        'all' as stratum_value,
-        beneficiary_key as unit_key
-    from approved_lines
-    where is_under_21
-
-),
-
-ut_05_denominator as (
-
-    select
-        'UT-05' as metric_id,
-        month_start,
-        county_fips,
-        'all' as stratum_name,
-        'all' as stratum_value,
-        beneficiary_key as unit_key
-    from approved_lines
-
-),
-
-ut_06_numerator as (
-
-    -- UT-06 collateral share of approved lines (BILL-09).
-    select
-        'UT-06' as metric_id,
-        month_start,
-        county_fips,
-        'all' as stratum_name,
-        'all' as stratum_value,
-        line_key as unit_key
-    from approved_lines
-    where is_collateral
-
-),
-
-ut_06_denominator as (
-
-    select
-        'UT-06' as metric_id,
-        month_start,
-        county_fips,
-        'all' as stratum_name,
-        'all' as stratum_value,
-        line_key as unit_key
-    from approved_lines
-
-),
-
-ut_07_numerator as (
-
-    -- UT-07 H0050 (contingency management, DMC-ODS) approved lines (BILL-02, BILL-04).
-    select
-        'UT-07' as metric_id,
-        month_start,
-        county_fips,
-        'all' as stratum_name,
-        'all' as stratum_value,
-        line_key as unit_key
-    from approved_lines
-    where hcpcs_code = 'H0050'
-
-),
-
-in_01_numerator as (
-
-    -- IN-01 program-integrity findings (one per line and rule) on approved lines.
-    select
-        'IN-01' as metric_id,
-        approved_lines.month_start,
-        approved_lines.county_fips,
-        'all' as stratum_name,
-        'all' as stratum_value,
-        {{ dbt.concat(['approved_lines.line_key', "':'", 'findings.rule_id']) }} as unit_key
+        approved_lines.line_key,
+        findings.approved_amount_at_risk,
+        {{ dbt.concat(['approved_lines.line_key', "':'", 'findings.rule_id']) }} as finding_key
     from {{ ref('fct_integrity_findings') }} as findings
     inner join approved_lines
         on
@@ -482,143 +279,140 @@ in_01_numerator as (
 
 ),
 
-numerator_facts as (
+integrity_lines as (
 
-    select * from wf_01_numerator
-    union all
-    select * from wf_02_numerator
-    union all
-    select * from wf_03_numerator
-    union all
-    select * from pi_01_numerator
-    union all
-    select * from pi_02_numerator
-    union all
-    select * from cf_01_numerator
-    union all
-    select * from ut_01_numerator
-    union all
-    select * from ut_02_numerator
-    union all
-    select * from ut_03_numerator
-    union all
-    select * from ut_04_numerator
-    union all
-    select * from ut_05_numerator
-    union all
-    select * from ut_06_numerator
-    union all
-    select * from ut_07_numerator
-    union all
-    select * from in_01_numerator
+    -- IN-02 dollars at risk: each approved line with a finding once, with the largest amount
+    -- any of its findings puts at risk (the line's approved amount; 0 when its only findings
+    -- are BILL-03 warnings or it is the original of a BILL-11 duplicate set), so that a line
+    -- breaking two rules is not counted twice.
+    select
+        month_start,
+        county_fips,
+        line_key,
+        max(approved_amount_at_risk) as amount_at_risk
+    from integrity_findings
+    group by
+        month_start,
+        county_fips,
+        line_key
 
 ),
 
-denominator_facts as (
+-- ------------------------------------------------------------------ metric facts
+{#- Several metrics share a side (UT-01's numerator is UT-03's denominator; WF-03 and UT-02
+    share the members): each distinct fact set is placed and counted once. #}
+{%- set fact_sets = [] %}
+{%- set metric_sides = [] %}
+{%- for metric in metrics %}
+    {%- for side in ['numerator', 'denominator'] if side in metric %}
+        {%- if metric[side] not in fact_sets %}
+            {%- do fact_sets.append(metric[side]) %}
+        {%- endif %}
+        {%- do metric_sides.append((metric['id'], side, 'set_' ~ fact_sets.index(metric[side]))) %}
+    {%- endfor %}
+{%- endfor %}
 
-    select * from wf_03_denominator
-    union all
-    select * from pi_01_denominator
-    union all
-    select * from pi_02_denominator
-    union all
-    select * from ut_02_denominator
-    union all
-    select * from ut_03_denominator
-    union all
-    select * from ut_04_denominator
-    union all
-    select * from ut_05_denominator
-    union all
-    select * from ut_06_denominator
+facts as (
+    {%- for fact_set in fact_sets %}
+
+        {{ metric_facts('set_' ~ loop.index0, **fact_set) }}
+        {%- if not loop.last %}
+
+            union all
+        {%- endif %}
+    {%- endfor %}
 
 ),
 
--- ------------------------------------------------------------------ aggregation
-
-{%- for side in ['numerator', 'denominator'] %}
-
-    {{ side }}_placed as (
+placed as (
 
     -- Facts in the periods containing their month, with the county's region (NULL when
-    -- the county is not one of the 58: counted statewide only).
-        select
-            facts.metric_id,
-            periods.period_type,
-            periods.period_start,
-            facts.county_fips,
-            counties.region,
-            facts.stratum_name,
-            facts.stratum_value,
-            facts.unit_key
-        from {{ side }}_facts as facts
-        inner join periods
-            on facts.month_start = periods.month_start
-        left join counties
-            on facts.county_fips = counties.county_fips
+    -- the county is not one of the 58: counted statewide only). metric_id is the fact set.
+    select
+        facts.metric_id as fact_set,
+        periods.period_type,
+        periods.period_start,
+        facts.county_fips,
+        counties.region,
+        facts.stratum_name,
+        facts.stratum_value,
+        facts.unit_key,
+        facts.amount
+    from facts
+    inner join periods
+        on facts.month_start = periods.month_start
+    left join counties
+        on facts.county_fips = counties.county_fips
+    -- Months publish the `all` stratum only (cell_keys): do not count the others.
+    where facts.stratum_name = 'all' or periods.period_type <> 'month'
 
-    ),
+),
+
+fact_set_counts as (
+    {%- for level, code in [('state', state_fips), ('region', 'region'), ('county', 'county_fips')] %}
+
+        select
+            fact_set,
+            period_type,
+            period_start,
+            '{{ level }}' as geography_level,
+            {{ code }} as geography_code,
+            stratum_name,
+            stratum_value,
+            count(distinct unit_key) as units,
+            sum(amount) as amount
+        from placed
+        {%- if level != 'state' %}
+            where region is not null
+        {%- endif %}
+        group by
+            fact_set,
+            period_type,
+            period_start,
+            {%- if level != 'state' %}
+                {{ code }},
+            {%- endif %}
+            stratum_name,
+            stratum_value
+        {%- if not loop.last %}
+
+            union all
+        {%- endif %}
+    {%- endfor %}
+
+),
+
+metric_sides as (
+    {%- for metric_id, side, fact_set in metric_sides %}
+
+        select
+            '{{ metric_id }}' as metric_id,
+            '{{ side }}' as side,
+            '{{ fact_set }}' as fact_set
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
+
+),
+{%- for side in ['numerator', 'denominator'] %}
 
     {{ side }}_counts as (
 
         select
-            metric_id,
-            period_type,
-            period_start,
-            'state' as geography_level,
-            {{ state_fips }} as geography_code,
-            stratum_name,
-            stratum_value,
-            count(distinct unit_key) as {{ side }}
-        from {{ side }}_placed
-        group by
-            metric_id,
-            period_type,
-            period_start,
-            stratum_name,
-            stratum_value
-
-        union all
-
-        select
-            metric_id,
-            period_type,
-            period_start,
-            'region' as geography_level,
-            region as geography_code,
-            stratum_name,
-            stratum_value,
-            count(distinct unit_key) as {{ side }}
-        from {{ side }}_placed
-        where region is not null
-        group by
-            metric_id,
-            period_type,
-            period_start,
-            region,
-            stratum_name,
-            stratum_value
-
-        union all
-
-        select
-            metric_id,
-            period_type,
-            period_start,
-            'county' as geography_level,
-            county_fips as geography_code,
-            stratum_name,
-            stratum_value,
-            count(distinct unit_key) as {{ side }}
-        from {{ side }}_placed
-        where region is not null
-        group by
-            metric_id,
-            period_type,
-            period_start,
-            county_fips,
-            stratum_name,
-            stratum_value
+            metric_sides.metric_id,
+            fact_set_counts.period_type,
+            fact_set_counts.period_start,
+            fact_set_counts.geography_level,
+            fact_set_counts.geography_code,
+            fact_set_counts.stratum_name,
+            fact_set_counts.stratum_value,
+            fact_set_counts.units as {{ side }},
+            fact_set_counts.amount as {{ side }}_amount
+        from fact_set_counts
+        inner join metric_sides
+            on fact_set_counts.fact_set = metric_sides.fact_set
+        where metric_sides.side = '{{ side }}'
 
     ),
 {%- endfor %}
@@ -720,6 +514,7 @@ cells as (
         cell_keys.stratum_name,
         cell_keys.stratum_value,
         catalog.rate_multiplier,
+        numerator_counts.numerator_amount as amount,
         coalesce(numerator_counts.numerator, 0) as numerator,
         case
             when catalog.denominator is null then null
@@ -762,7 +557,8 @@ rated as (
     select
         cells.*,
         case
-            when cells.denominator is null then cast(cells.numerator as decimal(18, 4))
+            -- A count publishes itself; an amount metric (catalog unit `dollars`) its amount.
+            when cells.denominator is null then cast(coalesce(cells.amount, cells.numerator) as decimal(18, 4))
             else cast(
                     round(cells.numerator * cells.rate_multiplier / nullif(cells.denominator, 0), 4) as decimal(18, 4)
                 )

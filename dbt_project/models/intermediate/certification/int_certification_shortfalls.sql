@@ -417,295 +417,170 @@ grandparent_applications as (
 
 shortfalls as (
 
-    select
-        certificant_id,
-        event_id,
-        'certified' as event_type,
-        event_date,
-        'CERT-01' as rule_id,
-        'age' as requirement,
+    {% call certification_shortfall('certification_people', 'certified', 'CERT-01', 'age',
+        "age_at_certification < min_age") %}
         'certified at age ' || {{ number_text | replace('@', 'age_at_certification') }}
-        || ', under the minimum age ' || {{ number_text | replace('@', 'min_age') }} as shortfall
-    from certification_people
-    where age_at_certification < min_age
+        || ', under the minimum age ' || {{ number_text | replace('@', 'min_age') }}
+    {% endcall %}
 
     union all
 
-    select
-        certificant_id,
-        event_id,
-        'certified' as event_type,
-        event_date,
-        'CERT-02' as rule_id,
-        'education' as requirement,
-        'education_level none: a GED, high-school diploma or higher is required' as shortfall
-    from certification_people
-    where education_level = 'none'
+    {% call certification_shortfall('certification_people', 'certified', 'CERT-02', 'education',
+        "education_level = 'none'") %}
+        'education_level none: a GED, high-school diploma or higher is required'
+    {% endcall %}
 
     union all
 
-    select
-        certificant_id,
-        event_id,
-        'certified' as event_type,
-        event_date,
-        'CERT-03' as rule_id,
-        'initial_training' as requirement,
-        {{ number_text | replace('@', 'training_hours') }} || ' hours of initial training on or before certification, '
-        || {{ number_text | replace('@', 'training_hours_required') }} || ' required' as shortfall
-    from certification_people
-    where pathway = 'standard' and training_hours < training_hours_required
+    {% call certification_shortfall('certification_people', 'certified', 'CERT-03', 'initial_training',
+        "pathway = 'standard' and training_hours < training_hours_required") %}
+    {{ number_text | replace('@', 'training_hours') }} || ' hours of initial training on or before certification, '
+        || {{ number_text | replace('@', 'training_hours_required') }} || ' required'
+    {% endcall %}
 
     union all
 
-    select
-        certificant_id,
-        event_id,
-        'certified' as event_type,
-        event_date,
-        'CERT-03' as rule_id,
-        'exam' as requirement,
-        'no passed exam on or before certification' as shortfall
-    from certification_people
-    where pathway = 'standard' and has_passed_exam = 0
+    {% call certification_shortfall('certification_people', 'certified', 'CERT-03', 'exam',
+        "pathway = 'standard' and has_passed_exam = 0") %}
+        'no passed exam on or before certification'
+    {% endcall %}
 
     union all
 
-    select
-        certificant_id,
-        event_id,
-        'certified' as event_type,
-        event_date,
-        'CERT-03' as rule_id,
-        'ethics' as requirement,
-        'no Code of Ethics attestation on or before certification' as shortfall
-    from certification_people
-    where pathway = 'standard' and has_attested_ethics = 0
+    {% call certification_shortfall('certification_people', 'certified', 'CERT-03', 'ethics',
+        "pathway = 'standard' and has_attested_ethics = 0") %}
+        'no Code of Ethics attestation on or before certification'
+    {% endcall %}
 
     union all
 
-    select
-        certificant_id,
-        event_id,
-        'certified' as event_type,
-        event_date,
-        'CERT-09' as rule_id,
-        'work_hours' as requirement,
-        {{ number_text | replace('@', 'work_hours') }} || ' hours of peer work attested within '
+    {% call certification_shortfall('certification_people', 'certified', 'CERT-09', 'work_hours',
+        "pathway = 'reciprocity_out_of_state' and work_hours < work_hours_required") %}
+    {{ number_text | replace('@', 'work_hours') }} || ' hours of peer work attested within '
         || {{ number_text | replace('@', 'work_period_years') }} || ' years before application, '
-        || {{ number_text | replace('@', 'work_hours_required') }} || ' required' as shortfall
-    from certification_people
-    where pathway = 'reciprocity_out_of_state' and work_hours < work_hours_required
+        || {{ number_text | replace('@', 'work_hours_required') }} || ' required'
+    {% endcall %}
 
     union all
 
-    select
-        certificant_id,
-        event_id,
-        'certified' as event_type,
-        event_date,
-        'CERT-09' as rule_id,
-        'recent_work_hours' as requirement,
-        {{ number_text | replace('@', 'recent_work_hours') }} || ' hours of peer work attested within '
+    {% call certification_shortfall('certification_people', 'certified', 'CERT-09', 'recent_work_hours',
+        "pathway = 'reciprocity_out_of_state' and recent_work_hours < recent_work_hours_required") %}
+    {{ number_text | replace('@', 'recent_work_hours') }} || ' hours of peer work attested within '
         || {{ number_text | replace('@', 'recent_work_months') }} || ' months before application, '
-        || {{ number_text | replace('@', 'recent_work_hours_required') }} || ' required' as shortfall
-    from certification_people
-    where pathway = 'reciprocity_out_of_state' and recent_work_hours < recent_work_hours_required
+        || {{ number_text | replace('@', 'recent_work_hours_required') }} || ' required'
+    {% endcall %}
 
     union all
 
-    select
-        certificant_id,
-        event_id,
-        'certified' as event_type,
-        event_date,
-        'CERT-09' as rule_id,
-        'letters' as requirement,
-        {{ number_text | replace('@', 'letters') }}
+    {% call certification_shortfall('certification_people', 'certified', 'CERT-09', 'letters',
+        "pathway = 'reciprocity_out_of_state' and letters < letters_required") %}
+    {{ number_text | replace('@', 'letters') }}
         || ' of the letters of recommendation (supervisor, colleague, self), '
-        || {{ number_text | replace('@', 'letters_required') }} || ' required' as shortfall
-    from certification_people
-    where pathway = 'reciprocity_out_of_state' and letters < letters_required
+        || {{ number_text | replace('@', 'letters_required') }} || ' required'
+    {% endcall %}
 
     union all
 
-    select
-        certificant_id,
-        event_id,
-        'certified' as event_type,
-        event_date,
-        'CERT-09' as rule_id,
-        'peer_training' as requirement,
-        'no peer training documented on or before certification' as shortfall
-    from certification_people
-    where pathway = 'reciprocity_out_of_state' and has_peer_training = 0
+    {% call certification_shortfall('certification_people', 'certified', 'CERT-09', 'peer_training',
+        "pathway = 'reciprocity_out_of_state' and has_peer_training = 0") %}
+        'no peer training documented on or before certification'
+    {% endcall %}
 
     union all
 
-    select
-        certificant_id,
-        event_id,
-        'certified' as event_type,
-        event_date,
-        'CERT-09' as rule_id,
-        'ce_hours' as requirement,
-        {{ number_text | replace('@', 'ce_hours') }} || ' CE hours on or before certification, '
-        || {{ number_text | replace('@', 'reciprocity_ce_hours_required') }} || ' required' as shortfall
-    from certification_people
-    where pathway = 'reciprocity_out_of_state' and ce_hours < reciprocity_ce_hours_required
+    {% call certification_shortfall('certification_people', 'certified', 'CERT-09', 'ce_hours',
+        "pathway = 'reciprocity_out_of_state' and ce_hours < reciprocity_ce_hours_required") %}
+    {{ number_text | replace('@', 'ce_hours') }} || ' CE hours on or before certification, '
+        || {{ number_text | replace('@', 'reciprocity_ce_hours_required') }} || ' required'
+    {% endcall %}
 
     union all
 
-    select
-        certificant_id,
-        event_id,
-        'certified' as event_type,
-        event_date,
-        'CERT-09' as rule_id,
-        'law_ethics' as requirement,
-        'no law and ethics CE on or before certification' as shortfall
-    from certification_people
-    where pathway = 'reciprocity_out_of_state' and law_ethics_hours <= 0
+    {% call certification_shortfall('certification_people', 'certified', 'CERT-09', 'law_ethics',
+        "pathway = 'reciprocity_out_of_state' and law_ethics_hours <= 0") %}
+        'no law and ethics CE on or before certification'
+    {% endcall %}
 
     union all
 
-    select
-        certificant_id,
-        event_id,
-        'certified' as event_type,
-        event_date,
-        'CERT-09' as rule_id,
-        'exam' as requirement,
-        'no passed exam on or before certification' as shortfall
-    from certification_people
-    where pathway = 'reciprocity_out_of_state' and has_passed_exam = 0
+    {% call certification_shortfall('certification_people', 'certified', 'CERT-09', 'exam',
+        "pathway = 'reciprocity_out_of_state' and has_passed_exam = 0") %}
+        'no passed exam on or before certification'
+    {% endcall %}
 
     union all
 
-    select
-        certificant_id,
-        event_id,
-        'certified' as event_type,
-        event_date,
-        'CERT-09' as rule_id,
-        'ethics' as requirement,
-        'no Code of Ethics attestation on or before certification' as shortfall
-    from certification_people
-    where pathway = 'reciprocity_out_of_state' and has_attested_ethics = 0
+    {% call certification_shortfall('certification_people', 'certified', 'CERT-09', 'ethics',
+        "pathway = 'reciprocity_out_of_state' and has_attested_ethics = 0") %}
+        'no Code of Ethics attestation on or before certification'
+    {% endcall %}
 
     union all
 
-    select
-        certificant_id,
-        event_id,
-        'renewed' as event_type,
-        event_date,
-        'CERT-04' as rule_id,
-        'ce_hours' as requirement,
-        {{ number_text | replace('@', 'term_ce_hours + specialization_hours') }} || ' CE hours since '
+    {% call certification_shortfall('renewal_facts', 'renewed', 'CERT-04', 'ce_hours',
+        "term_ce_hours + specialization_hours < ce_hours_required") %}
+    {{ number_text | replace('@', 'term_ce_hours + specialization_hours') }} || ' CE hours since '
         || cast(term_started_on as {{ dbt.type_string() }}) || ' (specialization training included), '
-        || {{ number_text | replace('@', 'ce_hours_required') }} || ' required' as shortfall
-    from renewal_facts
-    where term_ce_hours + specialization_hours < ce_hours_required
+        || {{ number_text | replace('@', 'ce_hours_required') }} || ' required'
+    {% endcall %}
 
     union all
 
-    select
-        certificant_id,
-        event_id,
-        'renewed' as event_type,
-        event_date,
-        'CERT-04' as rule_id,
-        'law_ethics' as requirement,
-        {{ number_text | replace('@', 'term_law_ethics_hours') }} || ' law and ethics CE hours since '
+    {% call certification_shortfall('renewal_facts', 'renewed', 'CERT-04', 'law_ethics',
+        "term_law_ethics_hours < law_ethics_hours_required") %}
+    {{ number_text | replace('@', 'term_law_ethics_hours') }} || ' law and ethics CE hours since '
         || cast(term_started_on as {{ dbt.type_string() }}) || ', '
-        || {{ number_text | replace('@', 'law_ethics_hours_required') }} || ' required' as shortfall
-    from renewal_facts
-    where term_law_ethics_hours < law_ethics_hours_required
+        || {{ number_text | replace('@', 'law_ethics_hours_required') }} || ' required'
+    {% endcall %}
 
     union all
 
-    select
-        certificant_id,
-        event_id,
-        'reinstated' as event_type,
-        event_date,
-        'CERT-06' as rule_id,
-        'earlier_certification' as requirement,
-        'no earlier certification to reinstate' as shortfall
-    from reinstatement_facts
-    where previous_expiration_date is null
+    {% call certification_shortfall('reinstatement_facts', 'reinstated', 'CERT-06', 'earlier_certification',
+        "previous_expiration_date is null") %}
+        'no earlier certification to reinstate'
+    {% endcall %}
 
     union all
 
-    select
-        certificant_id,
-        event_id,
-        'reinstated' as event_type,
-        event_date,
-        'CERT-06' as rule_id,
-        'window' as requirement,
+    {% call certification_shortfall('reinstatement_facts', 'reinstated', 'CERT-06', 'window',
+        "previous_expiration_date is not null and event_date >= vacated_on") %}
         'reinstated on ' || cast(event_date as {{ dbt.type_string() }}) || ', '
         || {{ number_text | replace('@', 'window_years') }}
         || ' or more years after expiration on ' || cast(previous_expiration_date as {{ dbt.type_string() }})
         || ': the certification was vacated on ' || cast(vacated_on as {{ dbt.type_string() }})
-        || ' and needs initial certification (CERT-03)' as shortfall
-    from reinstatement_facts
-    where previous_expiration_date is not null and event_date >= vacated_on
+        || ' and needs initial certification (CERT-03)'
+    {% endcall %}
 
     union all
 
-    select
-        certificant_id,
-        event_id,
-        'reinstated' as event_type,
-        event_date,
-        'CERT-06' as rule_id,
-        'refresher' as requirement,
-        {{ number_text | replace('@', 'refresher_hours') }} || ' hours of refresher training after the lapse, '
-        || {{ number_text | replace('@', 'refresher_hours_required') }} || ' required' as shortfall
-    from reinstatement_facts
-    where previous_expiration_date is not null and refresher_hours < refresher_hours_required
+    {% call certification_shortfall('reinstatement_facts', 'reinstated', 'CERT-06', 'refresher',
+        "previous_expiration_date is not null and refresher_hours < refresher_hours_required") %}
+    {{ number_text | replace('@', 'refresher_hours') }} || ' hours of refresher training after the lapse, '
+        || {{ number_text | replace('@', 'refresher_hours_required') }} || ' required'
+    {% endcall %}
 
     union all
 
-    select
-        certificant_id,
-        event_id,
-        'reinstated' as event_type,
-        event_date,
-        'CERT-06' as rule_id,
-        'exam' as requirement,
-        'no passed exam after the lapse' as shortfall
-    from reinstatement_facts
-    where previous_expiration_date is not null and has_passed_exam = 0
+    {% call certification_shortfall('reinstatement_facts', 'reinstated', 'CERT-06', 'exam',
+        "previous_expiration_date is not null and has_passed_exam = 0") %}
+        'no passed exam after the lapse'
+    {% endcall %}
 
     union all
 
-    select
-        certificant_id,
-        event_id,
-        'reinstated' as event_type,
-        event_date,
-        'CERT-06' as rule_id,
-        'ethics' as requirement,
-        'no Code of Ethics re-attestation after the lapse' as shortfall
-    from reinstatement_facts
-    where previous_expiration_date is not null and has_attested_ethics = 0
+    {% call certification_shortfall('reinstatement_facts', 'reinstated', 'CERT-06', 'ethics',
+        "previous_expiration_date is not null and has_attested_ethics = 0") %}
+        'no Code of Ethics re-attestation after the lapse'
+    {% endcall %}
 
     union all
 
-    select
-        certificant_id,
-        event_id,
-        'application_submitted' as event_type,
-        event_date,
-        'CERT-08' as rule_id,
-        'grandparent_cutoff' as requirement,
+    {% call certification_shortfall(
+        'grandparent_applications', 'application_submitted', 'CERT-08', 'grandparent_cutoff',
+        "event_date > cutoff_date") %}
         'grandparent application submitted ' || cast(event_date as {{ dbt.type_string() }})
-        || ', after grandparenting closed on ' || cast(cutoff_date as {{ dbt.type_string() }}) as shortfall
-    from grandparent_applications
-    where event_date > cutoff_date
+        || ', after grandparenting closed on ' || cast(cutoff_date as {{ dbt.type_string() }})
+    {% endcall %}
 
 )
 

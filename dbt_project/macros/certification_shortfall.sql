@@ -1,0 +1,24 @@
+{#
+    certification_shortfall(relation, event_type, rule_id, requirement, where): one kind of
+    shortfall of int_certification_shortfalls (CERT-01..CERT-09), the rows of `relation` that
+    fail `where`, with the text saying what is short given as the call block's body:
+
+        {% call certification_shortfall('certification_people', 'certified', 'CERT-02',
+            'education', "education_level = 'none'") %}
+            'education_level none: a GED, high-school diploma or higher is required'
+        {% endcall %}
+
+    The relation has certificant_id, event_id and event_date (the judged event).
+#}
+{% macro certification_shortfall(relation, event_type, rule_id, requirement, where) -%}
+    select
+        certificant_id,
+        event_id,
+        '{{ event_type }}' as event_type,
+        event_date,
+        '{{ rule_id }}' as rule_id,
+        '{{ requirement }}' as requirement,
+        {{ caller() | trim }} as shortfall
+    from {{ relation }}
+    where {{ where }}
+{%- endmacro %}
