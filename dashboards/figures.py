@@ -678,6 +678,12 @@ def peers_per_100k_figure(
     )
 
 
+# plotly.js fetches the base map of every geo plot (even one drawn with `visible=False`) from its
+# CDN; with no internet at run time it is served from dashboards/static/ (Streamlit static
+# serving, `app/static/`, enabled by every launch of the app).
+OFFLINE_GEO_CONFIG: dict[str, object] = {"topojsonURL": "app/static/"}
+
+
 def county_map_figure(
     df: pd.DataFrame, geojson: dict[str, object], measure: str = "active_certified_peers"
 ) -> go.Figure:

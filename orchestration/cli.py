@@ -177,6 +177,9 @@ def dashboard(warehouse: Path | None, port: int) -> None:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        # dashboards/static/ holds the base map the county choropleth needs offline.
+        "--server.enableStaticServing",
+        "true",
     ]
     click.echo(f"dashboard on http://localhost:{port} (snapshot under {config.serving_dir()})")
     raise SystemExit(subprocess.call(command))

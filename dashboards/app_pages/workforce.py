@@ -251,7 +251,9 @@ def county_map_section(scope: Scope, serving: Path, build_id: str) -> None:
     if len(frame):
         st.caption(f"Latest month: {month_label(frame['month_start'].iloc[0])}")
     st.plotly_chart(
-        figures.county_map_figure(frame, load_california_counties(), measure), width="stretch"
+        figures.county_map_figure(frame, load_california_counties(), measure),
+        width="stretch",
+        config=figures.OFFLINE_GEO_CONFIG,
     )
     if bool(frame[f"{measure}_is_suppressed"].any()):
         st.caption(SUPPRESSION_RULE)

@@ -166,6 +166,7 @@ def _serve(
         "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
+        "--server.enableStaticServing", "true",
     ]  # fmt: skip
     started = time.perf_counter()
     with log_path.open("wb") as log:
