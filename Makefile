@@ -43,6 +43,7 @@ run: venv $(DAGSTER_HOME)/dagster.yaml
 	@echo "  snapshot:        $(WAREHOUSE)/serving/$$(cat $(WAREHOUSE)/serving/current)"
 	@echo "  GX Data Docs:    $(WAREHOUSE)/gx/gx/uncommitted/data_docs/local_site/index.html"
 	@echo "  dbt docs:        $(WAREHOUSE)/dbt_docs/index.html"
+	@echo "  annual report:   $(WAREHOUSE)/reports/  (peerwh report --year YYYY for another year)"
 
 ## make test: environment, Debian chromium if missing, every test.
 test: venv chromium
