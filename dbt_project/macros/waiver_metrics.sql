@@ -5,7 +5,8 @@
     metric_facts(metric_id, relation, unit_key, where=none, stratified=false, amount=none)
         The facts of one side (numerator or denominator) of one metric: metric_id,
         month_start, county_fips, stratum_name, stratum_value, unit_key (the thing counted,
-        counted distinct over the months of a period) and amount (summed over the period; NULL
+        counted distinct over the months of a period, or per month and summed for the additive
+        units of rpt_waiver_metrics) and amount (summed over the period; NULL
         except for an amount metric). `relation` is a CTE with month_start and county_fips;
         stratified=true takes stratum_name and stratum_value from it (a CTE built with
         stratify), otherwise the fact is in the `all` stratum only. `where` filters the rows;

@@ -10,6 +10,10 @@
 -- approved lines of fct_claim_lines and fct_integrity_findings. An amount metric (catalog unit
 -- `dollars`) publishes the summed amount as its rate, suppressed with its count.
 {%- set state_fips = "'06'" %}
+{#- A claim line, a finding and a complaint fall in one month and one county: their counts are
+    taken per month and county and summed over the months of a period and the counties of a
+    region. Peers and beneficiaries recur over months and counties: they are counted distinct. #}
+{%- set additive_units = ['line_key', 'finding_key', 'complaint_id'] %}
 {%- set metrics = [
     {'id': 'WF-01', 'numerator': {'relation': 'active_peer_strata', 'unit_key': 'certificant_id', 'stratified': true}},
     {'id': 'WF-02', 'numerator': {'relation': 'new_certification_strata', 'unit_key': 'certificant_id', 'stratified': true}},
@@ -312,39 +316,162 @@ integrity_lines as (
     {%- endfor %}
 {%- endfor %}
 
-facts as (
-    {%- for fact_set in fact_sets %}
+{%- for kind in ['additive', 'distinct'] %}
 
-        {{ metric_facts('set_' ~ loop.index0, **fact_set) }}
-        {%- if not loop.last %}
+    {{ kind }}_facts as (
+        {%- for fact_set in fact_sets if (fact_set['unit_key'] in additive_units) == (kind == 'additive') %}
 
-            union all
-        {%- endif %}
-    {%- endfor %}
+            {{ metric_facts('set_' ~ fact_sets.index(fact_set), **fact_set) }}
+            {%- if not loop.last %}
+
+                union all
+            {%- endif %}
+        {%- endfor %}
+
+    ),
+{%- endfor %}
+
+additive_months as (
+
+    select
+        metric_id as fact_set,
+        month_start,
+        county_fips,
+        stratum_name,
+        stratum_value,
+        count(distinct unit_key) as units,
+        sum(amount) as amount
+    from additive_facts
+    group by
+        metric_id,
+        month_start,
+        county_fips,
+        stratum_name,
+        stratum_value
+
+),
+
+unit_months as (
+
+    select distinct
+        metric_id as fact_set,
+        month_start,
+        county_fips,
+        stratum_name,
+        stratum_value,
+        unit_key
+    from distinct_facts
+
+),
+
+unit_quarters as (
+
+    select distinct
+        unit_months.fact_set,
+        periods.period_start,
+        unit_months.county_fips,
+        unit_months.stratum_name,
+        unit_months.stratum_value,
+        unit_months.unit_key
+    from unit_months
+    inner join periods
+        on
+            unit_months.month_start = periods.month_start
+            and periods.period_type = 'quarter'
+
+),
+
+unit_periods as (
+
+    -- Each peer or beneficiary once per period, county and stratum. Months publish the `all`
+    -- stratum only (cell_keys). Years are built from quarters, which is far less work than
+    -- from months: every year period is made of whole quarters
+    -- (assert_reporting_years_are_whole_quarters).
+    select
+        fact_set,
+        'month' as period_type,
+        month_start as period_start,
+        county_fips,
+        stratum_name,
+        stratum_value,
+        unit_key
+    from unit_months
+    where stratum_name = 'all'
+
+    union all
+
+    select
+        fact_set,
+        'quarter' as period_type,
+        period_start,
+        county_fips,
+        stratum_name,
+        stratum_value,
+        unit_key
+    from unit_quarters
+
+    union all
+
+    select distinct
+        unit_quarters.fact_set,
+        periods.period_type,
+        periods.period_start,
+        unit_quarters.county_fips,
+        unit_quarters.stratum_name,
+        unit_quarters.stratum_value,
+        unit_quarters.unit_key
+    from unit_quarters
+    inner join periods
+        on
+            unit_quarters.period_start = periods.month_start
+            and periods.period_type not in ('month', 'quarter')
 
 ),
 
 placed as (
 
-    -- Facts in the periods containing their month, with the county's region (NULL when
-    -- the county is not one of the 58: counted statewide only). metric_id is the fact set.
+    -- Facts in the periods containing them, with the county's region (NULL when the county
+    -- is not one of the 58: counted statewide only). `units` is NULL for a distinct unit.
     select
-        facts.metric_id as fact_set,
+        additive_months.fact_set,
         periods.period_type,
         periods.period_start,
-        facts.county_fips,
-        counties.region,
-        facts.stratum_name,
-        facts.stratum_value,
-        facts.unit_key,
-        facts.amount
-    from facts
+        additive_months.county_fips,
+        additive_months.stratum_name,
+        additive_months.stratum_value,
+        cast(null as {{ dbt.type_string() }}) as unit_key,
+        additive_months.units,
+        additive_months.amount
+    from additive_months
     inner join periods
-        on facts.month_start = periods.month_start
-    left join counties
-        on facts.county_fips = counties.county_fips
+        on additive_months.month_start = periods.month_start
     -- Months publish the `all` stratum only (cell_keys): do not count the others.
-    where facts.stratum_name = 'all' or periods.period_type <> 'month'
+    where additive_months.stratum_name = 'all' or periods.period_type <> 'month'
+
+    union all
+
+    select
+        fact_set,
+        period_type,
+        period_start,
+        county_fips,
+        stratum_name,
+        stratum_value,
+        unit_key,
+        cast(null as {{ dbt.type_int() }}) as units,
+        cast(null as decimal(18, 2)) as amount
+    from unit_periods
+
+),
+
+placed_in_regions as (
+
+    select
+        placed.*,
+        counties.region
+    from placed
+    left join counties
+        on placed.county_fips = counties.county_fips
 
 ),
 
@@ -359,9 +486,15 @@ fact_set_counts as (
             {{ code }} as geography_code,
             stratum_name,
             stratum_value,
-            count(distinct unit_key) as units,
+            -- A distinct unit is in one row per county: a county counts rows, a wider area
+            -- counts units distinct.
+            {%- if level == 'county' %}
+                coalesce(sum(units), count(unit_key)) as units,
+            {%- else %}
+                coalesce(sum(units), count(distinct unit_key)) as units,
+            {%- endif %}
             sum(amount) as amount
-        from placed
+        from placed_in_regions
         {%- if level != 'state' %}
             where region is not null
         {%- endif %}
