@@ -114,14 +114,18 @@ def run_query(
     """Run `sql` against the views `scope` may read (named as in the manifest). Uncached.
 
     `tables` names what `sql` reads: each is checked first, so a refusal is a clear
-    `AccessDenied` rather than DuckDB's "table does not exist".
+    `AccessDenied` rather than DuckDB's "table does not exist". Only those views are created
+    (all of the scope's when `tables` is empty): binding a derived view costs up to 0.2 s.
     """
     require(scope, tables)
     folder = snapshot_dir(serving_dir, build_id)
     manifest = read_manifest(serving_dir, build_id)
     parquet_files = {name: str(folder / table.file) for name, table in manifest.tables.items()}
+    views = scoped_views(scope, parquet_files)
+    if tables:
+        views = {name: select for name, select in views.items() if name in tables}
     with duckdb.connect(":memory:") as con:
-        for name, select in scoped_views(scope, parquet_files).items():
+        for name, select in views.items():
             con.execute(f'CREATE VIEW "{name}" AS {select}')
         bound = dict(params) if isinstance(params, Mapping) else list(params)
         return con.execute(sql, bound).df()

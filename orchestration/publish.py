@@ -26,6 +26,11 @@ PUBLISHED_AUDIT_TABLES = ("check_results", "ingest_files")
 # and the policy parameters from which the query layer takes the RPT-03 suppression thresholds.
 PUBLISHED_REFERENCE_TABLES = ("waiver_metrics_catalog", "policy_parameters")
 BUILDS_KEPT = 5
+# Dashboards filter by county and then by month. Writing each county's rows together, in small
+# row groups, lets DuckDB skip the row groups of other counties by their min/max statistics
+# (a county's utilization detail at medium scale: 0.66 s -> 0.10 s).
+SORT_COLUMNS = ("county_fips", "service_month", "month_start")
+ROW_GROUP_SIZE = 20_000
 
 
 class PublishError(RuntimeError):
@@ -86,7 +91,12 @@ def publish(
             if leaked:
                 raise PublishError(f"{schema}.{table} carries PII column(s) {leaked}")
             path = staging / f"{stem}.parquet"
-            con.execute(f"copy {schema}.{table} to '{path}' (format parquet, compression zstd)")
+            order = [c for c in SORT_COLUMNS if c in columns]
+            ordered = f" order by {', '.join(order)}" if order else ""
+            con.execute(
+                f"copy (select * from {schema}.{table}{ordered}) to '{path}' "
+                f"(format parquet, compression zstd, row_group_size {ROW_GROUP_SIZE})"
+            )
             counts[stem] = con.execute(f"select count(*) from {schema}.{table}").fetchall()[0][0]
             manifest_tables[stem] = {
                 "file": path.name,
