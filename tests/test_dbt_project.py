@@ -355,11 +355,11 @@ def test_schemas_are_named_as_configured(built: dict[str, Any]) -> None:
     """,
     )
     kinds = {(schema, name): kind for schema, name, kind in rows}
-    # Staging and the claim intermediates are tables (each de-duplicates or enriches millions
-    # of rows that several models and tests read); other intermediates stay views.
+    # Staging and intermediate models are tables (each de-duplicates, enriches or spans rows
+    # that several models and tests read).
     assert kinds[("staging", "stg_sdmc__claim_lines")] == "BASE TABLE"
     assert kinds[("intermediate", "int_claim_lines_enriched")] == "BASE TABLE"
-    assert kinds[("intermediate", "int_county_months")] == "VIEW"
+    assert kinds[("intermediate", "int_county_months")] == "BASE TABLE"
     assert kinds[("marts", "fct_workforce_monthly")] == "BASE TABLE"
     assert kinds[("reference", "counties")] == "BASE TABLE"
     assert not [schema for schema, _ in kinds if schema.startswith("main_")]

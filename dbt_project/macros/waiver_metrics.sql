@@ -1,38 +1,148 @@
 {#
-    waiver_metrics.sql: the two shapes every metric of rpt_waiver_metrics (RPT-02) repeats, so
-    that a metric is one line of its metric list rather than a copied CTE.
+    waiver_metrics.sql: the metrics of rpt_waiver_metrics (RPT-02) as data, and the shapes
+    every metric repeats, so that a metric is one entry of waiver_metric_definitions() rather
+    than a copied CTE. Three models share them:
 
-    metric_facts(metric_id, relation, unit_key, where=none, stratified=false, amount=none)
-        The facts of one side (numerator or denominator) of one metric: metric_id,
-        month_start, county_fips, stratum_name, stratum_value, unit_key (the thing counted,
-        counted distinct over the months of a period, or per month and summed for the additive
-        units of rpt_waiver_metrics) and amount (summed over the period; NULL
-        except for an amount metric). `relation` is a CTE with month_start and county_fips;
-        stratified=true takes stratum_name and stratum_value from it (a CTE built with
-        stratify), otherwise the fact is in the `all` stratum only. `where` filters the rows;
-        `amount` is an expression of the relation's columns, one value per unit_key.
+      int_waiver_metric_facts   the facts of every fact set, month, county and stratum
+      int_waiver_metric_months  per period type: how many units each month adds to its period
+      rpt_waiver_metrics        periods x geographies x strata, suppressed
+
+    waiver_metric_definitions()
+        The metric list. Each metric has an id (a waiver_metrics_catalog row), a numerator and,
+        for a ratio, a denominator. A side is a dict:
+          relation          a CTE of int_waiver_metric_facts with month_start and county_fips
+          unit              what is counted: `peer` or `beneficiary` (people, counted distinct
+                            over the months of a period and the counties of an area), or
+                            `line`, `finding`, `complaint` (one row of the relation each, in one
+                            month and county: counted per month and summed)
+          stratified        true: stratum_name and stratum_value come from the relation (a CTE
+                            built with stratify); otherwise the side is in the `all` stratum only
+          where             a filter on the relation's rows
+          amount            an expression summed over the period (an amount metric: the catalog
+                            unit `dollars`)
+          all_stratum_only  true: the side takes the `all` stratum of a stratified fact set
+                            (the same facts as another metric's stratified side, counted once)
+
+    waiver_metric_fact_sets()
+        {'fact_sets': [side, ...], 'metric_sides': [(metric_id, side, fact_set, all_stratum_only)]}:
+        each distinct side (ignoring all_stratum_only) is one fact set, numbered by its position.
+        Several metrics share a side (UT-01's numerator is UT-03's denominator), and a fact
+        set is placed and counted once.
+
+    waiver_metric_distinct_units()
+        {unit: id column} of the units counted distinct.
+
+    metric_facts(fact_set_number, fact_set)
+        The facts of one fact set: fact_set, month_start, county_fips, stratum_name,
+        stratum_value, and either unit_id (a person; units and amount NULL) or units (the
+        number of rows in the month, county and stratum) and amount.
 
     stratify(relation, strata)
         Every row of `relation` once in the `all` stratum and once per stratum dimension:
         strata is {stratum_name: column}; the value is the column as text, `unknown` when NULL.
+
+    reporting_period_types()
+        The period types of int_reporting_periods, shortest first.
 #}
-{% macro metric_facts(metric_id, relation, unit_key, where=none, stratified=false, amount=none) -%}
+{% macro waiver_metric_definitions() -%}
+    {{ return([
+        {'id': 'WF-01', 'numerator': {'relation': 'active_peer_strata', 'unit': 'peer', 'stratified': true}},
+        {'id': 'WF-02', 'numerator': {'relation': 'new_certification_strata', 'unit': 'peer', 'stratified': true}},
+        {'id': 'WF-03',
+            'numerator': {'relation': 'active_peer_strata', 'unit': 'peer', 'stratified': true, 'all_stratum_only': true},
+            'denominator': {'relation': 'member_months', 'unit': 'beneficiary'}},
+        {'id': 'PI-01',
+            'numerator': {'relation': 'complaints', 'unit': 'complaint'},
+            'denominator': {'relation': 'active_peer_strata', 'unit': 'peer', 'stratified': true, 'all_stratum_only': true}},
+        {'id': 'PI-02',
+            'numerator': {'relation': 'complaints', 'unit': 'complaint', 'where': 'resolved_on_time'},
+            'denominator': {'relation': 'complaints', 'unit': 'complaint', 'where': 'resolved_on_time is not null'}},
+        {'id': 'CF-01', 'numerator': {'relation': 'certification_findings', 'unit': 'finding'}},
+        {'id': 'UT-01', 'numerator': {'relation': 'line_strata', 'unit': 'beneficiary', 'stratified': true}},
+        {'id': 'UT-02',
+            'numerator': {'relation': 'line_strata', 'unit': 'beneficiary', 'stratified': true, 'all_stratum_only': true},
+            'denominator': {'relation': 'member_months', 'unit': 'beneficiary'}},
+        {'id': 'UT-03',
+            'numerator': {'relation': 'line_strata', 'unit': 'line', 'stratified': true},
+            'denominator': {'relation': 'line_strata', 'unit': 'beneficiary', 'stratified': true}},
+        {'id': 'UT-04',
+            'numerator': {'relation': 'line_strata', 'unit': 'line', 'stratified': true,
+                'where': "modality <> 'in_person' and stratum_name in ('all', 'delivery_system')"},
+            'denominator': {'relation': 'line_strata', 'unit': 'line', 'stratified': true,
+                'where': "stratum_name in ('all', 'delivery_system')"}},
+        {'id': 'UT-05',
+            'numerator': {'relation': 'approved_lines', 'unit': 'beneficiary', 'where': 'is_under_21'},
+            'denominator': {'relation': 'line_strata', 'unit': 'beneficiary', 'stratified': true, 'all_stratum_only': true}},
+        {'id': 'UT-06',
+            'numerator': {'relation': 'approved_lines', 'unit': 'line', 'where': 'is_collateral'},
+            'denominator': {'relation': 'approved_lines', 'unit': 'line'}},
+        {'id': 'UT-07', 'numerator': {'relation': 'approved_lines', 'unit': 'line', 'where': "hcpcs_code = 'H0050'"}},
+        {'id': 'UT-08', 'numerator': {'relation': 'asam_strata', 'unit': 'line', 'stratified': true}},
+        {'id': 'UT-09',
+            'numerator': {'relation': 'engaged_lines', 'unit': 'beneficiary'},
+            'denominator': {'relation': 'line_strata', 'unit': 'beneficiary', 'stratified': true, 'all_stratum_only': true}},
+        {'id': 'IN-01', 'numerator': {'relation': 'integrity_findings', 'unit': 'finding'}},
+        {'id': 'IN-02', 'numerator': {'relation': 'integrity_lines', 'unit': 'line', 'amount': 'amount_at_risk'}},
+    ]) }}
+{%- endmacro %}
+
+
+{% macro waiver_metric_distinct_units() -%}
+    {{ return({'peer': 'peer_id', 'beneficiary': 'beneficiary_id'}) }}
+{%- endmacro %}
+
+
+{% macro waiver_metric_fact_sets() -%}
+    {%- set fact_sets = [] %}
+    {%- set metric_sides = [] %}
+    {%- for metric in waiver_metric_definitions() %}
+        {%- for side in ['numerator', 'denominator'] if side in metric %}
+            {%- set spec = {} %}
+            {%- for key, value in metric[side].items() if key != 'all_stratum_only' %}
+                {%- do spec.update({key: value}) %}
+            {%- endfor %}
+            {%- if spec not in fact_sets %}
+                {%- do fact_sets.append(spec) %}
+            {%- endif %}
+            {%- do metric_sides.append((
+                metric['id'], side, fact_sets.index(spec), metric[side].get('all_stratum_only', false)
+            )) %}
+        {%- endfor %}
+    {%- endfor %}
+    {{ return({'fact_sets': fact_sets, 'metric_sides': metric_sides}) }}
+{%- endmacro %}
+
+
+{% macro metric_facts(fact_set_number, fact_set) -%}
+    {%- set distinct_units = waiver_metric_distinct_units() %}
+    {%- set strata = ['stratum_name', 'stratum_value'] if fact_set.get('stratified') else [] %}
     select
-        '{{ metric_id }}' as metric_id,
+        {{ fact_set_number }} as fact_set,
         month_start,
         county_fips,
-        {%- if stratified %}
+        {%- if fact_set.get('stratified') %}
         stratum_name,
         stratum_value,
         {%- else %}
         'all' as stratum_name,
         'all' as stratum_value,
         {%- endif %}
-        {{ unit_key }} as unit_key,
-        cast({{ amount if amount else 'null' }} as decimal(18, 2)) as amount
-    from {{ relation }}
-    {%- if where %}
-    where {{ where }}
+        {%- if fact_set['unit'] in distinct_units %}
+        cast({{ distinct_units[fact_set['unit']] }} as bigint) as unit_id,
+        cast(null as bigint) as units,
+        cast(null as decimal(18, 2)) as amount
+        {%- else %}
+        cast(null as bigint) as unit_id,
+        cast(count(*) as bigint) as units,
+        cast({{ ('sum(' ~ fact_set['amount'] ~ ')') if fact_set.get('amount') else 'null' }} as decimal(18, 2)) as amount
+        {%- endif %}
+    from {{ fact_set['relation'] }}
+    {%- if fact_set.get('where') %}
+    where {{ fact_set['where'] }}
+    {%- endif %}
+    {%- if fact_set['unit'] not in distinct_units %}
+    group by
+        {{ (['month_start', 'county_fips'] + strata) | join(',\n        ') }}
     {%- endif %}
 {%- endmacro %}
 
@@ -51,4 +161,9 @@
         coalesce(cast({{ column }} as {{ dbt.type_string() }}), 'unknown') as stratum_value
     from {{ relation }}
     {%- endfor %}
+{%- endmacro %}
+
+
+{% macro reporting_period_types() -%}
+    {{ return(['month', 'quarter', 'state_fiscal_year', 'calendar_year', 'demonstration_year']) }}
 {%- endmacro %}

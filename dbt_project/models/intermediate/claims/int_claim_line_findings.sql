@@ -31,23 +31,49 @@ judged as (
 
 -- BILL-11: the same beneficiary, peer, code, service date and minutes on approved lines of two
 -- different claims. Every line of such a set is a finding; the first line (earliest submitted,
--- then lowest claim and line) is the original, the others carry the amount at risk.
+-- then lowest claim and line) is the original, the others carry the amount at risk. The sets
+-- are found first, so that only their few lines are ordered.
+duplicate_keys as (
+
+    select
+        beneficiary_key,
+        rendering_certification_number,
+        hcpcs_code,
+        service_date,
+        service_minutes
+    from claim_lines
+    group by
+        beneficiary_key,
+        rendering_certification_number,
+        hcpcs_code,
+        service_date,
+        service_minutes
+    having min(claim_id) <> max(claim_id)
+
+),
+
 duplicate_sets as (
 
     select
-        claim_id,
-        line_number,
-        min(claim_id) over (
-            partition by beneficiary_key, rendering_certification_number, hcpcs_code, service_date, service_minutes
-        ) as first_claim_in_set,
-        max(claim_id) over (
-            partition by beneficiary_key, rendering_certification_number, hcpcs_code, service_date, service_minutes
-        ) as last_claim_in_set,
+        claim_lines.claim_id,
+        claim_lines.line_number,
         row_number() over (
-            partition by beneficiary_key, rendering_certification_number, hcpcs_code, service_date, service_minutes
-            order by submitted_date, claim_id, line_number
+            partition by
+                claim_lines.beneficiary_key,
+                claim_lines.rendering_certification_number,
+                claim_lines.hcpcs_code,
+                claim_lines.service_date,
+                claim_lines.service_minutes
+            order by claim_lines.submitted_date, claim_lines.claim_id, claim_lines.line_number
         ) as line_in_set
     from claim_lines
+    inner join duplicate_keys
+        on
+            claim_lines.beneficiary_key = duplicate_keys.beneficiary_key
+            and claim_lines.rendering_certification_number = duplicate_keys.rendering_certification_number
+            and claim_lines.hcpcs_code is not distinct from duplicate_keys.hcpcs_code
+            and claim_lines.service_date = duplicate_keys.service_date
+            and claim_lines.service_minutes is not distinct from duplicate_keys.service_minutes
 
 ),
 
@@ -196,7 +222,6 @@ findings as (
         on
             judged.claim_id = duplicate_sets.claim_id
             and judged.line_number = duplicate_sets.line_number
-    where duplicate_sets.first_claim_in_set <> duplicate_sets.last_claim_in_set
 
 )
 

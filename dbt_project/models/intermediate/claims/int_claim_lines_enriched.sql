@@ -12,6 +12,18 @@ claim_lines as (
 
 ),
 
+service_date_policies as (
+
+    -- The policy in force on each service date, looked up once per date rather than per line.
+    select
+        service_date,
+        {{ policy_value('epsdt_age_limit', 'service_date') }} as epsdt_age_limit
+    from (
+        select distinct service_date from claim_lines
+    ) as service_dates
+
+),
+
 certification_events as (
 
     select * from {{ ref('stg_peer_certification__certification_events') }}
@@ -26,7 +38,10 @@ status_spans as (
 
 eligibility_months as (
 
-    select * from {{ ref('stg_medi_cal__eligibility_months') }}
+    select
+        beneficiary_key,
+        eligibility_month_start
+    from {{ ref('stg_medi_cal__eligibility_months') }}
 
 ),
 
@@ -82,50 +97,52 @@ aged as (
 
 ),
 
+-- Spans of one person never overlap (tested on fct_certification_status_spans), so a line
+-- matches at most one span; the line-level unique test would catch a second.
 with_peer as (
 
     select
         aged.*,
         certification_holders.certificant_id,
-        coalesce(
-            (
-                select max(status_spans.status)
-                from status_spans
-                where
-                    status_spans.certificant_id = certification_holders.certificant_id
-                    and status_spans.valid_from <= aged.service_date
-                    and (status_spans.valid_to is null or aged.service_date < status_spans.valid_to)
-            ),
-            'not_certified'
-        ) as peer_status_on_service_date
+        coalesce(status_spans.status, 'not_certified') as peer_status_on_service_date
     from aged
     left join certification_holders
         on aged.rendering_certification_number = certification_holders.certification_number
+    left join status_spans
+        on
+            certification_holders.certificant_id = status_spans.certificant_id
+            and aged.service_date >= status_spans.valid_from
+            and (status_spans.valid_to is null or aged.service_date < status_spans.valid_to)
 
 ),
 
-eligible_member_months as (
+-- The Suspended and Ineligible list is short: match it against the lines' keys only, not the
+-- whole enriched line.
+line_providers as (
 
-    select distinct
-        beneficiary_key,
-        eligibility_month_start
-    from eligibility_months
+    select
+        claim_id,
+        line_number,
+        rendering_certification_number,
+        organization_npi,
+        service_date
+    from claim_lines
 
 ),
 
 listed_peer_lines as (
 
     select distinct
-        with_peer.claim_id,
-        with_peer.line_number
-    from with_peer
+        line_providers.claim_id,
+        line_providers.line_number
+    from line_providers
     inner join suspended_ineligible
         on
-            with_peer.rendering_certification_number = suspended_ineligible.certification_number
-            and with_peer.service_date >= suspended_ineligible.suspension_effective_date
+            line_providers.rendering_certification_number = suspended_ineligible.certification_number
+            and line_providers.service_date >= suspended_ineligible.suspension_effective_date
             and (
                 suspended_ineligible.suspension_end_date is null
-                or with_peer.service_date <= suspended_ineligible.suspension_end_date
+                or line_providers.service_date <= suspended_ineligible.suspension_end_date
             )
 
 ),
@@ -133,35 +150,38 @@ listed_peer_lines as (
 listed_organization_lines as (
 
     select distinct
-        with_peer.claim_id,
-        with_peer.line_number
-    from with_peer
+        line_providers.claim_id,
+        line_providers.line_number
+    from line_providers
     inner join suspended_ineligible
         on
-            with_peer.organization_npi = suspended_ineligible.npi
-            and with_peer.service_date >= suspended_ineligible.suspension_effective_date
+            line_providers.organization_npi = suspended_ineligible.npi
+            and line_providers.service_date >= suspended_ineligible.suspension_effective_date
             and (
                 suspended_ineligible.suspension_end_date is null
-                or with_peer.service_date <= suspended_ineligible.suspension_end_date
+                or line_providers.service_date <= suspended_ineligible.suspension_end_date
             )
 
 ),
 
 flagged as (
 
+    -- eligibility_months holds one row per member and month (tested on its staging model),
+    -- county_opt_in one per county and delivery system (tested on the seed).
     select
         with_peer.*,
-        eligible_member_months.beneficiary_key is not null as beneficiary_eligible,
+        eligibility_months.beneficiary_key is not null as beneficiary_eligible,
         county_opt_in.county_fips is not null as county_opted_in,
         listed_peer_lines.claim_id is not null as peer_on_si_list,
         listed_organization_lines.claim_id is not null as organization_on_si_list,
-        with_peer.age_at_service < {{ policy_value('epsdt_age_limit', 'with_peer.service_date') }} as under_21
+        with_peer.age_at_service < service_date_policies.epsdt_age_limit as under_21
     from with_peer
-    left join eligible_member_months
+    left join service_date_policies
+        on with_peer.service_date = service_date_policies.service_date
+    left join eligibility_months
         on
-            with_peer.beneficiary_key = eligible_member_months.beneficiary_key
-            and with_peer.service_month = eligible_member_months.eligibility_month_start
-    -- county_opt_in holds one row per county and delivery system (tested on the seed)
+            with_peer.beneficiary_key = eligibility_months.beneficiary_key
+            and with_peer.service_month = eligibility_months.eligibility_month_start
     left join county_opt_in
         on
             with_peer.county_fips = county_opt_in.county_fips

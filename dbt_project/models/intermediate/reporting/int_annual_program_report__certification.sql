@@ -3,7 +3,6 @@
 -- of the year, by pathway and by specialization (peers active during the year), and
 -- certification activity in the year (new, renewed, reinstated, lapsed), statewide and by
 -- county of residence. rpt_annual_program_report__certification is this table suppressed.
-{{ config(materialized='table') }}
 
 with
 

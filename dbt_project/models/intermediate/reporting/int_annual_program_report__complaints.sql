@@ -3,7 +3,6 @@
 -- year, complaints received in the year, by outcome, most severe action, appeal and outcome,
 -- and timeliness, statewide and by the county where the complaint arose; mean days
 -- to resolve alongside. rpt_annual_program_report__complaints is this table suppressed.
-{{ config(materialized='table') }}
 {#- Each breakdown: the expression giving a complaint's category, and every category, so a
     zero is shown rather than missing. #}
 {%- set breakdowns = [

@@ -4,7 +4,6 @@
 -- supervisor (SUP-03: reported, never flagged), hires, separations and turnover, statewide,
 -- by region and by employing county. rpt_annual_program_report__employment is this table
 -- suppressed.
-{{ config(materialized='table') }}
 
 with
 

@@ -11,6 +11,12 @@ source as (
 
 ),
 
+beneficiary_keys as (
+
+    {{ beneficiary_keys(source('raw', 'claims')) }}
+
+),
+
 renamed as (
 
     select
@@ -22,7 +28,6 @@ renamed as (
         rendering_certification_number,
         taxonomy_code,
         beneficiary_cin,
-        {{ hmac_sha256('beneficiary_cin') }} as beneficiary_key,
         cast(beneficiary_dob as date) as beneficiary_dob,
         cast(service_date as date) as service_date,
         hcpcs_code,
@@ -65,40 +70,42 @@ versioned as (
 latest as (
 
     select
-        claim_id,
-        line_number,
-        county_fips,
-        delivery_system,
-        organization_npi,
-        rendering_certification_number,
-        taxonomy_code,
-        beneficiary_cin,
-        beneficiary_key,
-        beneficiary_dob,
-        service_date,
-        hcpcs_code,
-        modifiers,
-        units,
-        service_minutes,
-        place_of_service,
-        modality,
-        group_size,
-        level_of_care,
-        is_collateral,
-        claim_status,
-        denial_reason,
-        billed_amount,
-        approved_amount,
-        submitted_date,
-        adjudicated_date,
-        recorded_at,
-        _batch_id,
-        _source_file,
-        _extract_date,
-        _row_number,
-        _ingested_at
+        versioned.claim_id,
+        versioned.line_number,
+        versioned.county_fips,
+        versioned.delivery_system,
+        versioned.organization_npi,
+        versioned.rendering_certification_number,
+        versioned.taxonomy_code,
+        versioned.beneficiary_cin,
+        beneficiary_keys.beneficiary_key,
+        versioned.beneficiary_dob,
+        versioned.service_date,
+        versioned.hcpcs_code,
+        versioned.modifiers,
+        versioned.units,
+        versioned.service_minutes,
+        versioned.place_of_service,
+        versioned.modality,
+        versioned.group_size,
+        versioned.level_of_care,
+        versioned.is_collateral,
+        versioned.claim_status,
+        versioned.denial_reason,
+        versioned.billed_amount,
+        versioned.approved_amount,
+        versioned.submitted_date,
+        versioned.adjudicated_date,
+        versioned.recorded_at,
+        versioned._batch_id,
+        versioned._source_file,
+        versioned._extract_date,
+        versioned._row_number,
+        versioned._ingested_at
     from versioned
-    where version_rank = 1
+    left join beneficiary_keys
+        on versioned.beneficiary_cin = beneficiary_keys.beneficiary_cin
+    where versioned.version_rank = 1
 
 )
 

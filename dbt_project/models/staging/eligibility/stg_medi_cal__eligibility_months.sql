@@ -10,11 +10,16 @@ source as (
 
 ),
 
+beneficiary_keys as (
+
+    {{ beneficiary_keys(source('raw', 'eligibility')) }}
+
+),
+
 renamed as (
 
     select
         beneficiary_cin,
-        {{ hmac_sha256('beneficiary_cin') }} as beneficiary_key,
         cast({{ dbt.concat(['eligibility_month', "'-01'"]) }} as date) as eligibility_month_start,
         county_fips,
         aid_code,
@@ -47,23 +52,25 @@ versioned as (
 latest as (
 
     select
-        beneficiary_cin,
-        beneficiary_key,
-        eligibility_month_start,
-        county_fips,
-        aid_code,
-        date_of_birth,
-        sex,
-        race_ethnicity,
-        primary_language,
-        recorded_at,
-        _batch_id,
-        _source_file,
-        _extract_date,
-        _row_number,
-        _ingested_at
+        versioned.beneficiary_cin,
+        beneficiary_keys.beneficiary_key,
+        versioned.eligibility_month_start,
+        versioned.county_fips,
+        versioned.aid_code,
+        versioned.date_of_birth,
+        versioned.sex,
+        versioned.race_ethnicity,
+        versioned.primary_language,
+        versioned.recorded_at,
+        versioned._batch_id,
+        versioned._source_file,
+        versioned._extract_date,
+        versioned._row_number,
+        versioned._ingested_at
     from versioned
-    where version_rank = 1
+    left join beneficiary_keys
+        on versioned.beneficiary_cin = beneficiary_keys.beneficiary_cin
+    where versioned.version_rank = 1
 
 )
 

@@ -1,0 +1,307 @@
+-- RPT-02: the facts behind rpt_waiver_metrics, one fact set (a metric's numerator or
+-- denominator, macros/waiver_metrics.sql) at a time, by month, county and stratum. A person
+-- (peer or beneficiary) is one row per month, county and stratum, under a number of this build
+-- (unit_id), so that the distinct counts over periods and areas run on integers; lines,
+-- findings and complaints fall in one month and county each and are counted there (units).
+-- Utilization (UT-) and integrity (IN-) facts read the approved lines of fct_claim_lines.
+{%- set fact_set_list = waiver_metric_fact_sets()['fact_sets'] %}
+{%- set distinct_units = waiver_metric_distinct_units() %}
+with
+
+peers as (
+
+    select
+        certificant_id,
+        row_number() over (order by certificant_id) as peer_id,
+        county_fips,
+        age_group,
+        gender,
+        race_ethnicity,
+        primary_language
+    from {{ ref('dim_peers') }}
+
+),
+
+peer_strata as (
+
+-- Each peer once per stratum dimension (attributes as of dim_peers.as_of_date).
+    {{ stratify('peers', {
+        'age_group': 'age_group',
+        'sex': 'gender',
+        'race_ethnicity': 'race_ethnicity',
+        'language': 'primary_language',
+    }) }}
+
+),
+
+active_peer_strata as (
+
+    -- WF-01: active peers by county of residence and peer stratum.
+    select
+        active_months.month_start,
+        active_months.county_fips,
+        peer_strata.peer_id,
+        peer_strata.stratum_name,
+        peer_strata.stratum_value
+    from {{ ref('int_peer_active_months') }} as active_months
+    inner join peer_strata
+        on active_months.certificant_id = peer_strata.certificant_id
+
+),
+
+new_certification_strata as (
+
+    -- WF-02: new certifications (first `certified` event), by peer stratum.
+    select
+        activity.activity_month as month_start,
+        activity.county_fips,
+        peer_strata.peer_id,
+        peer_strata.stratum_name,
+        peer_strata.stratum_value
+    from {{ ref('int_certification_activity') }} as activity
+    inner join peer_strata
+        on activity.certificant_id = peer_strata.certificant_id
+    where activity.activity = 'new_certification'
+
+),
+
+member_month_keys as (
+
+    select
+        month_start,
+        county_fips,
+        beneficiary_key
+    from {{ ref('int_medi_cal_member_months') }}
+
+),
+
+claim_lines as (
+
+    select * from {{ ref('fct_claim_lines') }}
+    where claim_status = 'approved'
+
+),
+
+beneficiary_ids as (
+
+    -- Every member and every beneficiary served, numbered for this build.
+    select
+        beneficiary_key,
+        row_number() over (order by beneficiary_key) as beneficiary_id
+    from (
+        select beneficiary_key from member_month_keys
+        union
+        select beneficiary_key from claim_lines
+    ) as beneficiary_keys
+
+),
+
+member_months as (
+
+    -- Members eligible in a month, county of responsibility (WF-03, UT-02 denominators).
+    select
+        member_month_keys.month_start,
+        member_month_keys.county_fips,
+        beneficiary_ids.beneficiary_id
+    from member_month_keys
+    inner join beneficiary_ids
+        on member_month_keys.beneficiary_key = beneficiary_ids.beneficiary_key
+
+),
+
+complaints as (
+
+    select
+        county_fips,
+        resolved_on_time,
+        cast({{ dbt.date_trunc('month', 'received_date') }} as date) as month_start
+    from {{ ref('fct_complaints') }}
+    where received_date is not null
+
+),
+
+certification_findings as (
+
+    -- CF-01: one finding per judged event and rule, by the peer's county of residence.
+    select
+        peers.county_fips,
+        cast({{ dbt.date_trunc('month', 'findings.detected_on') }} as date) as month_start
+    from {{ ref('fct_certification_findings') }} as findings
+    left join peers
+        on findings.certificant_id = peers.certificant_id
+
+),
+
+approved_lines as (
+
+    -- Approved peer support claim lines (latest version), placed in the claim's county and
+    -- service month.
+    select
+        claim_lines.claim_id,
+        claim_lines.line_number,
+        beneficiary_ids.beneficiary_id,
+        claim_lines.county_fips,
+        claim_lines.service_month as month_start,
+        claim_lines.age_group,
+        coalesce(claim_lines.under_21, false) as is_under_21,
+        claim_lines.delivery_system,
+        coalesce(claim_lines.modality, 'unknown') as modality,
+        claim_lines.hcpcs_code,
+        claim_lines.level_of_care,
+        coalesce(claim_lines.is_collateral, false) as is_collateral
+    from claim_lines
+    inner join beneficiary_ids
+        on claim_lines.beneficiary_key = beneficiary_ids.beneficiary_key
+
+),
+
+line_strata as (
+
+-- Each approved line once per stratum dimension of the service (UT-01, UT-03, UT-04).
+    {{ stratify('approved_lines', {
+        'age_group': 'age_group',
+        'delivery_system': 'delivery_system',
+        'modality': 'modality',
+    }) }}
+
+),
+
+dmc_ods_lines as (
+
+    select * from approved_lines
+    where delivery_system = 'DMC_ODS'
+
+),
+
+asam_strata as (
+
+    -- UT-08: DMC-ODS lines by ASAM level of care (claim line level_of_care; `unknown` when
+    -- missing, itself a BILL-07 finding).
+    {{ stratify('dmc_ods_lines', {'asam_level': 'level_of_care'}) }}
+
+),
+
+beneficiary_months as (
+
+    select distinct
+        beneficiary_id,
+        month_start
+    from approved_lines
+
+),
+
+engaged_months as (
+
+    -- UT-09 engagement: the months in which a beneficiary was served and had been served in
+    -- at least engagement_min_months of the engagement_window_months calendar months ending
+    -- with it (policy_parameters; months counted statewide, in any county).
+    select
+        served.beneficiary_id,
+        served.month_start
+    from beneficiary_months as served
+    inner join beneficiary_months as recent
+        on
+            served.beneficiary_id = recent.beneficiary_id
+            and served.month_start >= recent.month_start
+            and recent.month_start > {{ policy_subtract('month', 'engagement_window_months', 'served.month_start') }}
+    group by
+        served.beneficiary_id,
+        served.month_start
+    having count(*) >= {{ policy_value('engagement_min_months') }}
+
+),
+
+engaged_lines as (
+
+    -- The engaged beneficiary's approved lines of that month: placed in each county served in.
+    select approved_lines.*
+    from approved_lines
+    inner join engaged_months
+        on
+            approved_lines.beneficiary_id = engaged_months.beneficiary_id
+            and approved_lines.month_start = engaged_months.month_start
+
+),
+
+integrity_findings as (
+
+    -- IN-01: program-integrity findings (one per line and rule broken) on approved lines.
+    select
+        approved_lines.month_start,
+        approved_lines.county_fips,
+        approved_lines.claim_id,
+        approved_lines.line_number,
+        findings.approved_amount_at_risk
+    from {{ ref('fct_integrity_findings') }} as findings
+    inner join approved_lines
+        on
+            findings.claim_id = approved_lines.claim_id
+            and findings.line_number = approved_lines.line_number
+
+),
+
+integrity_lines as (
+
+    -- IN-02 dollars at risk: each approved line with a finding once, with the largest amount
+    -- any of its findings puts at risk (the line's approved amount; 0 when its only findings
+    -- are BILL-03 warnings or it is the original of a BILL-11 duplicate set), so that a line
+    -- breaking two rules is not counted twice.
+    select
+        month_start,
+        county_fips,
+        claim_id,
+        line_number,
+        max(approved_amount_at_risk) as amount_at_risk
+    from integrity_findings
+    group by
+        month_start,
+        county_fips,
+        claim_id,
+        line_number
+
+),
+
+{%- for kind, of_people in [('people', true), ('counted', false)] %}
+
+    {{ kind }} as (
+        {%- for fact_set in fact_set_list if (fact_set['unit'] in distinct_units) == of_people %}
+
+            {{ metric_facts(fact_set_list.index(fact_set), fact_set) }}
+            {%- if not loop.last %}
+
+                union all
+            {%- endif %}
+        {%- endfor %}
+
+    ),
+{%- endfor %}
+
+final as (
+
+    select distinct
+        fact_set,
+        month_start,
+        county_fips,
+        stratum_name,
+        stratum_value,
+        unit_id,
+        units,
+        amount
+    from people
+
+    union all
+
+    select
+        fact_set,
+        month_start,
+        county_fips,
+        stratum_name,
+        stratum_value,
+        unit_id,
+        units,
+        amount
+    from counted
+
+)
+
+select * from final
