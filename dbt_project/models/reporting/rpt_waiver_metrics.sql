@@ -13,6 +13,20 @@
 -- once per period and area there).
 {%- set state_fips = "'06'" %}
 {%- set fact_sets = waiver_metric_fact_sets() %}
+{%- set year_types = [] %}
+{%- for period_type in reporting_period_types() if period_type not in ['month', 'quarter'] %}
+    {%- do year_types.append(period_type) %}
+{%- endfor %}
+{#- RPT-03 across time: (group column, containing period type, the period types it adds up).
+    A year is also the sum of its months, but that group needs no pass of its own: with every
+    quarter protected with its months and every year with its quarters, a year never has just
+    one suppressed month (tested in tests/test_waiver_metrics.py). #}
+{%- set time_groups = [('quarter_of_months', 'quarter', ['month', 'quarter'])] %}
+{%- for year_type in year_types %}
+    {%- do time_groups.append((year_type ~ '_of_quarters', year_type, ['quarter', year_type])) %}
+{%- endfor %}
+{%- set time_group_columns = time_groups | map(attribute=0) | list %}
+{%- set suppression_passes = 6 %}
 with
 
 catalog as (
@@ -269,10 +283,56 @@ cells as (
 
 ),
 
+period_containers as (
+
+    -- For each period, the quarter and the year of each type that contain it (quarters lie
+    -- within one year of every type: assert_reporting_years_are_whole_quarters).
+    select
+        child.period_type,
+        child.period_start,
+        {%- for container in year_types + ['quarter'] %}
+            max(case when parent.period_type = '{{ container }}' then parent.period_start end)
+                as {{ container }}_start{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from periods as child
+    inner join periods as parent
+        on child.month_start = parent.month_start
+    group by
+        child.period_type,
+        child.period_start
+
+),
+
+time_groups as (
+
+    -- RPT-03 across time: the months of a quarter add up to the quarter, and the quarters of
+    -- a year to the year, all published here. Each such period and its parts form a group for
+    -- complementary suppression (keyed by the containing period); a period outside the group
+    -- is a group of its own. Distinct counts of people do not add up over time, but every
+    -- metric is protected as if it did.
+    select
+        period_type,
+        period_start,
+        {%- for column, container, members in time_groups %}
+            {%- set container_start = 'cast(' ~ container ~ '_start as ' ~ dbt.type_string() ~ ')' %}
+            {%- set own_start = 'cast(period_start as ' ~ dbt.type_string() ~ ')' %}
+            {%- set in_group = "period_type in ('" ~ (members | join("', '")) ~ "')" %}
+            case
+                when {{ in_group }} then {{ dbt.concat(["'" ~ container ~ ":'", container_start]) }}
+                else {{ dbt.concat(['period_type', "':'", own_start]) }}
+            end as {{ column }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from period_containers
+
+),
+
 rated as (
 
     select
         cells.*,
+        {%- for group in time_group_columns %}
+            time_groups.{{ group }},
+        {%- endfor %}
         case
             -- A count publishes itself; an amount metric (catalog unit `dollars`) its amount.
             when cells.denominator is null then cast(coalesce(cells.amount, cells.numerator) as decimal(18, 4))
@@ -281,28 +341,40 @@ rated as (
                 )
         end as rate
     from cells
+    inner join time_groups
+        on
+            cells.period_type = time_groups.period_type
+            and cells.period_start = time_groups.period_start
 
 ),
 
 suppressed as (
 
--- RPT-03: counts 1-10 suppressed, the rate with them; complementary suppression across
--- the counties (and regions) of the state, the counties of a region, and the values of
--- a stratum, within each metric and period.
+-- RPT-03: counts 1-10 suppressed, the rate with them; complementary suppression across the
+-- counties (and regions) of the state, the counties of a region and the values of a stratum,
+-- within each metric and period, and across the months of a quarter and the quarters and
+-- months of a year, within each metric, geography and stratum.
+    {%- set time_complement_groups = [] %}
+    {%- for column in time_group_columns %}
+        {%- do time_complement_groups.append(
+            ['metric_id', column, 'geography_level', 'geography_code', 'stratum_name', 'stratum_value']
+        ) %}
+    {%- endfor %}
     {{ suppress_counts(
         relation='rated',
         key_columns=[
             'metric_id', 'period_type', 'period_start', 'geography_level', 'geography_code',
             'parent_geography_code', 'stratum_name', 'stratum_value'
-        ],
+        ] + time_group_columns,
         count_columns=['numerator', 'denominator'],
         complement_groups=[
             ['metric_id', 'period_type', 'period_start', 'geography_level', 'stratum_name', 'stratum_value'],
             ['metric_id', 'period_type', 'period_start', 'parent_geography_code', 'stratum_name', 'stratum_value'],
             ['metric_id', 'period_type', 'period_start', 'geography_level', 'geography_code', 'stratum_name'],
-        ],
+        ] + time_complement_groups,
         derived_columns={'rate': ['numerator', 'denominator']},
         passthrough_columns=['period_end', 'is_partial_period'],
+        passes=suppression_passes,
     ) }}
 
 ),
