@@ -19,11 +19,14 @@
       key_columns         the dimension columns that identify a cell (row labels, column labels).
       count_columns       the counts to protect (people, complaints, services ...). Each count
                           column is suppressed on its own pattern.
-      complement_groups   a list of groups, each a list of key columns: the cells sharing those
-                          values form one group whose total is (or can be) published, e.g. for
-                          a county x quarter table [['quarter_start'], ['county_fips']] (all
-                          counties of a quarter; all quarters of a county). [] means the whole
-                          table is one group. Default: no complementary suppression.
+      complement_groups   a list of groups, each a list of key (or passthrough) columns: the
+                          cells sharing those values form one group whose total is (or can be)
+                          published, e.g. for a county x quarter table
+                          [['quarter_start'], ['county_fips']] (all counties of a quarter; all
+                          quarters of a county). [] means the whole table is one group.
+                          Default: no complementary suppression. A grouping column derived
+                          from the key (a containing period, say) is best passed through: key
+                          columns also break ties, and every one of them is sorted on.
       derived_columns     {column: [count columns it is derived from]}: rates, percentages,
                           means or amounts. The value is nulled when any of its counts is
                           suppressed (primary or complementary). Default {}.
@@ -83,10 +86,10 @@
     {%- endfor -%}
     {%- for group in complement_groups -%}
         {%- for column in group -%}
-            {%- if column not in key_columns -%}
+            {%- if column not in key_columns and column not in passthrough_columns -%}
                 {{ exceptions.raise_compiler_error(
                     "suppress_counts: complement group column '" ~ column
-                    ~ "' is not one of key_columns " ~ key_columns
+                    ~ "' is not one of key_columns " ~ key_columns ~ " or passthrough_columns"
                 ) }}
             {%- endif -%}
         {%- endfor -%}

@@ -365,7 +365,7 @@ suppressed as (
         key_columns=[
             'metric_id', 'period_type', 'period_start', 'geography_level', 'geography_code',
             'parent_geography_code', 'stratum_name', 'stratum_value'
-        ] + time_group_columns,
+        ],
         count_columns=['numerator', 'denominator'],
         complement_groups=[
             ['metric_id', 'period_type', 'period_start', 'geography_level', 'stratum_name', 'stratum_value'],
@@ -373,7 +373,7 @@ suppressed as (
             ['metric_id', 'period_type', 'period_start', 'geography_level', 'geography_code', 'stratum_name'],
         ] + time_complement_groups,
         derived_columns={'rate': ['numerator', 'denominator']},
-        passthrough_columns=['period_end', 'is_partial_period'],
+        passthrough_columns=['period_end', 'is_partial_period'] + time_group_columns,
         passes=suppression_passes,
     ) }}
 

@@ -157,8 +157,35 @@ approved_lines as (
 
 line_strata as (
 
--- Each approved line once per stratum dimension of the service (UT-01, UT-03, UT-04).
+-- Each approved line once per stratum dimension of the service (UT-03, UT-04).
     {{ stratify('approved_lines', {
+        'age_group': 'age_group',
+        'delivery_system': 'delivery_system',
+        'modality': 'modality',
+    }) }}
+
+),
+
+beneficiaries_served as (
+
+    -- Each beneficiary once per month, county and kind of service, however many lines: the
+    -- people counted by UT-01, UT-03, UT-05 and UT-09 need no more.
+    select distinct
+        beneficiary_id,
+        county_fips,
+        month_start,
+        age_group,
+        is_under_21,
+        delivery_system,
+        modality
+    from approved_lines
+
+),
+
+served_strata as (
+
+-- Each beneficiary served once per stratum dimension of the service (UT-01, UT-03).
+    {{ stratify('beneficiaries_served', {
         'age_group': 'age_group',
         'delivery_system': 'delivery_system',
         'modality': 'modality',
@@ -186,7 +213,7 @@ beneficiary_months as (
     select distinct
         beneficiary_id,
         month_start
-    from approved_lines
+    from beneficiaries_served
 
 ),
 
@@ -211,15 +238,15 @@ engaged_months as (
 
 ),
 
-engaged_lines as (
+engaged_services as (
 
-    -- The engaged beneficiary's approved lines of that month: placed in each county served in.
-    select approved_lines.*
-    from approved_lines
+    -- The engaged beneficiary's services of that month: placed in each county served in.
+    select beneficiaries_served.*
+    from beneficiaries_served
     inner join engaged_months
         on
-            approved_lines.beneficiary_id = engaged_months.beneficiary_id
-            and approved_lines.month_start = engaged_months.month_start
+            beneficiaries_served.beneficiary_id = engaged_months.beneficiary_id
+            and beneficiaries_served.month_start = engaged_months.month_start
 
 ),
 
