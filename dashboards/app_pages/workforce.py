@@ -44,6 +44,15 @@ def render() -> None:
         county_rows = queries.counties(scope, serving, build_id)
         names = dict(zip(county_rows["county_fips"], county_rows["county_name"], strict=True))
 
+    area_sections(scope, serving, build_id, names)
+    county_map_section(scope, serving, build_id)
+    st.caption(snapshot.caption())
+
+
+# Fragments: choosing a county reruns the sections of that area only, not the county map (and
+# choosing the map's measure only the map), so a filter change redraws what it changes.
+@st.fragment
+def area_sections(scope: Scope, serving: Path, build_id: str, names: dict[str, str]) -> None:
     options: list[str | None] = [None, *names]
     requested = st.query_params.get(COUNTY_PARAM)
     if requested is not None and requested not in names:
@@ -109,8 +118,7 @@ def render() -> None:
 
     certification_sections(scope, serving, build_id, county_fips, area)
     workforce_sections(scope, serving, build_id, county_fips, area)
-    county_map_section(scope, serving, build_id)
-    st.caption(f"{area} · {snapshot.caption()}")
+    st.caption(area)
 
 
 def _count(value: object) -> str:
@@ -232,6 +240,7 @@ def workforce_sections(
     st.plotly_chart(figures.peers_per_100k_figure(detail, statewide, area), width="stretch")
 
 
+@st.fragment
 def county_map_section(scope: Scope, serving: Path, build_id: str) -> None:
     st.header("County map", divider="gray")
     measure: str = st.radio(
