@@ -66,8 +66,8 @@ built as (
 
 ),
 
--- Worked out on the staging inputs (not the enriched lines), so that the enrichment below only
--- runs for the months rebuilt.
+-- Worked out on the staging inputs, which name each line's delivery batch. (The enriched lines
+-- themselves are a full table rebuilt every run: only this mart's write is incremental.)
 staged_lines as (
 
     select
