@@ -71,7 +71,7 @@
             'denominator': {'relation': 'line_strata', 'unit': 'line', 'stratified': true,
                 'where': "stratum_name in ('all', 'delivery_system')"}},
         {'id': 'UT-05',
-            'numerator': {'relation': 'beneficiaries_served', 'unit': 'beneficiary', 'where': 'is_under_21'},
+            'numerator': {'relation': 'under_21_served', 'unit': 'beneficiary'},
             'denominator': {'relation': 'served_strata', 'unit': 'beneficiary', 'stratified': true, 'all_stratum_only': true}},
         {'id': 'UT-06',
             'numerator': {'relation': 'approved_lines', 'unit': 'line', 'where': 'is_collateral'},

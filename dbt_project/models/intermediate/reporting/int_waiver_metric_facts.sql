@@ -184,12 +184,33 @@ beneficiaries_served as (
 
 served_strata as (
 
--- Each beneficiary served once per stratum dimension of the service (UT-01, UT-03).
-    {{ stratify('beneficiaries_served', {
-        'age_group': 'age_group',
-        'delivery_system': 'delivery_system',
-        'modality': 'modality',
-    }) }}
+    -- Each beneficiary served once per month, county and stratum of the service (UT-01, UT-03):
+    -- one served in two kinds of service of the same age group is one age_group row.
+    select distinct
+        beneficiary_id,
+        county_fips,
+        month_start,
+        stratum_name,
+        stratum_value
+    from (
+        {{ stratify('beneficiaries_served', {
+            'age_group': 'age_group',
+            'delivery_system': 'delivery_system',
+            'modality': 'modality',
+        }) }}
+    ) as service_strata
+
+),
+
+under_21_served as (
+
+    -- UT-05: beneficiaries served under 21 (EPSDT age), once per month and county.
+    select distinct
+        beneficiary_id,
+        county_fips,
+        month_start
+    from beneficiaries_served
+    where is_under_21
 
 ),
 
@@ -240,8 +261,11 @@ engaged_months as (
 
 engaged_services as (
 
-    -- The engaged beneficiary's services of that month: placed in each county served in.
-    select beneficiaries_served.*
+    -- The engaged beneficiary in that month, once in each county served in.
+    select distinct
+        beneficiaries_served.beneficiary_id,
+        beneficiaries_served.county_fips,
+        beneficiaries_served.month_start
     from beneficiaries_served
     inner join engaged_months
         on
@@ -305,7 +329,9 @@ integrity_lines as (
 
 final as (
 
-    select distinct
+    -- Each people relation above holds a person once per month, county and stratum (tested:
+    -- unique on int_waiver_metric_facts), so the union needs no de-duplication.
+    select
         fact_set,
         month_start,
         county_fips,

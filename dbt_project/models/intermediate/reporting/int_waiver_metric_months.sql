@@ -72,8 +72,9 @@ person_months as (
         counties.region,
         facts.month_start,
         (facts.fact_set * 100000 + strata.stratum_number) * 1000000000 + facts.unit_id as series_id,
-        -- compared and ordered as text, so that a missing county is a county of its own
-        coalesce(facts.county_fips, '') as county_key
+        -- a FIPS code as a number (windows order integers faster than text); 0 stands for
+        -- a missing county, so that it is a county of its own
+        coalesce(cast(facts.county_fips as integer), 0) as county_key
     from facts
     inner join strata
         on

@@ -55,57 +55,50 @@ renamed as (
 
 ),
 
-versioned as (
+latest_versions as (
 
-    select
-        *,
-        row_number() over (
-            partition by claim_id, line_number
-            order by {{ latest_version_order() }}
-        ) as version_rank
-    from renamed
+    {{ latest_versions('renamed', ['claim_id', 'line_number']) }}
 
 ),
 
 latest as (
 
     select
-        versioned.claim_id,
-        versioned.line_number,
-        versioned.county_fips,
-        versioned.delivery_system,
-        versioned.organization_npi,
-        versioned.rendering_certification_number,
-        versioned.taxonomy_code,
-        versioned.beneficiary_cin,
+        latest_versions.claim_id,
+        latest_versions.line_number,
+        latest_versions.county_fips,
+        latest_versions.delivery_system,
+        latest_versions.organization_npi,
+        latest_versions.rendering_certification_number,
+        latest_versions.taxonomy_code,
+        latest_versions.beneficiary_cin,
         beneficiary_keys.beneficiary_key,
-        versioned.beneficiary_dob,
-        versioned.service_date,
-        versioned.hcpcs_code,
-        versioned.modifiers,
-        versioned.units,
-        versioned.service_minutes,
-        versioned.place_of_service,
-        versioned.modality,
-        versioned.group_size,
-        versioned.level_of_care,
-        versioned.is_collateral,
-        versioned.claim_status,
-        versioned.denial_reason,
-        versioned.billed_amount,
-        versioned.approved_amount,
-        versioned.submitted_date,
-        versioned.adjudicated_date,
-        versioned.recorded_at,
-        versioned._batch_id,
-        versioned._source_file,
-        versioned._extract_date,
-        versioned._row_number,
-        versioned._ingested_at
-    from versioned
+        latest_versions.beneficiary_dob,
+        latest_versions.service_date,
+        latest_versions.hcpcs_code,
+        latest_versions.modifiers,
+        latest_versions.units,
+        latest_versions.service_minutes,
+        latest_versions.place_of_service,
+        latest_versions.modality,
+        latest_versions.group_size,
+        latest_versions.level_of_care,
+        latest_versions.is_collateral,
+        latest_versions.claim_status,
+        latest_versions.denial_reason,
+        latest_versions.billed_amount,
+        latest_versions.approved_amount,
+        latest_versions.submitted_date,
+        latest_versions.adjudicated_date,
+        latest_versions.recorded_at,
+        latest_versions._batch_id,
+        latest_versions._source_file,
+        latest_versions._extract_date,
+        latest_versions._row_number,
+        latest_versions._ingested_at
+    from latest_versions
     left join beneficiary_keys
-        on versioned.beneficiary_cin = beneficiary_keys.beneficiary_cin
-    where versioned.version_rank = 1
+        on latest_versions.beneficiary_cin = beneficiary_keys.beneficiary_cin
 
 )
 

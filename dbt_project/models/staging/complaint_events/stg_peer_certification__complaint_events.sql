@@ -33,15 +33,9 @@ renamed as (
 
 ),
 
-versioned as (
+latest_versions as (
 
-    select
-        *,
-        row_number() over (
-            partition by event_id
-            order by {{ latest_version_order() }}
-        ) as version_rank
-    from renamed
+    {{ latest_versions('renamed', ['event_id']) }}
 
 ),
 
@@ -65,8 +59,7 @@ latest as (
         _extract_date,
         _row_number,
         _ingested_at
-    from versioned
-    where version_rank = 1
+    from latest_versions
 
 )
 

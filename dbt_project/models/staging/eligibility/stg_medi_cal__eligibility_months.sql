@@ -37,40 +37,33 @@ renamed as (
 
 ),
 
-versioned as (
+latest_versions as (
 
-    select
-        *,
-        row_number() over (
-            partition by beneficiary_cin, eligibility_month_start
-            order by {{ latest_version_order() }}
-        ) as version_rank
-    from renamed
+    {{ latest_versions('renamed', ['beneficiary_cin', 'eligibility_month_start']) }}
 
 ),
 
 latest as (
 
     select
-        versioned.beneficiary_cin,
+        latest_versions.beneficiary_cin,
         beneficiary_keys.beneficiary_key,
-        versioned.eligibility_month_start,
-        versioned.county_fips,
-        versioned.aid_code,
-        versioned.date_of_birth,
-        versioned.sex,
-        versioned.race_ethnicity,
-        versioned.primary_language,
-        versioned.recorded_at,
-        versioned._batch_id,
-        versioned._source_file,
-        versioned._extract_date,
-        versioned._row_number,
-        versioned._ingested_at
-    from versioned
+        latest_versions.eligibility_month_start,
+        latest_versions.county_fips,
+        latest_versions.aid_code,
+        latest_versions.date_of_birth,
+        latest_versions.sex,
+        latest_versions.race_ethnicity,
+        latest_versions.primary_language,
+        latest_versions.recorded_at,
+        latest_versions._batch_id,
+        latest_versions._source_file,
+        latest_versions._extract_date,
+        latest_versions._row_number,
+        latest_versions._ingested_at
+    from latest_versions
     left join beneficiary_keys
-        on versioned.beneficiary_cin = beneficiary_keys.beneficiary_cin
-    where versioned.version_rank = 1
+        on latest_versions.beneficiary_cin = beneficiary_keys.beneficiary_cin
 
 )
 

@@ -40,15 +40,9 @@ renamed as (
 
 ),
 
-versioned as (
+latest_versions as (
 
-    select
-        *,
-        row_number() over (
-            partition by employment_id
-            order by {{ latest_version_order() }}
-        ) as version_rank
-    from renamed
+    {{ latest_versions('renamed', ['employment_id']) }}
 
 ),
 
@@ -79,8 +73,7 @@ latest as (
         _extract_date,
         _row_number,
         _ingested_at
-    from versioned
-    where version_rank = 1
+    from latest_versions
 
 )
 
