@@ -675,24 +675,40 @@ def utilization_breakdowns(
     dimension in the order given, then category.
     """
     require_detail_area(scope, selection.county_fips)
-    parts = [
-        f"""
-        SELECT {index} AS position, '{dimension}' AS dimension,
-            CAST({UTILIZATION_DIMENSIONS[dimension]} AS VARCHAR) AS category,
-            CAST(count(DISTINCT beneficiary_key) AS BIGINT) AS beneficiaries_served,
-            CAST(count(*) AS BIGINT) AS services,
-            CAST(count(*) FILTER (WHERE is_collateral) AS BIGINT) AS collateral_services,
-            count(*) FILTER (WHERE is_collateral) / count(*) AS collateral_share
-        FROM {CLAIM_SERVICES_VIEW}
-        WHERE {_UTILIZATION_WHERE}
-        GROUP BY 1, 2, 3
-        """
-        for index, dimension in enumerate(dimensions)
-    ]
+    # One grouping set per dimension: one scan of the lines, not one per chart. The grouped
+    # column of a row is the one grouping() marks; the others are null in that row.
+    columns = [f"d{index}" for index in range(len(dimensions))]
+    selected = ", ".join(
+        f"{UTILIZATION_DIMENSIONS[dimension]} AS {column}"
+        for dimension, column in zip(dimensions, columns, strict=True)
+    )
+    position = " ".join(
+        f"WHEN grouping({column}) = 0 THEN {index}" for index, column in enumerate(columns)
+    )
+    # Names from UTILIZATION_DIMENSIONS' keys (looked up above), so safe as literals.
+    dimension = " ".join(
+        f"WHEN grouping({column}) = 0 THEN '{name}'"
+        for name, column in zip(dimensions, columns, strict=True)
+    )
     sql = f"""
+        WITH lines AS (
+            SELECT {selected}, beneficiary_key, is_collateral
+            FROM {CLAIM_SERVICES_VIEW}
+            WHERE {_UTILIZATION_WHERE}
+        ),
+        grouped AS (
+            SELECT CASE {position} END AS position, CASE {dimension} END AS dimension,
+                coalesce({", ".join(f"CAST({c} AS VARCHAR)" for c in columns)}) AS category,
+                CAST(count(DISTINCT beneficiary_key) AS BIGINT) AS beneficiaries_served,
+                CAST(count(*) AS BIGINT) AS services,
+                CAST(count(*) FILTER (WHERE is_collateral) AS BIGINT) AS collateral_services,
+                count(*) FILTER (WHERE is_collateral) / count(*) AS collateral_share
+            FROM lines
+            GROUP BY GROUPING SETS ({", ".join(f"({c})" for c in columns)})
+        )
         SELECT dimension, category, beneficiaries_served, services, collateral_services,
             collateral_share
-        FROM ({" UNION ALL ".join(parts)})
+        FROM grouped
         ORDER BY position, category
     """
     return query(

@@ -10,8 +10,11 @@ query layer.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards import figures, queries, session
@@ -39,6 +42,22 @@ BREAKDOWNS: dict[str, str] = {
     "modality": "modality",
     "age_group": "age group",
 }
+# The breakdown tabs, in order: one per breakdown dimension, then under 21, collateral, ASAM.
+BREAKDOWN_TABS_BY_DIMENSION: dict[str, str] = {
+    "delivery_system": "Delivery system",
+    "hcpcs_code": "HCPCS code",
+    "modality": "Modality",
+    "age_group": "Age group",
+}
+UNDER_21_TAB = "Under 21 (EPSDT)"
+COLLATERAL_TAB = "Collateral share"
+ASAM_TAB = "DMC-ODS by ASAM level"
+BREAKDOWN_TABS: tuple[str, ...] = (
+    *BREAKDOWN_TABS_BY_DIMENSION.values(),
+    UNDER_21_TAB,
+    COLLATERAL_TAB,
+    ASAM_TAB,
+)
 PUBLIC_METRIC_NAMES: dict[str, str] = {
     "UT-01": "Beneficiaries served",
     "UT-02": "Penetration rate (per 100 eligible members)",
@@ -153,64 +172,27 @@ def _detail(scope: Scope, snapshot: OpenSnapshot) -> None:
         "counts once); services are approved claim lines, flagged lines included."
     )
 
-    frames = queries.utilization_breakdowns(
-        scope,
-        serving,
-        build_id,
-        selection,
-        ("service_month", *BREAKDOWNS, "under_21"),
-    )
-    by = {name: frame.reset_index(drop=True) for name, frame in frames.groupby("dimension")}
-    empty = frames.iloc[0:0]
-    trend = by.get("service_month", empty)
-    st.plotly_chart(figures.utilization_trend_figure(trend, area), width="stretch")
+    dimensions = ("service_month", *BREAKDOWNS, "under_21")
+    frames = queries.utilization_breakdowns(scope, serving, build_id, selection, dimensions)
+    by = {d: frames[frames["dimension"] == d].reset_index(drop=True) for d in dimensions}
+    st.plotly_chart(figures.utilization_trend_figure(by["service_month"], area), width="stretch")
 
-    left, right = st.columns(2)
-    for index, (dimension, label) in enumerate(BREAKDOWNS.items()):
-        with left if index % 2 == 0 else right:
+    # One breakdown at a time: the tabs rerun the section when switched, and only the open tab
+    # draws its chart, so a county change redraws two charts instead of eight.
+    tabs = st.tabs(list(BREAKDOWN_TABS), key="utilization_breakdown", on_change="rerun")
+    for label, tab in zip(BREAKDOWN_TABS, tabs, strict=True):
+        if not tab.open:
+            continue
+        with tab:
+            if label == ASAM_TAB and delivery_system not in (None, DMC_ODS):
+                st.info(
+                    "ASAM levels of care apply to DMC-ODS services: choose all delivery "
+                    "systems or DMC_ODS."
+                )
+                continue
             st.plotly_chart(
-                figures.breakdown_bar_figure(
-                    by.get(dimension, empty), "services", f"Services by {label}", "Services"
-                ),
-                width="stretch",
+                _breakdown_figure(label, by, scope, snapshot, selection), width="stretch"
             )
-    collateral = by.get("delivery_system", empty)
-    with left:
-        st.plotly_chart(
-            figures.breakdown_bar_figure(
-                by.get("under_21", empty),
-                "beneficiaries_served",
-                "Beneficiaries served, under 21 (EPSDT) and 21+",
-                "Beneficiaries served",
-            ),
-            width="stretch",
-        )
-    with right:
-        st.plotly_chart(
-            figures.breakdown_bar_figure(
-                collateral.assign(collateral_share=collateral["collateral_share"] * 100),
-                "collateral_share",
-                "Collateral share of services by delivery system (BILL-09)",
-                "Collateral share",
-                percent=True,
-            ),
-            width="stretch",
-        )
-
-    if delivery_system in (None, DMC_ODS):
-        asam = queries.utilization_by(
-            scope,
-            serving,
-            build_id,
-            queries.UtilizationFilter(first, last, county_fips, DMC_ODS),
-            "level_of_care",
-        )
-        st.plotly_chart(
-            figures.breakdown_bar_figure(
-                asam, "services", "DMC-ODS services by ASAM level of care", "Services"
-            ),
-            width="stretch",
-        )
 
     by_county = queries.utilization_by_county(scope, serving, build_id, selection)
     st.markdown("**Services by county**")
@@ -222,6 +204,48 @@ def _detail(scope: Scope, snapshot: OpenSnapshot) -> None:
     )
     st.table(shown.rename(columns=COUNTY_TABLE_COLUMNS).set_index("FIPS"))
     st.caption(f"{area} · {period} · {delivery_system or ALL_SYSTEMS_LABEL}")
+
+
+def _breakdown_figure(
+    tab: str,
+    by: dict[str, pd.DataFrame],
+    scope: Scope,
+    snapshot: OpenSnapshot,
+    selection: queries.UtilizationFilter,
+) -> go.Figure:
+    """The chart of one breakdown tab, from the section's breakdown frames (`by`, per dimension);
+    the ASAM levels are queried only when their tab is open."""
+    if tab == ASAM_TAB:
+        asam = queries.utilization_by(
+            scope,
+            snapshot.serving_dir,
+            snapshot.build_id,
+            dataclasses.replace(selection, delivery_system=DMC_ODS),
+            "level_of_care",
+        )
+        return figures.breakdown_bar_figure(
+            asam, "services", "DMC-ODS services by ASAM level of care", "Services"
+        )
+    if tab == UNDER_21_TAB:
+        return figures.breakdown_bar_figure(
+            by["under_21"],
+            "beneficiaries_served",
+            "Beneficiaries served, under 21 (EPSDT) and 21+",
+            "Beneficiaries served",
+        )
+    if tab == COLLATERAL_TAB:
+        collateral = by["delivery_system"]
+        return figures.breakdown_bar_figure(
+            collateral.assign(collateral_share=collateral["collateral_share"] * 100),
+            "collateral_share",
+            "Collateral share of services by delivery system (BILL-09)",
+            "Collateral share",
+            percent=True,
+        )
+    dimension = next(d for d, label in BREAKDOWN_TABS_BY_DIMENSION.items() if label == tab)
+    return figures.breakdown_bar_figure(
+        by[dimension], "services", f"Services by {BREAKDOWNS[dimension]}", "Services"
+    )
 
 
 @st.fragment

@@ -1,6 +1,7 @@
 """Peer workforce for county leadership, statewide or by county: active and employed peers by
 month; the certification pipeline, renewals due and specializations; lapses and reinstatements;
 supervisor coverage; turnover; peers per 100,000 Medi-Cal members against the state; a county map.
+The sections below the trend are tabs that rerun when switched, so only the open one is drawn.
 
 State analysts may pick any county (also via `?county=FIPS`); a county user sees its own county's
 detail and the statewide figures only suppressed; evaluators see the suppressed statewide
@@ -9,6 +10,7 @@ figures. The URL never widens a scope: a county outside it is refused by the que
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -116,8 +118,13 @@ def area_sections(scope: Scope, serving: Path, build_id: str, names: dict[str, s
     if suppressed:
         st.caption(SUPPRESSION_RULE)
 
-    certification_sections(scope, serving, build_id, county_fips, area)
-    workforce_sections(scope, serving, build_id, county_fips, area)
+    # One section at a time: the tabs rerun this fragment when switched, and only the open tab
+    # runs its queries and draws its chart, so a county change redraws two charts, not seven.
+    tabs = st.tabs(list(SECTIONS), key="workforce_section", on_change="rerun")
+    for section, tab in zip(SECTIONS.values(), tabs, strict=True):
+        if tab.open:
+            with tab:
+                section(scope, serving, build_id, county_fips, area)
     st.caption(area)
 
 
@@ -139,18 +146,13 @@ def _percent(value: object) -> str:
     return "No data" if pd.isna(value) else f"{float(value):.1%}"  # type: ignore[arg-type]
 
 
-def certification_sections(
+def pipeline_section(
     scope: Scope, serving: Path, build_id: str, county_fips: str | None, area: str
 ) -> None:
-    """Pipeline, renewals due and specializations: person-level marts, so statewide figures are
-    for state analysts only; a county user sees them for its own county."""
-    st.header("Certification pipeline", divider="gray")
+    """Person-level marts, like the renewals and specializations: statewide figures are for
+    state analysts only; a county user sees them for its own county."""
     try:
         pipeline = queries.certification_pipeline(scope, serving, build_id, county_fips)
-        renewals = queries.renewals_due(scope, serving, build_id, county_fips)
-        specializations = queries.peer_certification_counts(
-            scope, serving, build_id, "specialization_of_active_peers", county_fips
-        )
     except AccessDenied as exc:
         st.info(str(exc), icon=":material/lock:")
         return
@@ -183,7 +185,18 @@ def certification_sections(
     )
     st.plotly_chart(figures.certification_pipeline_figure(pipeline, area), width="stretch")
 
-    st.header("Renewals due", divider="gray")
+
+def renewals_section(
+    scope: Scope, serving: Path, build_id: str, county_fips: str | None, area: str
+) -> None:
+    try:
+        renewals = queries.renewals_due(scope, serving, build_id, county_fips)
+        specializations = queries.peer_certification_counts(
+            scope, serving, build_id, "specialization_of_active_peers", county_fips
+        )
+    except AccessDenied as exc:
+        st.info(str(exc), icon=":material/lock:")
+        return
     as_of = renewals["as_of_date"].dropna()
     as_of_text = pd.Timestamp(as_of.iloc[0]).strftime("%Y-%m-%d") if len(as_of) else "unknown"
     st.caption(
@@ -192,39 +205,41 @@ def certification_sections(
     )
     for col, renewal in zip(st.columns(len(renewals) or 1), renewals.itertuples(), strict=False):
         col.metric(f"Due within {renewal.window_days} days", f"{int(renewal.peers):,}", border=True)
-
-    st.header("Specializations", divider="gray")
     st.plotly_chart(figures.specializations_figure(specializations, area), width="stretch")
 
 
-def workforce_sections(
-    scope: Scope, serving: Path, build_id: str, county_fips: str | None, area: str
-) -> None:
-    """Lapses and reinstatements, supervisor coverage, turnover, peers per 100,000 members."""
+def _detail(
+    scope: Scope, serving: Path, build_id: str, county_fips: str | None
+) -> pd.DataFrame | None:
+    """The monthly workforce detail of the area; None (and the refusal shown) if out of scope."""
     try:
-        detail = queries.workforce_detail(scope, serving, build_id, county_fips)
-        statewide = (
-            detail
-            if county_fips is None
-            else queries.workforce_detail(scope, serving, build_id, None)
-        )
+        return queries.workforce_detail(scope, serving, build_id, county_fips)
     except AccessDenied as exc:
         st.error(str(exc), icon=":material/block:")
-        return
-    st.header("Lapses and reinstatements", divider="gray")
-    st.plotly_chart(figures.certification_activity_figure(detail, area), width="stretch")
+        return None
 
-    latest = detail.iloc[-1] if len(detail) else None
-    st.header("Supervisor coverage", divider="gray")
-    if latest is not None:
+
+def activity_section(
+    scope: Scope, serving: Path, build_id: str, county_fips: str | None, area: str
+) -> None:
+    detail = _detail(scope, serving, build_id, county_fips)
+    if detail is not None:
+        st.plotly_chart(figures.certification_activity_figure(detail, area), width="stretch")
+
+
+def supervision_section(
+    scope: Scope, serving: Path, build_id: str, county_fips: str | None, area: str
+) -> None:
+    detail = _detail(scope, serving, build_id, county_fips)
+    if detail is None:
+        return
+    if len(detail):
+        latest = detail.iloc[-1]
+        month = month_label(latest["month_start"])
         left, right = st.columns(2)
-        left.metric(
-            f"Peer supervisors, {month_label(latest['month_start'])}",
-            _count(latest["supervisors"]),
-            border=True,
-        )
+        left.metric(f"Peer supervisors, {month}", _count(latest["supervisors"]), border=True)
         right.metric(
-            f"Peers per supervisor, {month_label(latest['month_start'])}",
+            f"Peers per supervisor, {month}",
             _ratio(
                 latest["peers_per_supervisor"], bool(latest["peers_per_supervisor_is_suppressed"])
             ),
@@ -233,11 +248,34 @@ def workforce_sections(
         )
     st.plotly_chart(figures.supervisor_coverage_figure(detail, area), width="stretch")
 
-    st.header("Turnover", divider="gray")
-    st.plotly_chart(figures.turnover_figure(detail, area), width="stretch")
 
-    st.header("Peers per 100,000 Medi-Cal members", divider="gray")
-    st.plotly_chart(figures.peers_per_100k_figure(detail, statewide, area), width="stretch")
+def turnover_section(
+    scope: Scope, serving: Path, build_id: str, county_fips: str | None, area: str
+) -> None:
+    detail = _detail(scope, serving, build_id, county_fips)
+    if detail is not None:
+        st.plotly_chart(figures.turnover_figure(detail, area), width="stretch")
+
+
+def members_section(
+    scope: Scope, serving: Path, build_id: str, county_fips: str | None, area: str
+) -> None:
+    """Peers per 100,000 Medi-Cal members, against the state as the user may see it."""
+    detail = _detail(scope, serving, build_id, county_fips)
+    statewide = detail if county_fips is None else _detail(scope, serving, build_id, None)
+    if detail is not None and statewide is not None:
+        st.plotly_chart(figures.peers_per_100k_figure(detail, statewide, area), width="stretch")
+
+
+# The workforce page's tabs: label -> the section drawn when that tab is open.
+SECTIONS: dict[str, Callable[[Scope, Path, str, str | None, str], None]] = {
+    "Certification pipeline": pipeline_section,
+    "Renewals and specializations": renewals_section,
+    "Lapses and reinstatements": activity_section,
+    "Supervisor coverage": supervision_section,
+    "Turnover": turnover_section,
+    "Peers per 100,000 members": members_section,
+}
 
 
 @st.fragment

@@ -168,3 +168,10 @@ def pick_option(page: Page, label: str, option: str) -> None:
     page.keyboard.type(option)
     page.get_by_role("option", name=option, exact=True).click()
     expect(box).to_have_value(option)
+
+
+def open_tab(page: Page, name: str) -> None:
+    """Select the tab `name`; the dashboards' tabs rerun and draw only the open tab's content."""
+    tab = page.get_by_role("tab", name=name, exact=True)
+    tab.click()
+    expect(tab).to_have_attribute("aria-selected", "true")

@@ -22,8 +22,10 @@ from tests.e2e.conftest import (
     snapshot_table,
 )
 from tests.e2e.helpers import (
+    chart_by_title,
     metric_value,
     no_exception,
+    open_tab,
     pick_option,
     public_county_name,
     screenshot,
@@ -175,6 +177,9 @@ def test_utilization_page_matches_the_snapshot_and_filters_change_it(
     print(f"\n[e2e] utilization first render {time.perf_counter() - started:.2f}s")
     _expect_detail(page, parquet, None)
 
+    # The breakdowns are tabs: only the open one draws its chart.
+    assert chart_by_title(page, ASAM_TITLE) is None
+    open_tab(page, "DMC-ODS by ASAM level")
     wait_for_chart_values(
         page,
         ASAM_TITLE,

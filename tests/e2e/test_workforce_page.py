@@ -19,7 +19,15 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import E2EUser, sign_in
-from tests.e2e.helpers import metric_value, no_exception, screenshot, sql, wait_for_charts
+from tests.e2e.helpers import (
+    metric_value,
+    no_exception,
+    open_tab,
+    pick_option,
+    screenshot,
+    sql,
+    wait_for_charts,
+)
 
 STATEWIDE_LABEL = "All counties (statewide)"
 
@@ -235,7 +243,7 @@ WORKFORCE_TABLES = (
     "fct_certification_pipeline",
     "agg_peer_certification_by_county",
 )
-STATEWIDE_CHARTS = 8  # trend, pipeline, specializations, activity, supervisors, turnover, rate, map
+STATEWIDE_CHARTS = 3  # trend, the open section tab's chart (the pipeline at first), map
 
 
 @pytest.fixture(scope="module")
@@ -334,6 +342,7 @@ def _expect_sections(
     """Every section's numbers equal a direct query of the snapshot for `area`; the statewide
     comparison as the user sees it (`own`: the signed-in county user's county, else a state
     analyst)."""
+    open_tab(page, "Certification pipeline")
     pipeline = _expected_pipeline(tables, county_fips)
     assert (
         _chart(page, f"Certification pipeline: {area}")["Applications"]["x"] == pipeline["stages"]
@@ -341,6 +350,7 @@ def _expect_sections(
     for label in [k for k in pipeline if k != "stages"]:
         expect(metric_value(page, label)).to_have_text(pipeline[label])
 
+    open_tab(page, "Renewals and specializations")
     renewals = _expected_counts(tables, "renewal_due_within_days", county_fips)
     for days in ("30", "60", "90"):
         expect(metric_value(page, f"Due within {days} days")).to_have_text(f"{renewals[days]:,}")
@@ -351,13 +361,17 @@ def _expect_sections(
     )
 
     monthly = _expected_monthly(tables, county_fips)
+    open_tab(page, "Lapses and reinstatements")
     activity = _chart(page, f"Certifications, renewals, lapses: {area}")
     for series in ("New certifications", "Renewals", "Reinstatements", "Lapses"):
         assert _close(activity[series]["y"], monthly[series]), series
+    open_tab(page, "Supervisor coverage")
     ratio = _chart(page, f"Supervisor coverage: {area}")["Peers per supervisor"]["y"]
     assert _close(ratio, monthly["ratio"])
+    open_tab(page, "Turnover")
     turnover = _chart(page, f"Monthly turnover of employed peers: {area}")["Turnover"]["y"]
     assert _close(turnover, monthly["turnover"])
+    open_tab(page, "Peers per 100,000 members")
     against = "" if county_fips is None else " and the state"
     rates = _chart(page, f"Peers per 100,000 Medi-Cal members: {area}{against}")
     assert _close(rates[area]["y"], monthly["rate"])
@@ -489,9 +503,8 @@ def test_county_user_sees_its_county_detail_and_only_suppressed_other_counties(
         page.get_by_text("Other counties are shown as public, suppressed figures.")
     ).to_be_visible()
 
-    box = page.get_by_role("combobox", name="County")
-    box.click()
-    page.get_by_role("option", name=STATEWIDE_LABEL, exact=True).click()
+    pick_option(page, "County", STATEWIDE_LABEL)
+    open_tab(page, "Certification pipeline")
     expect(
         page.get_by_text("Statewide certification pipeline detail is available to state analysts")
     ).to_be_visible()
@@ -507,13 +520,14 @@ def test_evaluator_sees_suppressed_statewide_sections_and_map(
     from tests.e2e.conftest import EVALUATOR_USER
 
     sign_in(page, f"{signin_url}/workforce", EVALUATOR_USER)
-    # No person-level sections: trend, activity, supervisors, turnover, rate, map.
-    wait_for_charts(page, 6)
+    # No person-level sections: the pipeline tab, open at first, says so; trend and map drawn.
+    wait_for_charts(page, 2)
     expect(
         page.get_by_text("Statewide certification pipeline detail is available to state analysts")
     ).to_be_visible()
     shown, hidden = _shown_on_map(page)
     _assert_public_map(shown, hidden, _latest_by_county(tables), None)
+    open_tab(page, "Lapses and reinstatements")
     activity = _chart(page, "Certifications, renewals, lapses: Statewide")
     for series in ("New certifications", "Renewals", "Reinstatements", "Lapses"):
         assert not any(v is not None and 1 <= v <= 10 for v in activity[series]["y"]), series
