@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards import figures, queries, session
@@ -30,6 +31,8 @@ from dashboards.ui import (
 )
 
 STATEWIDE_LABEL = "All counties (statewide)"
+# A tab's section: (scope, serving dir, build id, county or None for statewide, area name).
+Section = Callable[[Scope, Path, str, str | None, str], None]
 COUNTY_PARAM = "county"
 
 
@@ -219,12 +222,17 @@ def _detail(
         return None
 
 
-def activity_section(
-    scope: Scope, serving: Path, build_id: str, county_fips: str | None, area: str
-) -> None:
-    detail = _detail(scope, serving, build_id, county_fips)
-    if detail is not None:
-        st.plotly_chart(figures.certification_activity_figure(detail, area), width="stretch")
+def _detail_chart(figure: Callable[[pd.DataFrame, str], go.Figure]) -> Section:
+    """A section that is one chart of the area's monthly workforce detail."""
+
+    def section(
+        scope: Scope, serving: Path, build_id: str, county_fips: str | None, area: str
+    ) -> None:
+        detail = _detail(scope, serving, build_id, county_fips)
+        if detail is not None:
+            st.plotly_chart(figure(detail, area), width="stretch")
+
+    return section
 
 
 def supervision_section(
@@ -249,14 +257,6 @@ def supervision_section(
     st.plotly_chart(figures.supervisor_coverage_figure(detail, area), width="stretch")
 
 
-def turnover_section(
-    scope: Scope, serving: Path, build_id: str, county_fips: str | None, area: str
-) -> None:
-    detail = _detail(scope, serving, build_id, county_fips)
-    if detail is not None:
-        st.plotly_chart(figures.turnover_figure(detail, area), width="stretch")
-
-
 def members_section(
     scope: Scope, serving: Path, build_id: str, county_fips: str | None, area: str
 ) -> None:
@@ -268,12 +268,12 @@ def members_section(
 
 
 # The workforce page's tabs: label -> the section drawn when that tab is open.
-SECTIONS: dict[str, Callable[[Scope, Path, str, str | None, str], None]] = {
+SECTIONS: dict[str, Section] = {
     "Certification pipeline": pipeline_section,
     "Renewals and specializations": renewals_section,
-    "Lapses and reinstatements": activity_section,
+    "Lapses and reinstatements": _detail_chart(figures.certification_activity_figure),
     "Supervisor coverage": supervision_section,
-    "Turnover": turnover_section,
+    "Turnover": _detail_chart(figures.turnover_figure),
     "Peers per 100,000 members": members_section,
 }
 
