@@ -11,10 +11,9 @@ query layer.
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from datetime import date
 
-import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards import figures, queries, session
@@ -36,28 +35,42 @@ PERIOD_TYPE_LABELS: dict[str, str] = {
     "state_fiscal_year": "State fiscal year (July-June)",
     "calendar_year": "Calendar year",
 }
-BREAKDOWNS: dict[str, str] = {
-    "delivery_system": "delivery system",
-    "hcpcs_code": "HCPCS code",
-    "modality": "modality",
-    "age_group": "age group",
+
+
+@dataclass(frozen=True)
+class BreakdownChart:
+    """One breakdown tab's bar chart: `measure` of `utilization_breakdowns` by `dimension`."""
+
+    dimension: str
+    measure: str
+    title: str
+    axis_title: str
+    percent: bool = False  # `measure` is a fraction, drawn as a percentage
+
+
+# The breakdown tabs, in order, but for the last one (ASAM levels, a query of their own).
+BREAKDOWN_CHARTS: dict[str, BreakdownChart] = {
+    "Delivery system": BreakdownChart(
+        "delivery_system", "services", "Services by delivery system", "Services"
+    ),
+    "HCPCS code": BreakdownChart("hcpcs_code", "services", "Services by HCPCS code", "Services"),
+    "Modality": BreakdownChart("modality", "services", "Services by modality", "Services"),
+    "Age group": BreakdownChart("age_group", "services", "Services by age group", "Services"),
+    "Under 21 (EPSDT)": BreakdownChart(
+        "under_21",
+        "beneficiaries_served",
+        "Beneficiaries served, under 21 (EPSDT) and 21+",
+        "Beneficiaries served",
+    ),
+    "Collateral share": BreakdownChart(
+        "delivery_system",
+        "collateral_share",
+        "Collateral share of services by delivery system (BILL-09)",
+        "Collateral share",
+        percent=True,
+    ),
 }
-# The breakdown tabs, in order: one per breakdown dimension, then under 21, collateral, ASAM.
-BREAKDOWN_TABS_BY_DIMENSION: dict[str, str] = {
-    "delivery_system": "Delivery system",
-    "hcpcs_code": "HCPCS code",
-    "modality": "Modality",
-    "age_group": "Age group",
-}
-UNDER_21_TAB = "Under 21 (EPSDT)"
-COLLATERAL_TAB = "Collateral share"
 ASAM_TAB = "DMC-ODS by ASAM level"
-BREAKDOWN_TABS: tuple[str, ...] = (
-    *BREAKDOWN_TABS_BY_DIMENSION.values(),
-    UNDER_21_TAB,
-    COLLATERAL_TAB,
-    ASAM_TAB,
-)
 PUBLIC_METRIC_NAMES: dict[str, str] = {
     "UT-01": "Beneficiaries served",
     "UT-02": "Penetration rate (per 100 eligible members)",
@@ -172,27 +185,48 @@ def _detail(scope: Scope, snapshot: OpenSnapshot) -> None:
         "counts once); services are approved claim lines, flagged lines included."
     )
 
-    dimensions = ("service_month", *BREAKDOWNS, "under_21")
+    # Every dimension a chart of the section needs, once each, in one query.
+    dimensions = tuple(
+        dict.fromkeys(["service_month", *(c.dimension for c in BREAKDOWN_CHARTS.values())])
+    )
     frames = queries.utilization_breakdowns(scope, serving, build_id, selection, dimensions)
     by = {d: frames[frames["dimension"] == d].reset_index(drop=True) for d in dimensions}
     st.plotly_chart(figures.utilization_trend_figure(by["service_month"], area), width="stretch")
 
     # One breakdown at a time: the tabs rerun the section when switched, and only the open tab
     # draws its chart, so a county change redraws two charts instead of eight.
-    tabs = st.tabs(list(BREAKDOWN_TABS), key="utilization_breakdown", on_change="rerun")
-    for label, tab in zip(BREAKDOWN_TABS, tabs, strict=True):
+    labels = [*BREAKDOWN_CHARTS, ASAM_TAB]
+    tabs = st.tabs(labels, key="utilization_breakdown", on_change="rerun")
+    for label, tab in zip(labels, tabs, strict=True):
         if not tab.open:
             continue
         with tab:
-            if label == ASAM_TAB and delivery_system not in (None, DMC_ODS):
+            if label in BREAKDOWN_CHARTS:
+                chart = BREAKDOWN_CHARTS[label]
+                frame = by[chart.dimension]
+                if chart.percent:
+                    frame = frame.assign(**{chart.measure: frame[chart.measure] * 100})
+                figure = figures.breakdown_bar_figure(
+                    frame, chart.measure, chart.title, chart.axis_title, percent=chart.percent
+                )
+            elif delivery_system in (None, DMC_ODS):
+                asam = queries.utilization_by(
+                    scope,
+                    serving,
+                    build_id,
+                    dataclasses.replace(selection, delivery_system=DMC_ODS),
+                    "level_of_care",
+                )
+                figure = figures.breakdown_bar_figure(
+                    asam, "services", "DMC-ODS services by ASAM level of care", "Services"
+                )
+            else:
                 st.info(
                     "ASAM levels of care apply to DMC-ODS services: choose all delivery "
                     "systems or DMC_ODS."
                 )
                 continue
-            st.plotly_chart(
-                _breakdown_figure(label, by, scope, snapshot, selection), width="stretch"
-            )
+            st.plotly_chart(figure, width="stretch")
 
     by_county = queries.utilization_by_county(scope, serving, build_id, selection)
     st.markdown("**Services by county**")
@@ -204,48 +238,6 @@ def _detail(scope: Scope, snapshot: OpenSnapshot) -> None:
     )
     st.table(shown.rename(columns=COUNTY_TABLE_COLUMNS).set_index("FIPS"))
     st.caption(f"{area} · {period} · {delivery_system or ALL_SYSTEMS_LABEL}")
-
-
-def _breakdown_figure(
-    tab: str,
-    by: dict[str, pd.DataFrame],
-    scope: Scope,
-    snapshot: OpenSnapshot,
-    selection: queries.UtilizationFilter,
-) -> go.Figure:
-    """The chart of one breakdown tab, from the section's breakdown frames (`by`, per dimension);
-    the ASAM levels are queried only when their tab is open."""
-    if tab == ASAM_TAB:
-        asam = queries.utilization_by(
-            scope,
-            snapshot.serving_dir,
-            snapshot.build_id,
-            dataclasses.replace(selection, delivery_system=DMC_ODS),
-            "level_of_care",
-        )
-        return figures.breakdown_bar_figure(
-            asam, "services", "DMC-ODS services by ASAM level of care", "Services"
-        )
-    if tab == UNDER_21_TAB:
-        return figures.breakdown_bar_figure(
-            by["under_21"],
-            "beneficiaries_served",
-            "Beneficiaries served, under 21 (EPSDT) and 21+",
-            "Beneficiaries served",
-        )
-    if tab == COLLATERAL_TAB:
-        collateral = by["delivery_system"]
-        return figures.breakdown_bar_figure(
-            collateral.assign(collateral_share=collateral["collateral_share"] * 100),
-            "collateral_share",
-            "Collateral share of services by delivery system (BILL-09)",
-            "Collateral share",
-            percent=True,
-        )
-    dimension = next(d for d, label in BREAKDOWN_TABS_BY_DIMENSION.items() if label == tab)
-    return figures.breakdown_bar_figure(
-        by[dimension], "services", f"Services by {BREAKDOWNS[dimension]}", "Services"
-    )
 
 
 @st.fragment
