@@ -95,6 +95,12 @@
         {%- endfor -%}
     {%- endfor -%}
     {%- set carried = key_columns + passthrough_columns + count_columns + (derived_columns.keys() | list) -%}
+    {#- group_ids[i]: the number column of complement_groups[i] (none for [], the whole table) -#}
+    {%- set group_ids = [] -%}
+    {%- for group in complement_groups -%}
+        {%- do group_ids.append(('suppression__group_' ~ loop.index) if group else none) -%}
+    {%- endfor -%}
+    {%- set carried_group_ids = group_ids | select | list -%}
     {%- set ns = namespace(previous='suppression_primary') -%}
 
     with
@@ -105,38 +111,60 @@
 
     ),
 
-    suppression_primary as (
+    suppression_cells as (
 
+        -- Each cell and each complement group as one number. The rounds below carry only
+        -- these numbers and the counts, partition on the group numbers and break ties on the
+        -- cell number (ordering by it is ordering by the key): every round is several window
+        -- passes, and carrying the key's text columns through each cost most of the time.
         select
             {%- for column in carried %}
             suppression_source.{{ column }},
             {%- endfor %}
+            {%- for group in complement_groups %}{% if group %}
+            dense_rank() over (order by {{ group | join(', ') }}) as {{ group_ids[loop.index0] }},
+            {%- endif %}{% endfor %}
+            row_number() over (order by {{ key_columns | join(', ') }}) as suppression__cell
+        from {{ relation }} as suppression_source
+
+    ),
+
+    suppression_primary as (
+
+        select
+            suppression_cells.suppression__cell,
+            {%- for group_id in carried_group_ids %}
+            suppression_cells.{{ group_id }},
+            {%- endfor %}
             {%- for count in count_columns %}
+            suppression_cells.{{ count }},
             case
-                when suppression_source.{{ count }} is null then false
-                when suppression_source.{{ count }} < suppression_thresholds.min_count then false
-                when suppression_source.{{ count }} > suppression_thresholds.max_count then false
+                when suppression_cells.{{ count }} is null then false
+                when suppression_cells.{{ count }} < suppression_thresholds.min_count then false
+                when suppression_cells.{{ count }} > suppression_thresholds.max_count then false
                 else true
             end as {{ count }}__suppressed,
             {%- endfor %}
             suppression_thresholds.max_count as suppression__max_count
-        from {{ relation }} as suppression_source
+        from suppression_cells
         cross join suppression_thresholds
 
     ),
 
     {%- for pass_number in range(1, passes + 1) if complement_groups %}
     {%- for group in complement_groups %}
-    {%- set partition = ('partition by ' ~ (group | join(', '))) if group else '' %}
+    {%- set partition = ('partition by ' ~ group_ids[loop.index0]) if group else '' %}
     {%- set cte = 'suppression_pass_' ~ pass_number ~ '_group_' ~ loop.index %}
 
     {{ cte }} as (
 
         select
-            {%- for column in carried %}
-            {{ column }},
+            suppression__cell,
+            {%- for group_id in carried_group_ids %}
+            {{ group_id }},
             {%- endfor %}
             {%- for count in count_columns %}
+            {{ count }},
             (
                 {{ count }}__suppressed
                 or (
@@ -169,7 +197,7 @@
                         case when {{ count }}__suppressed or {{ count }} is null then 1 else 0 end,
                         case when {{ count }} > 0 then 0 else 1 end,
                         {{ count }},
-                        {{ key_columns | join(', ') }}
+                        suppression__cell
                 ) as {{ count }}__rank{% if not loop.last %},{% endif %}
                 {%- endfor %}
             from {{ ns.previous }}
@@ -184,24 +212,27 @@
 
         select
             {%- for column in key_columns + passthrough_columns %}
-            {{ column }},
+            suppression_cells.{{ column }},
             {%- endfor %}
             {%- for count in count_columns %}
-            case when {{ count }}__suppressed then null else {{ count }} end as {{ count }},
+            case when suppression_pattern.{{ count }}__suppressed then null else suppression_cells.{{ count }} end
+                as {{ count }},
             {%- endfor %}
             {%- for derived, sources in derived_columns.items() %}
             case
-                when {% for source in sources %}{{ source }}__suppressed{% if not loop.last %} or {% endif %}{% endfor %}
+                when {% for source in sources %}suppression_pattern.{{ source }}__suppressed{% if not loop.last %} or {% endif %}{% endfor %}
                     then null
-                else {{ derived }}
+                else suppression_cells.{{ derived }}
             end as {{ derived }},
             {%- endfor %}
             {%- for count in count_columns %}
-            {{ count }}__suppressed as {{ count }}_is_suppressed,
+            suppression_pattern.{{ count }}__suppressed as {{ count }}_is_suppressed,
             {%- endfor %}
-            ({% for count in count_columns %}{{ count }}__suppressed{% if not loop.last %} or {% endif %}{% endfor %})
+            ({% for count in count_columns %}suppression_pattern.{{ count }}__suppressed{% if not loop.last %} or {% endif %}{% endfor %})
                 as is_suppressed
-        from {{ ns.previous }}
+        from suppression_cells
+        inner join {{ ns.previous }} as suppression_pattern
+            on suppression_cells.suppression__cell = suppression_pattern.suppression__cell
 
     )
 

@@ -14,17 +14,12 @@
 {%- set levels = ['county', 'region', 'state'] %}
 with
 
-facts as (
-
-    select * from {{ ref('int_waiver_metric_facts') }}
-
-),
-
 counties as (
 
     select
         county_fips,
-        region
+        region,
+        dense_rank() over (order by region) as region_key
     from {{ ref('counties') }}
 
 ),
@@ -53,35 +48,51 @@ strata as (
         select distinct
             stratum_name,
             stratum_value
-        from facts
+        from {{ ref('int_waiver_metric_facts') }}
         where unit_id is not null
     ) as fact_strata
 
 ),
 
+county_keys as (
+
+    -- Each county of the facts as a number (windows order and group integers far faster than
+    -- text), with its region's number: 0 stands for a missing county, so that it is a county
+    -- of its own, and a county outside the 58 has no region.
+    select
+        fact_counties.county_fips,
+        counties.region,
+        counties.region_key,
+        coalesce(cast(fact_counties.county_fips as integer), 0) as county_key
+    from (
+        select distinct county_fips
+        from {{ ref('int_waiver_metric_facts') }}
+        where unit_id is not null
+    ) as fact_counties
+    left join counties
+        on fact_counties.county_fips = counties.county_fips
+
+),
+
 person_months as (
 
-    -- series_id: one integer per fact set, stratum and person, so that the windows below
-    -- partition on one number (twice as fast as on the four columns at 40M rows). unit_id
-    -- stays below 10^9 and a stratum number below 10^5 (tested on int_waiver_metric_facts).
+    -- Integers only, so that the windows below sort narrow rows. series_id: one number per
+    -- fact set, stratum and person (unit_id stays below 10^9 and a stratum number below 10^5,
+    -- tested on int_waiver_metric_facts).
     select
         facts.fact_set,
-        facts.stratum_name,
-        facts.stratum_value,
-        facts.county_fips,
-        counties.region,
+        strata.stratum_number,
+        county_keys.county_key,
+        county_keys.region_key,
         facts.month_start,
-        (facts.fact_set * 100000 + strata.stratum_number) * 1000000000 + facts.unit_id as series_id,
-        -- a FIPS code as a number (windows order integers faster than text); 0 stands for
-        -- a missing county, so that it is a county of its own
-        coalesce(cast(facts.county_fips as integer), 0) as county_key
-    from facts
+        (facts.fact_set * 100000 + strata.stratum_number) * 1000000000 + facts.unit_id as series_id
+    from {{ ref('int_waiver_metric_facts') }} as facts
     inner join strata
         on
             facts.stratum_name = strata.stratum_name
             and facts.stratum_value = strata.stratum_value
-    left join counties
-        on facts.county_fips = counties.county_fips
+    inner join county_keys
+        on facts.county_fips is not distinct from county_keys.county_fips
     where facts.unit_id is not null
 
 ),
@@ -112,12 +123,10 @@ county_sequenced as (
 
     select
         fact_set,
-        stratum_name,
-        stratum_value,
+        stratum_number,
         series_id,
-        county_fips,
         county_key,
-        region,
+        region_key,
         month_start,
         is_single_county,
         case when previous_county = county_key then previous_month end as previous_county_month
@@ -130,10 +139,8 @@ previous_months as (
     -- The previous month each person was seen in the same county, region and state.
     select
         fact_set,
-        stratum_name,
-        stratum_value,
-        county_fips,
-        region,
+        stratum_number,
+        county_key,
         month_start,
         previous_county_month,
         previous_county_month as previous_region_month,
@@ -145,14 +152,12 @@ previous_months as (
 
     select
         fact_set,
-        stratum_name,
-        stratum_value,
-        county_fips,
-        region,
+        stratum_number,
+        county_key,
         month_start,
         previous_county_month,
         lag(month_start) over (
-            partition by series_id, region
+            partition by series_id, region_key
             order by month_start, county_key
         ) as previous_region_month,
         lag(month_start) over (
@@ -164,17 +169,41 @@ previous_months as (
 
 ),
 
-person_entries as (
+people_by_previous_months as (
+
+    -- People with the same previous months are judged alike: count them first, so that the
+    -- period comparisons below run once per combination (people seen month after month share
+    -- a handful), not once per person.
+    select
+        fact_set,
+        stratum_number,
+        county_key,
+        month_start,
+        previous_county_month,
+        previous_region_month,
+        previous_state_month,
+        count(*) as people
+    from previous_months
+    group by
+        fact_set,
+        stratum_number,
+        county_key,
+        month_start,
+        previous_county_month,
+        previous_region_month,
+        previous_state_month
+
+),
+
+counted_people as (
 
     -- Per month, county and stratum: the people new to each period type at each level (a
     -- person's previous month, if any, lies in another period of that type).
     select
-        previous_months.fact_set,
-        previous_months.month_start,
-        previous_months.county_fips,
-        previous_months.region,
-        previous_months.stratum_name,
-        previous_months.stratum_value,
+        people_by_previous_months.fact_set,
+        people_by_previous_months.stratum_number,
+        people_by_previous_months.county_key,
+        people_by_previous_months.month_start,
         {%- for level in levels %}
             {%- for period_type in period_types %}
                 sum(
@@ -182,28 +211,49 @@ person_entries as (
                         when
                             previous_{{ level }}.month_start is null
                             or previous_{{ level }}.{{ period_type }}_start <> this_month.{{ period_type }}_start
-                            then 1
+                            then people_by_previous_months.people
                         else 0
                     end
-                ) as {{ level }}_{{ period_type }}_units
-                {%- if not loop.last %},{% endif %}
+                ) as {{ level }}_{{ period_type }}_units,
             {%- endfor %}
-            {%- if not loop.last %},{% endif %}
         {%- endfor %}
-    from previous_months
+        -- a row whose previous row in the same county is the same month repeats a person
+        sum(
+            case
+                when people_by_previous_months.previous_county_month = people_by_previous_months.month_start
+                    then people_by_previous_months.people
+                else 0
+            end
+        ) as repeated_people
+    from people_by_previous_months
     inner join month_periods as this_month
-        on previous_months.month_start = this_month.month_start
+        on people_by_previous_months.month_start = this_month.month_start
     {%- for level in levels %}
         left join month_periods as previous_{{ level }}
-            on previous_months.previous_{{ level }}_month = previous_{{ level }}.month_start
+            on people_by_previous_months.previous_{{ level }}_month = previous_{{ level }}.month_start
     {%- endfor %}
     group by
-        previous_months.fact_set,
-        previous_months.month_start,
-        previous_months.county_fips,
-        previous_months.region,
-        previous_months.stratum_name,
-        previous_months.stratum_value
+        people_by_previous_months.fact_set,
+        people_by_previous_months.stratum_number,
+        people_by_previous_months.county_key,
+        people_by_previous_months.month_start
+
+),
+
+person_entries as (
+
+    -- Back from numbers to the county, region and stratum.
+    select
+        counted_people.*,
+        county_keys.county_fips,
+        county_keys.region,
+        strata.stratum_name,
+        strata.stratum_value
+    from counted_people
+    inner join county_keys
+        on counted_people.county_key = county_keys.county_key
+    inner join strata
+        on counted_people.stratum_number = strata.stratum_number
 
 ),
 
@@ -218,7 +268,7 @@ counted_entries as (
         facts.stratum_value,
         facts.units,
         facts.amount
-    from facts
+    from {{ ref('int_waiver_metric_facts') }} as facts
     left join counties
         on facts.county_fips = counties.county_fips
     where facts.unit_id is null
@@ -239,7 +289,8 @@ final as (
             {%- for level in levels %}
                 cast({{ level }}_{{ period_type }}_units as bigint) as {{ level }}_units,
             {%- endfor %}
-            cast(null as decimal(18, 2)) as amount
+            cast(null as decimal(18, 2)) as amount,
+            cast(repeated_people as bigint) as repeated_people
         from person_entries
 
         union all
@@ -255,7 +306,8 @@ final as (
             {%- for level in levels %}
                 cast(units as bigint) as {{ level }}_units,
             {%- endfor %}
-            amount
+            amount,
+            cast(0 as bigint) as repeated_people
         from counted_entries
         {%- if not loop.last %}
 
