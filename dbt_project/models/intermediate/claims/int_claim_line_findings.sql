@@ -2,11 +2,38 @@
 -- and broken rule. Only approved lines are judged: they are the payments the program must
 -- recover or explain (denied, pending and voided lines carry no payment). Every threshold and
 -- date comes from the policy_parameters seed, in force on the service date.
+--
+-- Each rule is judged once per line (rule_checks), and only the few lines breaking one are kept
+-- for writing the findings: the findings below read them once per rule, and reading every line
+-- once per rule cost more than judging them.
 with
 
 claim_lines as (
 
-    select * from {{ ref('int_claim_lines_enriched') }}
+    -- The columns the rules read (int_claim_lines_enriched is a view: its joins run here).
+    select
+        claim_id,
+        line_number,
+        beneficiary_key,
+        rendering_certification_number,
+        certificant_id,
+        organization_npi,
+        county_fips,
+        delivery_system,
+        hcpcs_code,
+        level_of_care,
+        group_size,
+        service_date,
+        service_minutes,
+        submitted_date,
+        approved_amount,
+        peer_status_on_service_date,
+        beneficiary_eligible,
+        county_opted_in,
+        under_21,
+        peer_on_si_list,
+        organization_on_si_list
+    from {{ ref('int_claim_lines_enriched') }}
     where claim_status = 'approved'
 
 ),
@@ -17,15 +44,17 @@ peer_codes as (
 
 ),
 
-judged as (
+service_date_policies as (
 
+    -- The policy in force on each service date, looked up once per date rather than per line.
     select
-        claim_lines.*,
-        peer_codes.code as peer_code,
-        coalesce(peer_codes.is_group, false) as is_group_code
-    from claim_lines
-    left join peer_codes
-        on claim_lines.hcpcs_code = peer_codes.code
+        service_date,
+        {{ policy_value('group_size_min', 'service_date') }} as group_size_min,
+        {{ policy_value('group_size_max', 'service_date') }} as group_size_max,
+        {{ policy_date('h0050_rate_start_date', 'service_date') }} as h0050_rate_start_date
+    from (
+        select distinct service_date from claim_lines
+    ) as service_dates
 
 ),
 
@@ -77,6 +106,49 @@ duplicate_sets as (
 
 ),
 
+rule_checks as (
+
+    select
+        claim_lines.*,
+        duplicate_sets.line_in_set,
+        claim_lines.peer_status_on_service_date <> 'active' as breaks_bill_01,
+        peer_codes.code is null as breaks_bill_02,
+        coalesce(peer_codes.is_group, false)
+        and (
+            claim_lines.group_size is null
+            or claim_lines.group_size < service_date_policies.group_size_min
+            or claim_lines.group_size > service_date_policies.group_size_max
+        ) as breaks_bill_03,
+        claim_lines.hcpcs_code = 'H0050'
+        and claim_lines.service_date < service_date_policies.h0050_rate_start_date as breaks_bill_04,
+        not claim_lines.beneficiary_eligible as breaks_bill_05,
+        not claim_lines.county_opted_in and not coalesce(claim_lines.under_21, false) as breaks_bill_06,
+        (claim_lines.delivery_system = 'DMC_ODS' and claim_lines.level_of_care is null)
+        or (claim_lines.delivery_system <> 'DMC_ODS' and claim_lines.level_of_care is not null)
+            as breaks_bill_07,
+        claim_lines.peer_on_si_list or claim_lines.organization_on_si_list as breaks_bill_10,
+        duplicate_sets.claim_id is not null as breaks_bill_11
+    from claim_lines
+    left join peer_codes
+        on claim_lines.hcpcs_code = peer_codes.code
+    left join service_date_policies
+        on claim_lines.service_date = service_date_policies.service_date
+    left join duplicate_sets
+        on
+            claim_lines.claim_id = duplicate_sets.claim_id
+            and claim_lines.line_number = duplicate_sets.line_number
+
+),
+
+judged as (
+
+    select * from rule_checks
+    where
+        breaks_bill_01 or breaks_bill_02 or breaks_bill_03 or breaks_bill_04 or breaks_bill_05
+        or breaks_bill_06 or breaks_bill_07 or breaks_bill_10 or breaks_bill_11
+
+),
+
 findings as (
 
     select
@@ -92,7 +164,7 @@ findings as (
         end as detail,
         approved_amount as approved_amount_at_risk
     from judged
-    where peer_status_on_service_date <> 'active'
+    where breaks_bill_01
 
     union all
 
@@ -104,7 +176,7 @@ findings as (
         'code ' || coalesce(hcpcs_code, '(none)') || ' is not a peer support code' as detail,
         approved_amount as approved_amount_at_risk
     from judged
-    where peer_code is null
+    where breaks_bill_02
 
     union all
 
@@ -119,13 +191,7 @@ findings as (
         end as detail,
         cast(0 as decimal(12, 2)) as approved_amount_at_risk
     from judged
-    where
-        is_group_code
-        and (
-            group_size is null
-            or group_size < {{ policy_value('group_size_min', 'service_date') }}
-            or group_size > {{ policy_value('group_size_max', 'service_date') }}
-        )
+    where breaks_bill_03
 
     union all
 
@@ -137,9 +203,7 @@ findings as (
         'H0050 before its rate start date' as detail,
         approved_amount as approved_amount_at_risk
     from judged
-    where
-        hcpcs_code = 'H0050'
-        and service_date < {{ policy_date('h0050_rate_start_date', 'service_date') }}
+    where breaks_bill_04
 
     union all
 
@@ -151,7 +215,7 @@ findings as (
         'beneficiary not Medi-Cal eligible in the month of service' as detail,
         approved_amount as approved_amount_at_risk
     from judged
-    where not beneficiary_eligible
+    where breaks_bill_05
 
     union all
 
@@ -164,7 +228,7 @@ findings as (
             as detail,
         approved_amount as approved_amount_at_risk
     from judged
-    where not county_opted_in and not coalesce(under_21, false)
+    where breaks_bill_06
 
     union all
 
@@ -179,9 +243,7 @@ findings as (
         end as detail,
         approved_amount as approved_amount_at_risk
     from judged
-    where
-        (delivery_system = 'DMC_ODS' and level_of_care is null)
-        or (delivery_system <> 'DMC_ODS' and level_of_care is not null)
+    where breaks_bill_07
 
     union all
 
@@ -200,28 +262,25 @@ findings as (
         end as detail,
         approved_amount as approved_amount_at_risk
     from judged
-    where peer_on_si_list or organization_on_si_list
+    where breaks_bill_10
 
     union all
 
     select
-        judged.claim_id,
-        judged.line_number,
+        claim_id,
+        line_number,
         'BILL-11' as rule_id,
         'flag' as severity,
         case
-            when duplicate_sets.line_in_set = 1 then 'original of a duplicate set of approved lines'
+            when line_in_set = 1 then 'original of a duplicate set of approved lines'
             else 'duplicate of an approved line in another claim'
         end as detail,
         case
-            when duplicate_sets.line_in_set = 1 then cast(0 as decimal(12, 2))
-            else judged.approved_amount
+            when line_in_set = 1 then cast(0 as decimal(12, 2))
+            else approved_amount
         end as approved_amount_at_risk
     from judged
-    inner join duplicate_sets
-        on
-            judged.claim_id = duplicate_sets.claim_id
-            and judged.line_number = duplicate_sets.line_number
+    where breaks_bill_11
 
 )
 

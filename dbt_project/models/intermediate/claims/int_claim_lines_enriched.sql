@@ -36,7 +36,7 @@ certification_events as (
 
 status_spans as (
 
-    select * from {{ ref('fct_certification_status_spans') }}
+    select * from {{ ref('int_certification_status_spans') }}
 
 ),
 
@@ -101,7 +101,7 @@ aged as (
 
 ),
 
--- Spans of one person never overlap (tested on fct_certification_status_spans), so a line
+-- Spans of one person never overlap (tested on int_certification_status_spans), so a line
 -- matches at most one span; the line-level unique test would catch a second.
 with_peer as (
 
