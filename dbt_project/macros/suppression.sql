@@ -25,8 +25,7 @@
                           [['quarter_start'], ['county_fips']] (all counties of a quarter; all
                           quarters of a county). [] means the whole table is one group.
                           Default: no complementary suppression. A grouping column derived
-                          from the key (a containing period, say) is best passed through: key
-                          columns also break ties, and every one of them is sorted on.
+                          from the key (a containing period, say) is best passed through.
       derived_columns     {column: [count columns it is derived from]}: rates, percentages,
                           means or amounts. The value is nulled when any of its counts is
                           suppressed (primary or complementary). Default {}.
@@ -62,8 +61,13 @@
       and suppression across linked tables (a total published elsewhere must itself go through
       this macro).
 
-    Portable SQL only: window sum/max/row_number partitioned by the group columns, CASE, no
-    recursion, no QUALIFY, no engine-specific functions.
+    Each cell is numbered once by its key (row_number over key_columns, which must identify a
+    row: the key is what the numbers stand for) and each group once (dense_rank over its
+    columns); the rounds run window sum/row_number partitioned by the group numbers over the
+    numbers and counts only, and the labels are joined back by cell number at the end.
+
+    Portable SQL only: window sum/row_number/dense_rank, CASE, no recursion, no QUALIFY, no
+    engine-specific functions.
 #}
 {% macro suppress_counts(
     relation,

@@ -102,7 +102,8 @@ aged as (
 ),
 
 -- Spans of one person never overlap (tested on int_certification_status_spans), so a line
--- matches at most one span; the line-level unique test would catch a second.
+-- matches at most one span; the unique test of fct_claim_lines on (claim_id, line_number)
+-- would catch a second.
 with_peer as (
 
     select

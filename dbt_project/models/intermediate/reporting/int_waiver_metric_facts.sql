@@ -329,8 +329,9 @@ integrity_lines as (
 
 final as (
 
-    -- Each people relation above holds a person once per month, county and stratum (tested:
-    -- unique on int_waiver_metric_facts), so the union needs no de-duplication.
+    -- Each people relation above holds a person once per month, county and stratum (tested
+    -- where the metric months order every person's rows: int_waiver_metric_months_people_not_repeated),
+    -- so the union needs no de-duplication.
     select
         fact_set,
         month_start,

@@ -57,13 +57,13 @@ strata as (
 county_keys as (
 
     -- Each county of the facts as a number (windows order and group integers far faster than
-    -- text), with its region's number: 0 stands for a missing county, so that it is a county
-    -- of its own, and a county outside the 58 has no region.
+    -- text), with its region's number: a missing county is a county of its own, and a county
+    -- outside the 58 has no region.
     select
         fact_counties.county_fips,
         counties.region,
         counties.region_key,
-        coalesce(cast(fact_counties.county_fips as integer), 0) as county_key
+        dense_rank() over (order by fact_counties.county_fips) as county_key
     from (
         select distinct county_fips
         from {{ ref('int_waiver_metric_facts') }}

@@ -67,7 +67,7 @@ built as (
 ),
 
 -- Worked out on the staging inputs, which name each line's delivery batch. (The enriched lines
--- themselves are a full table rebuilt every run: only this mart's write is incremental.)
+-- are a view: only the lines of the months rebuilt are enriched.)
 staged_lines as (
 
     select
