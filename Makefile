@@ -18,10 +18,13 @@ export PEERWH_WAREHOUSE_DIR ?= $(WAREHOUSE)
 
 .PHONY: run test dashboard ui lint bench venv chromium clean
 
+# --compile-bytecode: every process (dbt, Dagster, Streamlit, each test's dbt run) then loads
+# compiled modules, also where PYTHONDONTWRITEBYTECODE keeps Python from caching them itself
+# (importing Great Expectations: 4.6 s from source, 1.7 s compiled).
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -r requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 

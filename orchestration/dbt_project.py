@@ -45,9 +45,14 @@ def generate_docs(site_dir: Path, env: dict[str, str]) -> Path:
 
     Uncompiled on purpose: compiled SQL of the staging models would show the HMAC key pads.
     dbt 1.11 reads the manifest from the target path for an uncompiled static site, so parse
-    writes one there first.
+    writes one there first; the project's partial-parse state, copied beside it, spares that
+    parse and the docs command a full parse of the project each.
     """
     target = site_dir / "target"
+    target.mkdir(parents=True, exist_ok=True)
+    parse_state = dbt_project.manifest_path.parent / "partial_parse.msgpack"
+    if parse_state.exists():
+        shutil.copyfile(parse_state, target / parse_state.name)
     run_dbt("parse", "--target-path", str(target), env=env)
     run_dbt("docs", "generate", "--static", "--no-compile", "--target-path", str(target), env=env)
     site = site_dir / "index.html"
