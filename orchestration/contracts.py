@@ -125,7 +125,7 @@ class Contract:
 
 
 @functools.cache
-def _odcs_validator() -> Any:
+def _odcs_validator() -> jsonschema.protocols.Validator:
     """The ODCS JSON-schema validator, built once: `jsonschema.validate` checks the (large)
     schema itself on every call, which cost 0.4 s a contract."""
     text = resources.files("open_data_contract_standard").joinpath("schema.json").read_text()

@@ -35,6 +35,10 @@
                                                 date_expr + <value> datepart(s), as a date
       policy_subtract(datepart, name, date_expr, as_of=none)
                                                 date_expr - <value> datepart(s), as a date
+      policies_by_date(relation, date_column, parameters)
+                                                one row per distinct date of a relation with
+                                                the parameters in force that day: join it
+                                                instead of looking up per row of a large table
       policy_lookup(name, column, as_of)        helper: the scalar subquery itself
       policy_missing(name)                      dispatched helper: raise a run-time error
       test policy_periods_do_not_overlap        generic test for the seed
@@ -63,6 +67,27 @@
 
 {% macro policy_subtract(datepart, parameter_name, date_expr, as_of=none) -%}
     cast({{ dbt.dateadd(datepart, '-1 * ' ~ policy_value(parameter_name, as_of), date_expr) }} as date)
+{%- endmacro %}
+
+
+{#
+    policies_by_date(relation, date_column, parameters): a select of one row per distinct
+    `date_column` of `relation`, with each parameter in force on that date, as a column named
+    after it. parameters is {name: 'value' | 'date'} (policy_value or policy_date). Every
+    lookup is a scalar subquery, so a model judging millions of rows joins this on the date
+    (a few thousand lookups) instead of calling policy_value per row: per row, the EPSDT age
+    limit alone took the claim-line enrichment from 13 s to 134 s at 10M lines.
+#}
+{% macro policies_by_date(relation, date_column, parameters) -%}
+    select
+        {{ date_column }},
+        {%- for name, kind in parameters.items() %}
+        {{ policy_lookup(name, 'value_date' if kind == 'date' else 'value_numeric', date_column) }}
+            as {{ name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from (
+        select distinct {{ date_column }} from {{ relation }}
+    ) as policy_dates
 {%- endmacro %}
 
 

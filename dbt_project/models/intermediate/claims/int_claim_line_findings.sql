@@ -46,15 +46,12 @@ peer_codes as (
 
 service_date_policies as (
 
-    -- The policy in force on each service date, looked up once per date rather than per line.
-    select
-        service_date,
-        {{ policy_value('group_size_min', 'service_date') }} as group_size_min,
-        {{ policy_value('group_size_max', 'service_date') }} as group_size_max,
-        {{ policy_date('h0050_rate_start_date', 'service_date') }} as h0050_rate_start_date
-    from (
-        select distinct service_date from claim_lines
-    ) as service_dates
+-- The policy in force on each service date, looked up once per date rather than per line.
+    {{ policies_by_date('claim_lines', 'service_date', {
+        'group_size_min': 'value',
+        'group_size_max': 'value',
+        'h0050_rate_start_date': 'date',
+    }) }}
 
 ),
 

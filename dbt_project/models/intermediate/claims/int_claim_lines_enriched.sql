@@ -19,12 +19,7 @@ claim_lines as (
 service_date_policies as (
 
     -- The policy in force on each service date, looked up once per date rather than per line.
-    select
-        service_date,
-        {{ policy_value('epsdt_age_limit', 'service_date') }} as epsdt_age_limit
-    from (
-        select distinct service_date from {{ ref('stg_sdmc__claim_lines') }}
-    ) as service_dates
+    {{ policies_by_date(ref('stg_sdmc__claim_lines'), 'service_date', {'epsdt_age_limit': 'value'}) }}
 
 ),
 
