@@ -111,6 +111,10 @@ class Contract:
     def pii_columns(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if c.pii)
 
+    def reads_pii(self, rule: Rule) -> bool:
+        """Whether the rule reads a PII column: then no value it finds may be shown or stored."""
+        return not set(rule.columns).isdisjoint(self.pii_columns)
+
     def column(self, name: str) -> Column:
         for c in self.columns:
             if c.name == name:

@@ -134,3 +134,31 @@ def test_gx_data_docs_render(validator: BatchValidator) -> None:
     _violations(validator, contract, _suspended_rows())
     docs: Path = validator.build_docs()
     assert (docs / "index.html").exists()
+
+
+def test_values_found_by_pii_rules_stay_out_of_gx_results_and_docs(
+    validator: BatchValidator,
+) -> None:
+    contract = load_contract("eligibility")
+    frame = pd.DataFrame(
+        {
+            "beneficiary_cin": ["90001510G", "9000151OG", "90001510G"],
+            "eligibility_month": ["2023-09", "2023-10", "2023-09"],
+            "aid_code": ["3R", "ZZZ9", "3R"],
+            "date_of_birth": ["1986-05-06", "1986-02-30", "1986-05-06"],
+        }
+    )
+    assert _violations(validator, contract, frame) == {
+        "eligibility-beneficiary_cin-pattern": [2],
+        "eligibility-aid_code-pattern": [2],
+        "eligibility-date_of_birth-type": [2],
+        "eligibility-beneficiary_cin_eligibility_month-unique": [1, 3],
+    }
+    validator.build_docs()
+    stored = "".join(
+        path.read_text(errors="replace")
+        for path in Path(validator.context.root_directory).rglob("*")
+        if path.is_file()
+    )
+    assert "9000151OG" not in stored and "90001510G" not in stored and "1986-02-30" not in stored
+    assert "ZZZ9" in stored  # a value of a column that is not PII helps analysts

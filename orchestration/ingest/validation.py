@@ -5,6 +5,10 @@ arrive as text; for typed rules (parse, range, date order) the frame gains a par
 column `<column>__typed` (dates as days since 1970, months as year*12+month, timestamps as
 epoch seconds, numbers as floats), and NPI rules a boolean `<column>__npi_ok`. GX then
 evaluates every rule and reports the exact rows that break it, which route to quarantine.
+
+Rules that read a PII column run as a suite of their own whose results GX keeps without the
+values it found (`exclude_unexpected_values`): only row indices reach the stored validation
+results and Data Docs. Other rules keep their failing values there, for analysts.
 """
 
 from __future__ import annotations
@@ -33,6 +37,11 @@ NPI_OK = "__npi_ok"
 EXTRACT_DATE = "__extract_date"
 RANGE_KEYS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 EPOCH = pd.Timestamp("1970-01-01")
+# COMPLETE lists every failing row index, which routes rows to quarantine; the index query
+# would only repeat those indices in every stored result.
+VALUES_SHOWN: dict[str, Any] = {"result_format": "COMPLETE", "return_unexpected_index_query": False}
+# GX applies one result format to every expectation of a run, hence a run per kind of rule.
+VALUES_WITHHELD: dict[str, Any] = VALUES_SHOWN | {"exclude_unexpected_values": True}
 
 _PATTERNS = {
     "date": r"^\d{4}-\d{2}-\d{2}$",
@@ -224,18 +233,18 @@ class BatchValidator:
         self._definitions: dict[tuple[str, tuple[str, ...]], gx.ValidationDefinition] = {}
 
     def _validation_definition(
-        self, contract: Contract, rules: list[Rule]
+        self, contract: Contract, rules: list[Rule], withheld: bool
     ) -> gx.ValidationDefinition:
         key = (contract.feed, tuple(r.rule_id for r in rules))
         if key not in self._definitions:
-            self._definitions[key] = self._new_validation_definition(contract, rules)
+            self._definitions[key] = self._new_validation_definition(contract, rules, withheld)
         return self._definitions[key]
 
     def _new_validation_definition(
-        self, contract: Contract, rules: list[Rule]
+        self, contract: Contract, rules: list[Rule], withheld: bool
     ) -> gx.ValidationDefinition:
-        name = f"{contract.feed}_contract"
-        if len(rules) < len(contract.rules):
+        name = f"{contract.feed}_contract" + ("_pii" if withheld else "")
+        if len(rules) < sum(contract.reads_pii(r) == withheld for r in contract.rules):
             # Files lacking optional columns get their own suite, so suites never collide.
             digest = hashlib.sha256(" ".join(r.rule_id for r in rules).encode()).hexdigest()
             name += f"_subset_{digest[:8]}"
@@ -271,16 +280,21 @@ class BatchValidator:
         column never gets here: the file is rejected whole).
         """
         applicable = [r for r in contract.rules if set(r.columns) <= present_columns]
-        definition = self._validation_definition(contract, applicable)
+        runs = [
+            (self._validation_definition(contract, rules, withheld), result_format)
+            for withheld, result_format in ((False, VALUES_SHOWN), (True, VALUES_WITHHELD))
+            if (rules := [r for r in applicable if contract.reads_pii(r) == withheld])
+        ]
         checked = {r.rule_id: 0 for r in applicable}
         violating: dict[str, list[int]] = {r.rule_id: [] for r in applicable}
         errors: dict[str, str] = {}
         for chunk in chunks:
-            result = definition.run(
-                batch_parameters={"dataframe": prepare_frame(chunk, contract, extract_date)},
-                result_format={"result_format": "COMPLETE"},
-            )
-            _collect(result, checked, violating, errors)
+            frame = prepare_frame(chunk, contract, extract_date)
+            for definition, result_format in runs:
+                result = definition.run(
+                    batch_parameters={"dataframe": frame}, result_format=result_format
+                )
+                _collect(result, checked, violating, errors)
         outcomes = [_outcome(r, checked, violating, errors) for r in applicable]
         outcomes += [
             RuleOutcome(r, 0, 0, "not_applicable", "column not in file", ())
