@@ -131,3 +131,13 @@ def test_landing_files_are_never_changed(tmp_path: Path, validator: BatchValidat
     before = (path.read_bytes(), path.stat().st_mtime_ns)
     ingest(tmp_path / "landing", validator)
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_a_ragged_row_is_named_not_quoted(tmp_path: Path, validator: BatchValidator) -> None:
+    # Arrow's own message would end with the row; a row may hold PII.
+    content = ROWS.to_csv(index=False) + "1234567893,Jane Roe,,,2023-01-01,,2024-01-01,extra\n"
+    land(tmp_path / "landing", f"{FEED}_20261001.csv", content.encode())
+    report, _con = ingest(tmp_path / "landing", validator)
+    [message] = report.files[0].messages
+    assert "rejected: row 4 has 8 fields where the header has 7" in message
+    assert "Jane Roe" not in message

@@ -67,9 +67,9 @@ class FeedReport:
         return failed
 
 
-def _masked(value: object, contract: Contract, column: str) -> str:
-    """How a value is shown in a message: never the value of a PII column."""
-    if column in contract.pii_columns:
+def _masked(value: object, withheld: bool) -> str:
+    """How a value is shown in a message: never one found by a rule that reads a PII column."""
+    if withheld:
         return "value withheld: PII"
     return f"value {value!r}" if value is not None else "value empty"
 
@@ -99,8 +99,9 @@ def _violation_rows(
             .take(pa.array([r - 1 for r in outcome.violating_rows]))
             .to_pylist()
         )
+        withheld = contract.reads_pii(rule)
         messages = [
-            describe(landed, row, column, rule, _masked(value, contract, rule.columns[0]))
+            describe(landed, row, column, rule, _masked(value, withheld))
             for row, value in zip(outcome.violating_rows, values, strict=True)
         ]
         records += [

@@ -25,6 +25,11 @@ FILE_NAME = re.compile(
     r"^(?P<feed>[a-z_]+)_(?P<date>\d{8})(?:_(?P<seq>\d{2}))?\.(?P<ext>csv|parquet)$"
 )
 READ_BLOCK_BYTES = 16 << 20
+# How Arrow reports a row with more or fewer fields than the header (then it quotes the row).
+RAGGED_ROW = re.compile(
+    r"CSV parse error: (?:Row #(?P<row>\d+): )?"
+    r"Expected (?P<expected>\d+) columns, got (?P<actual>\d+)"
+)
 
 
 class RejectedFile(Exception):
@@ -99,14 +104,16 @@ def _normalise(names: list[str]) -> list[str]:
 
 
 def _check_header(names: list[str], contract: Contract) -> None:
+    # Missing columns first: a file without a header has a data row in its place, and only
+    # this message never quotes what the header holds.
+    missing = [c for c in contract.required_columns if c not in names]
+    if missing:
+        raise RejectedFile(f"required column(s) missing from the header: {', '.join(missing)}")
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise RejectedFile(f"the header repeats column(s) {', '.join(duplicates)}")
     if "" in names:
         raise RejectedFile("the header has an empty column name")
-    missing = [c for c in contract.required_columns if c not in names]
-    if missing:
-        raise RejectedFile(f"required column(s) missing from the header: {', '.join(missing)}")
 
 
 def read_batch(landed: LandedFile, contract: Contract) -> Batch:
@@ -139,18 +146,36 @@ def read_batch(landed: LandedFile, contract: Contract) -> Batch:
     )
 
 
-def _read_csv(path: Path) -> pa.Table:
+def _read_csv(path: Path, use_threads: bool = True) -> pa.Table:
     header = _split_header(_first_line(path))
-    return pacsv.read_csv(
-        path,
-        read_options=pacsv.ReadOptions(block_size=READ_BLOCK_BYTES, encoding="utf8"),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True),
-        convert_options=pacsv.ConvertOptions(
-            column_types={name: pa.string() for name in header},
-            null_values=[""],
-            strings_can_be_null=True,
-            quoted_strings_can_be_null=True,
-        ),
+    try:
+        return pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(
+                block_size=READ_BLOCK_BYTES, encoding="utf8", use_threads=use_threads
+            ),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in header},
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        ragged = RAGGED_ROW.match(str(exc))
+        if ragged is None:
+            raise
+    # Arrow's message ends with the whole row, which may hold PII: name the row instead, raised
+    # after the `except` so that no traceback chains Arrow's message either.
+    if ragged["row"] is None and use_threads:
+        # Threaded reads do not number rows; the file is rejected anyway, so read it on one
+        # thread to name the row.
+        return _read_csv(path, use_threads=False)
+    where = f"row {int(ragged['row']) - 1}" if ragged["row"] else "a row"  # row 1 is the header
+    raise RejectedFile(
+        f"{where} has {ragged['actual']} fields where the header has {ragged['expected']}"
+        " (row not shown: it may hold PII)"
     )
 
 
