@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from orchestration import config
+from orchestration.permissions import restrict_new_files
 
 SCALES = ("tiny", "small", "medium", "large")
 
@@ -19,6 +20,9 @@ SCALES = ("tiny", "small", "medium", "large")
 @click.group()
 def main() -> None:
     """Medi-Cal Peer Support Specialist data warehouse."""
+    # Before any command writes: feeds, warehouse, snapshots, GX results and reports, and what
+    # dbt or Streamlit write as our children, are readable by their owner only.
+    restrict_new_files()
 
 
 @main.command()
