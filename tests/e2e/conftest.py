@@ -147,27 +147,32 @@ def users_file(tmp_path_factory: pytest.TempPathFactory, county_user: E2EUser) -
 
 
 def _serve(
-    warehouse: Path, tmp_path_factory: pytest.TempPathFactory, extra_env: dict[str, str]
+    warehouse: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    extra_env: dict[str, str],
+    log_path: Path | None = None,
+    via_cli: bool = False,
 ) -> Iterator[str]:
-    """Run `streamlit run dashboards/app.py` on a free port until the session ends."""
+    """Run `streamlit run dashboards/app.py` (`peerwh dashboard` with `via_cli`) on a free port
+    until the session ends; its output goes to `log_path`."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    log_path = log_path or tmp_path_factory.mktemp("streamlit") / "server.log"
     env = {
         **os.environ,
         "PEERWH_WAREHOUSE_DIR": str(warehouse),
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
         **extra_env,
     }
+    # Everything else (loopback address, allowed hosts, XSRF, toolbar, error details, static
+    # files) comes from dashboards/.streamlit/config.toml, as for every other way of starting it.
     command = [
         sys.executable, "-m", "streamlit", "run", str(APP),
-        "--server.headless", "true",
         "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
-        "--server.enableStaticServing", "true",
     ]  # fmt: skip
+    if via_cli:
+        command = [sys.executable, "-m", "orchestration.cli", "dashboard", "--port", str(port)]
     started = time.perf_counter()
     with log_path.open("wb") as log:
         process = subprocess.Popen(
