@@ -182,6 +182,20 @@ def dashboard_command(port: int, address: str, allowed_hosts: tuple[str, ...]) -
     return command
 
 
+def _check_sign_in() -> None:
+    """Tell the operator at start-up what keeps anyone from signing in (the app logs it too)."""
+    from dashboards.auth import UsersFileError, demo_mode, load_users, trusted_proxies, users_file
+
+    try:
+        if demo_mode():
+            return
+        trusted_proxies()
+    except UsersFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    for message in load_users(users_file()).messages():
+        click.echo(f"warning: {message}", err=True)
+
+
 @main.command()
 @click.option("--warehouse", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--port", type=int, default=8501, show_default=True)
@@ -207,6 +221,7 @@ def dashboard(
 ) -> None:
     """Start the Streamlit dashboards on the current snapshot."""
     _set_dirs(None, warehouse)
+    _check_sign_in()
     click.echo(f"dashboard on http://{address}:{port} (snapshot under {config.serving_dir()})")
     raise SystemExit(subprocess.call(dashboard_command(port, address, allowed_hosts)))
 

@@ -1,4 +1,5 @@
-"""What a hostile visitor tried: the network, the Host header, the toolbar, error details.
+"""What a hostile visitor tried: the network, the Host header, the toolbar, error details,
+sign-in throttling, a bad users-file entry, a removed user's open session.
 
 The servers are started as users start them: `streamlit run dashboards/app.py` with no security
 flag (`dashboards/.streamlit/config.toml` must apply by itself) and `peerwh dashboard`.
@@ -16,9 +17,22 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import BrowserType, Page, expect
+from playwright.sync_api import Browser, BrowserType, Page, expect
 
-from tests.e2e.conftest import CHROMIUM_ARGS, PROJECT_ROOT, _serve, snapshot_table
+from dashboards.access import Role
+from dashboards.auth import add_user, remove_user
+from dashboards.session import SESSION_ENDED, SIGN_IN_FAILED
+from tests.e2e.conftest import (
+    BAD_COUNTY_USER,
+    CHROMIUM_ARGS,
+    EVALUATOR_USER,
+    PROJECT_ROOT,
+    E2EUser,
+    _serve,
+    sign_in,
+    snapshot_table,
+)
+from tests.e2e.helpers import no_exception
 
 LOOPBACK = {"127.0.0.1", "::1"}
 
@@ -163,3 +177,68 @@ def test_an_error_shows_users_a_plain_message_and_the_operator_a_traceback(
     assert "Uncaught app execution" in logged
     assert "Traceback (most recent call last)" in logged
     assert "app_pages/overview.py" in logged
+
+
+def _try_sign_in(page: Page, url: str, username: str, password: str) -> None:
+    """A fresh session's sign-in attempt, waiting until the form answers."""
+    page.goto(url)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_test_id("stAlert")).to_be_visible()
+
+
+def test_a_user_with_a_county_that_does_not_exist_cannot_sign_in(
+    page: Page, signin_url: str, users_file: Path
+) -> None:
+    """It once signed in, and three pages crashed with tracebacks naming source files."""
+    _try_sign_in(page, signin_url, BAD_COUNTY_USER.username, BAD_COUNTY_USER.password)
+
+    expect(page.get_by_test_id("stAlert")).to_have_text(SIGN_IN_FAILED)
+    shown = page.locator("body").inner_text()
+    assert str(users_file) not in shown and BAD_COUNTY_USER.county_fips not in shown
+    expect(page.get_by_test_id("stMetric")).to_have_count(0)
+    no_exception(page)
+    sign_in(page, signin_url, EVALUATOR_USER)  # the file's other users still can
+
+
+def test_a_stranger_cannot_lock_a_user_out(
+    browser: Browser, signin_url: str, users_file: Path
+) -> None:
+    """Before, five wrong passwords from anyone locked a known username for everyone."""
+    target = E2EUser("target", "target-pw", "evaluator")
+    add_user(users_file, target.username, target.password, Role.EVALUATOR)
+    stranger = browser.new_context(extra_http_headers={"X-Forwarded-For": "203.0.113.5"})
+    user = browser.new_context(extra_http_headers={"X-Forwarded-For": "198.51.100.7"})
+    try:
+        page = stranger.new_page()
+        for _ in range(5):
+            _try_sign_in(page, signin_url, target.username, "guess")
+            expect(page.get_by_test_id("stAlert")).to_have_text(SIGN_IN_FAILED)
+        _try_sign_in(page, signin_url, target.username, target.password)
+        expect(page.get_by_test_id("stAlert")).to_contain_text("Too many failed sign-ins")
+
+        sign_in(user.new_page(), signin_url, target)
+    finally:
+        stranger.close()
+        user.close()
+
+
+def test_a_removed_user_loses_access_at_the_next_filter_change(
+    page: Page, signin_url: str, users_file: Path
+) -> None:
+    """The county filter reruns only its fragment, not the app's sign-in check."""
+    leaver = E2EUser("leaver", "leaver-pw", "state_analyst")
+    add_user(users_file, leaver.username, leaver.password, Role.STATE_ANALYST)
+    sign_in(page, f"{signin_url}/workforce", leaver)
+    expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible()
+
+    remove_user(users_file, leaver.username)
+    page.get_by_role("combobox", name="County").click()
+    page.keyboard.type("Alameda")
+    page.get_by_role("option", name="Alameda", exact=True).click()
+
+    expect(page.get_by_text(SESSION_ENDED)).to_be_visible()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    expect(page.get_by_test_id("stPlotlyChart")).to_have_count(0)
+    expect(page.get_by_test_id("stMetric")).to_have_count(0)
