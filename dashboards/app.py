@@ -7,6 +7,7 @@ layer, which enforces the role's scope whatever page or URL is asked for.
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -21,6 +22,11 @@ if str(HERE.parent) not in sys.path:
 from dashboards import session  # noqa: E402
 from dashboards.access import Role  # noqa: E402
 from dashboards.auth import UsersFileError  # noqa: E402
+
+# The operator's log on the server's stderr: users-file problems and failed sign-ins, beside
+# Streamlit's own lines (an uncaught error's traceback, which users never see: see
+# `.streamlit/config.toml`). Once per process: later reruns find the root logger set up.
+logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 st.set_page_config(
     page_title="Peer Support Specialist program",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from dashboards.access import Role, Scope
 from dashboards.metrics import Headline
 from dashboards.snapshot import Manifest, SnapshotError, current_build_id, read_manifest
 from orchestration.config import serving_dir
+
+_LOG = logging.getLogger(__name__)
 
 NO_SNAPSHOT_MESSAGE = (
     "No published data yet. Run `make run` to build the warehouse and publish a snapshot, "
@@ -47,8 +50,11 @@ def open_snapshot(required_tables: tuple[str, ...] = ()) -> OpenSnapshot | None:
             return None
         manifest = read_manifest(serving, build_id)
     except SnapshotError as exc:
+        # The reason names server paths: it is for the operator's log, not for users.
+        _LOG.error("the published snapshot cannot be read: %s", exc)
         st.error(
-            f"The published snapshot cannot be read: {exc}. Run `make run` to publish a new one."
+            "The published snapshot cannot be read; the server's log says why. "
+            "Run `make run` to publish a new one."
         )
         return None
     missing = [t for t in required_tables if t not in manifest.tables]

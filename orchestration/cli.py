@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from orchestration import config
+from orchestration.permissions import restrict_new_files
 
 SCALES = ("tiny", "small", "medium", "large")
 
@@ -19,6 +20,9 @@ SCALES = ("tiny", "small", "medium", "large")
 @click.group()
 def main() -> None:
     """Medi-Cal Peer Support Specialist data warehouse."""
+    # Before any command writes: feeds, warehouse, snapshots, GX results and reports, and what
+    # dbt or Streamlit write as our children, are readable by their owner only.
+    restrict_new_files()
 
 
 @main.command()
@@ -158,31 +162,68 @@ def run(landing: Path | None, warehouse: Path | None) -> None:
         sys.exit(1)
 
 
-@main.command()
-@click.option("--warehouse", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--port", type=int, default=8501, show_default=True)
-def dashboard(warehouse: Path | None, port: int) -> None:
-    """Start the Streamlit dashboards on the current snapshot."""
-    _set_dirs(None, warehouse)
-    app = config.DASHBOARDS_DIR / "app.py"
+def dashboard_command(port: int, address: str, allowed_hosts: tuple[str, ...]) -> list[str]:
+    """The `streamlit run` command line. Every fixed setting (XSRF, CORS, toolbar, error details,
+    the loopback defaults) is in `dashboards/.streamlit/config.toml`, which Streamlit reads beside
+    `app.py` however the app is started; the flags here override it."""
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(app),
+        str(config.DASHBOARDS_DIR / "app.py"),
         "--server.port",
         str(port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        # dashboards/static/ holds the base map the county choropleth needs offline.
-        "--server.enableStaticServing",
-        "true",
+        "--server.address",
+        address,
     ]
-    click.echo(f"dashboard on http://localhost:{port} (snapshot under {config.serving_dir()})")
-    raise SystemExit(subprocess.call(command))
+    for host in allowed_hosts:
+        command += ["--server.allowedHosts", host]
+    return command
+
+
+def _check_sign_in() -> None:
+    """Tell the operator at start-up what keeps anyone from signing in (the app logs it too)."""
+    from dashboards.auth import UsersFileError, demo_mode, load_users, trusted_proxies, users_file
+
+    try:
+        if demo_mode():
+            return
+        trusted_proxies()
+    except UsersFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    for message in load_users(users_file()).messages():
+        click.echo(f"warning: {message}", err=True)
+
+
+@main.command()
+@click.option("--warehouse", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--port", type=int, default=8501, show_default=True)
+@click.option(
+    "--address",
+    envvar="PEERWH_DASHBOARD_ADDRESS",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on ($PEERWH_DASHBOARD_ADDRESS). Keep the default and put a TLS "
+    "reverse proxy in front (README) rather than listening on 0.0.0.0.",
+)
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    envvar="PEERWH_DASHBOARD_ALLOWED_HOSTS",
+    help="A host name browsers use to reach the dashboard, e.g. the proxy's; repeat for more "
+    "($PEERWH_DASHBOARD_ALLOWED_HOSTS, space-separated). Replaces the default localhost names. "
+    "Other Host headers are refused (DNS rebinding).",
+)
+def dashboard(
+    warehouse: Path | None, port: int, address: str, allowed_hosts: tuple[str, ...]
+) -> None:
+    """Start the Streamlit dashboards on the current snapshot."""
+    _set_dirs(None, warehouse)
+    _check_sign_in()
+    click.echo(f"dashboard on http://{address}:{port} (snapshot under {config.serving_dir()})")
+    raise SystemExit(subprocess.call(dashboard_command(port, address, allowed_hosts)))
 
 
 @main.command()

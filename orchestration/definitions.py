@@ -15,7 +15,12 @@ from orchestration.assets.serving import (
 )
 from orchestration.automation import daily_build, landing_sensor, warehouse_build
 from orchestration.dbt_project import DBT_EXECUTABLE, dbt_project
+from orchestration.permissions import restrict_new_files
 from orchestration.resources import default_resources
+
+# `dg dev` and its run workers load this module in processes that `peerwh` did not start: what
+# they write (the warehouse, snapshots, GX results) is for the owner's eyes only too.
+restrict_new_files()
 
 defs = dg.Definitions(
     assets=[

@@ -6,6 +6,7 @@ the numbers, suppressed public cells read "Suppressed", evaluators get no detail
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards.access import Role, Scope
+from dashboards.auth import add_user, load_users
 from dashboards.ui import SUPPRESSION_RULE
 from tests.test_dashboard_access import UTILIZATION_TABLES, publish
 
@@ -25,7 +27,11 @@ EVALUATOR = Scope(Role.EVALUATOR, None, "eve")
 @pytest.fixture
 def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     publish(tmp_path / "serving", UTILIZATION_TABLES)
+    users = tmp_path / "users.yaml"
+    for scope in (STATE, ALAMEDA, EVALUATOR):
+        add_user(users, scope.username, "pw", scope.role, scope.county_fips)
     monkeypatch.setenv("PEERWH_WAREHOUSE_DIR", str(tmp_path))
+    monkeypatch.setenv("PEERWH_USERS_FILE", str(users))
     monkeypatch.delenv("PEERWH_AUTH", raising=False)
     return tmp_path
 
@@ -33,7 +39,10 @@ def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _page(name: str, scope: Scope, county: str | None = None) -> AppTest:
     """Run the page script directly, as `scope`: the query layer must hold without app.py."""
     at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=60)
-    at.session_state["peerwh_scope"] = scope
+    # Signed in as the user of `scope` (the session holds the users-file entry it checks).
+    user = load_users(Path(os.environ["PEERWH_USERS_FILE"])).users[scope.username]
+    assert user.scope() == scope
+    at.session_state["peerwh_user"] = user
     if county is not None:
         at.query_params["county"] = county
     at.run()

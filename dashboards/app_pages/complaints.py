@@ -62,7 +62,7 @@ def quarter_end(quarter: date) -> date:
 
 
 # A fragment: choosing a county reruns the detail section only, not the public table.
-@st.fragment
+@session.fragment
 def _detail(scope: Scope, snapshot: OpenSnapshot, first: date, last: date) -> None:
     serving, build_id = snapshot.serving_dir, snapshot.build_id
     county_rows = queries.counties(scope, serving, build_id)

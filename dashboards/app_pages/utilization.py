@@ -125,7 +125,7 @@ PUBLIC_METRIC_COLUMNS: dict[str, str] = {
 
 # Fragments: a filter of the services section reruns that section only, and a period of the
 # public section that one, so a filter change redraws what it changes.
-@st.fragment
+@session.fragment
 def _detail(scope: Scope, snapshot: OpenSnapshot) -> None:
     serving, build_id = snapshot.serving_dir, snapshot.build_id
     county_rows = queries.counties(scope, serving, build_id)
@@ -240,7 +240,7 @@ def _detail(scope: Scope, snapshot: OpenSnapshot) -> None:
     st.caption(f"{area} · {period} · {delivery_system or ALL_SYSTEMS_LABEL}")
 
 
-@st.fragment
+@session.fragment
 def _public(scope: Scope, snapshot: OpenSnapshot) -> None:
     serving, build_id = snapshot.serving_dir, snapshot.build_id
     type_column, period_column = st.columns(2)

@@ -56,7 +56,7 @@ def render() -> None:
 
 # Fragments: choosing a county reruns the sections of that area only, not the county map (and
 # choosing the map's measure only the map), so a filter change redraws what it changes.
-@st.fragment
+@session.fragment
 def area_sections(scope: Scope, serving: Path, build_id: str, names: dict[str, str]) -> None:
     options: list[str | None] = [None, *names]
     requested = st.query_params.get(COUNTY_PARAM)
@@ -278,7 +278,7 @@ SECTIONS: dict[str, Section] = {
 }
 
 
-@st.fragment
+@session.fragment
 def county_map_section(scope: Scope, serving: Path, build_id: str) -> None:
     st.header("County map", divider="gray")
     measure: str = st.radio(

@@ -134,40 +134,57 @@ def county_user(county_user_fips: tuple[str, str]) -> E2EUser:
     return E2EUser("county", COUNTY_PASSWORD, "county", county_user_fips[0])
 
 
+# An entry with a county code that does not exist (`users add` refuses it, a hand edit does not):
+# it must keep only itself out, every e2e sign-in happens beside it.
+BAD_COUNTY_USER = E2EUser("nowhere", "nowhere-pw", "county", "06999")
+
+
 @pytest.fixture(scope="session")
 def users_file(tmp_path_factory: pytest.TempPathFactory, county_user: E2EUser) -> Path:
-    """A users file with a state analyst, an evaluator and a county user (real Argon2 hashes)."""
+    """A users file with a state analyst, an evaluator and a county user (real Argon2 hashes),
+    and `BAD_COUNTY_USER`."""
     from dashboards.access import Role
-    from dashboards.auth import add_user
+    from dashboards.auth import add_user, hash_password
 
     path = tmp_path_factory.mktemp("users") / "users.yaml"
     for user in (STATE_USER, EVALUATOR_USER, county_user):
         add_user(path, user.username, user.password, Role(user.role), user.county_fips)
+    bad = BAD_COUNTY_USER
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(
+            f"- {{username: {bad.username}, role: {bad.role}, county_fips: '{bad.county_fips}', "
+            f"password_hash: '{hash_password(bad.password)}'}}\n"
+        )
     return path
 
 
 def _serve(
-    warehouse: Path, tmp_path_factory: pytest.TempPathFactory, extra_env: dict[str, str]
+    warehouse: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    extra_env: dict[str, str],
+    log_path: Path | None = None,
+    via_cli: bool = False,
 ) -> Iterator[str]:
-    """Run `streamlit run dashboards/app.py` on a free port until the session ends."""
+    """Run `streamlit run dashboards/app.py` (`peerwh dashboard` with `via_cli`) on a free port
+    until the session ends; its output goes to `log_path`."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    log_path = log_path or tmp_path_factory.mktemp("streamlit") / "server.log"
     env = {
         **os.environ,
         "PEERWH_WAREHOUSE_DIR": str(warehouse),
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
         **extra_env,
     }
+    # Everything else (loopback address, allowed hosts, XSRF, toolbar, error details, static
+    # files) comes from dashboards/.streamlit/config.toml, as for every other way of starting it.
     command = [
         sys.executable, "-m", "streamlit", "run", str(APP),
-        "--server.headless", "true",
         "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
-        "--server.enableStaticServing", "true",
     ]  # fmt: skip
+    if via_cli:
+        command = [sys.executable, "-m", "orchestration.cli", "dashboard", "--port", str(port)]
     started = time.perf_counter()
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -202,11 +219,16 @@ def streamlit_url(e2e_warehouse: Path, tmp_path_factory: pytest.TempPathFactory)
 def signin_url(
     e2e_warehouse: Path, tmp_path_factory: pytest.TempPathFactory, users_file: Path
 ) -> Iterator[str]:
-    """Sign-in mode against `users_file`."""
+    """Sign-in mode against `users_file`, as if behind one reverse proxy: a test's browser plays
+    the proxy by sending `X-Forwarded-For` (without it, every browser is the local client)."""
     yield from _serve(
         e2e_warehouse,
         tmp_path_factory,
-        {"PEERWH_AUTH": "users", "PEERWH_USERS_FILE": str(users_file)},
+        {
+            "PEERWH_AUTH": "users",
+            "PEERWH_USERS_FILE": str(users_file),
+            "PEERWH_TRUSTED_PROXIES": "1",
+        },
     )
 
 
