@@ -1,0 +1,177 @@
+"""RPT-03 suppression for the linked public tables: primary cells, then complements chosen so
+that no primary can be worked back by anyone who sees the public tables.
+
+Primary suppression: a count from `min_count` to `max_count` (1 to 10).
+
+Secondary suppression (the complements) works one primary at a time, as τ-ARGUS's modular
+method and sdcTable's heuristics do, with a linear program in place of a hand-built box: it
+looks for the cheapest change to the published tables that moves the primary by its
+protection margin while every relation still holds (`blocks.changed_table`). Each published
+cell that the change moves must be suppressed too, or a reader would see the change; the
+change itself is then a *witness*: a table the reader cannot tell from the true one, with the
+primary that far from its value. Costs make the program prefer cells that are already
+suppressed, then small cells, and county cells to regional ones and regional to statewide.
+
+A county user knows its own county's figures. So for a county cell, every county whose cells
+a witness moves gets a witness of its own that leaves that county's cells alone.
+
+Witnesses only ever add suppression, and suppressing more can only widen what a reader cannot
+know, so a witness stays valid whatever is suppressed after it. The audit (`audit.py`)
+re-checks every witness against the final tables.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from orchestration.disclosure.blocks import TOLERANCE, Block, Columns, Neighbours, changed_table
+from orchestration.disclosure.system import ALL_STRATUM, LinkedTables
+
+# How far around a primary to look for a witness, tried in turn: (relations deep, cells at most).
+BLOCK_SIZES: tuple[tuple[int, int], ...] = ((3, 400), (4, 1500), (6, 6000))
+# Relative cost of moving a cell by one, by geography level (totals are worth more published).
+LEVEL_COST = {"county": 1.0, "region": 1.5, "state": 3.0}
+# Moving a cell that is already suppressed costs next to nothing.
+SUPPRESSED_COST = 1e-3
+PUBLIC = ""  # the audience that sees the public tables only; a county audience is its FIPS code
+
+
+@dataclass(frozen=True)
+class ProtectionRule:
+    """RPT-03 and its protection margin, from the policy parameters."""
+
+    min_count: float = 1
+    max_count: float = 10
+    margin_floor: float = 3
+    margin_share: float = 0.5
+
+    def primary(self, values: np.ndarray) -> np.ndarray:
+        return (values >= self.min_count) & (values <= self.max_count)
+
+    def margin(self, values: np.ndarray) -> np.ndarray:
+        """How wide a primary's interval must be: the larger of the floor and a share of it."""
+        return np.maximum(self.margin_floor, self.margin_share * values)
+
+
+@dataclass(frozen=True)
+class Witness:
+    """A table the reader cannot tell from the true one: the true values plus `delta` on
+    `cells`. `counties` are those whose cells it moves (it is no proof to them)."""
+
+    target: int
+    cells: np.ndarray
+    delta: np.ndarray
+    counties: frozenset[str]
+
+
+@dataclass
+class Ledger:
+    """Every witness found, and per cell the values the witnesses give it."""
+
+    values: np.ndarray
+    county: np.ndarray
+    witnesses: list[Witness] = field(default_factory=list)
+    _seen: dict[int, list[tuple[float, frozenset[str]]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+    def add(self, witness: Witness) -> None:
+        self.witnesses.append(witness)
+        for cell, change in zip(witness.cells.tolist(), witness.delta.tolist(), strict=True):
+            self._seen[cell].append((self.values[cell] + change, witness.counties))
+
+    def interval(self, cell: int, audience: str = PUBLIC) -> tuple[float, float]:
+        """The values of `cell` proven possible to `audience` (the true value always is)."""
+        possible = [
+            value for value, counties in self._seen.get(cell, ()) if audience not in counties
+        ]
+        true = float(self.values[cell])
+        return min([true, *possible]), max([true, *possible])
+
+    def counties_moving(self, cell: int) -> set[str]:
+        return {county for _, counties in self._seen.get(cell, ()) for county in counties}
+
+
+@dataclass(frozen=True)
+class Protection:
+    primary: np.ndarray
+    suppressed: np.ndarray
+    witnesses: list[Witness]
+    # (cell, audience) pairs for which no witness was found: the audit will fail them.
+    unprotected: list[tuple[int, str]]
+
+
+def cell_cost(tables: LinkedTables) -> np.ndarray:
+    """What moving each published cell by one costs: more for larger and higher-level cells
+    (a statewide `all` total is the last thing to suppress)."""
+    level = tables.cells["geography_level"].map(LEVEL_COST).fillna(1.0).to_numpy()
+    stratum = np.where(tables.cells["stratum_name"].to_numpy() == ALL_STRATUM, 1.5, 1.0)
+    return np.log(2.0 + tables.values) * level * stratum
+
+
+def protect(
+    tables: LinkedTables,
+    rule: ProtectionRule,
+    progress: Callable[[int, int], None] | None = None,
+) -> Protection:
+    """Primary and complementary suppression of every cell of `tables`."""
+    values = tables.values
+    primary = rule.primary(values)
+    suppressed = primary.copy()
+    margin = rule.margin(values)
+    finder = _WitnessFinder(tables, rule, suppressed)
+    ledger = Ledger(values, tables.county)
+    unprotected: list[tuple[int, str]] = []
+    primaries = np.nonzero(primary)[0]
+    for done, cell in enumerate(primaries.tolist()):
+        pending, checked = [PUBLIC], set()
+        while pending:
+            audience = pending.pop()
+            checked.add(audience)
+            low, high = ledger.interval(cell, audience)
+            if high - low < margin[cell] - TOLERANCE:
+                witness = finder.find(cell, audience, margin[cell])
+                if witness is None:
+                    unprotected.append((cell, audience))
+                    continue
+                suppressed[witness.cells] = True
+                ledger.add(witness)
+            if tables.county[cell]:
+                pending += sorted(ledger.counties_moving(cell) - checked - {tables.county[cell]})
+        if progress and done % 500 == 0:
+            progress(done, len(primaries))
+    return Protection(primary, suppressed, ledger.witnesses, unprotected)
+
+
+class _WitnessFinder:
+    def __init__(self, tables: LinkedTables, rule: ProtectionRule, suppressed: np.ndarray) -> None:
+        self.tables = tables
+        self.suppressed = suppressed  # shared with `protect`, which grows it
+        self.neighbours = Neighbours.of(tables)
+        self.columns = Columns.of(tables)
+        self.cost = cell_cost(tables)
+        self.nonzero = tables.values > 0
+        self.county_cells = tables.county_cells()
+
+    def find(self, cell: int, audience: str, margin: float) -> Witness | None:
+        tables = self.tables
+        movable = self.nonzero.copy()
+        if audience != PUBLIC:
+            movable[self.county_cells.get(audience, [])] = False
+        # Down where the cell can fall by the whole margin (its partners then rise, which no
+        # bound stops); up otherwise.
+        change = -margin if tables.values[cell] - 1 >= margin else margin
+        for depth, cap in BLOCK_SIZES:
+            cells = self.neighbours.block(cell, movable, depth, cap)
+            block = Block.of(tables, cells, self.columns)
+            cost = np.where(self.suppressed[cells], SUPPRESSED_COST, self.cost[cells])
+            delta = changed_table(tables, block, cell, change, cost)
+            if delta is not None:
+                moved = delta != 0
+                counties = frozenset(str(c) for c in tables.county[cells[moved]] if c)
+                return Witness(cell, cells[moved], delta[moved], counties)
+        return None
