@@ -106,6 +106,10 @@ def summarize(result: Any) -> tuple[list[str], bool]:
         )
         if value["messages"] != "none":
             messages += [m.removeprefix("- ") for m in str(value["messages"]).splitlines()]
+    disclosure = materialized.get("disclosure_audit")
+    if disclosure is not None:
+        lines += ["", "Disclosure control (RPT-03):"]
+        lines += [f"  {line}" for line in str(disclosure["verdict"].value).splitlines()]
     failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
     if messages:
         lines += ["", "Problems found in the files:", *(f"  {m}" for m in messages)]
@@ -224,6 +228,30 @@ def dashboard(
     _check_sign_in()
     click.echo(f"dashboard on http://{address}:{port} (snapshot under {config.serving_dir()})")
     raise SystemExit(subprocess.call(dashboard_command(port, address, allowed_hosts)))
+
+
+@main.command("audit-disclosure")
+@click.option("--warehouse", type=click.Path(path_type=Path, file_okay=False))
+def audit_disclosure(warehouse: Path | None) -> None:
+    """Audit the public outputs (RPT-03): can a suppressed count be worked back?"""
+    import duckdb
+
+    from orchestration.disclosure.audit import verdict_lines
+    from orchestration.disclosure.warehouse import DisclosureError, audit_warehouse
+
+    _set_dirs(None, warehouse)
+    database = config.warehouse_path()
+    if not database.exists():
+        raise click.ClickException(f"no warehouse at {database}: run `peerwh run` first")
+    try:
+        with duckdb.connect(str(database)) as con:
+            result, differing = audit_warehouse(con)
+    except (DisclosureError, duckdb.Error) as error:
+        raise click.ClickException(f"cannot audit {database}: {error}") from None
+    lines = verdict_lines(result, differing)
+    click.echo("\n".join(lines))
+    if differing or not result.passed:
+        sys.exit(1)
 
 
 @main.command()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from orchestration.assets.dbt import warehouse_dbt_models
+from orchestration.assets.dbt import public_dbt_models, warehouse_dbt_models
+from orchestration.assets.disclosure import disclosure_audit, disclosure_suppression
 from orchestration.assets.ingest import ingest_assets, landing_specs
 from orchestration.assets.serving import (
     annual_program_report,
@@ -27,6 +28,9 @@ defs = dg.Definitions(
         *landing_specs,
         *ingest_assets,
         warehouse_dbt_models,
+        disclosure_suppression,
+        public_dbt_models,
+        disclosure_audit,
         dbt_docs_site,
         serving_snapshot,
         annual_program_report,

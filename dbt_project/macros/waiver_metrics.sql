@@ -10,6 +10,9 @@
     waiver_metric_definitions()
         The metric list. Each metric has an id (a waiver_metrics_catalog row), a numerator and,
         for a ratio, a denominator. A side is a dict:
+          quantity          what the side counts, as the disclosure control knows it (a row of
+                            the disclosure_quantities seed): one name for one number however
+                            many metrics or outputs show it (RPT-03 across linked tables)
           relation          a CTE of int_waiver_metric_facts with month_start and county_fips
           unit              what is counted: `peer` or `beneficiary` (people, counted distinct
                             over the months of a period and the counties of an area), or
@@ -46,43 +49,43 @@
 #}
 {% macro waiver_metric_definitions() -%}
     {{ return([
-        {'id': 'WF-01', 'numerator': {'relation': 'active_peer_strata', 'unit': 'peer', 'stratified': true}},
-        {'id': 'WF-02', 'numerator': {'relation': 'new_certification_strata', 'unit': 'peer', 'stratified': true}},
+        {'id': 'WF-01', 'numerator': {'quantity': 'active_peers', 'relation': 'active_peer_strata', 'unit': 'peer', 'stratified': true}},
+        {'id': 'WF-02', 'numerator': {'quantity': 'newly_certified_peers', 'relation': 'new_certification_strata', 'unit': 'peer', 'stratified': true}},
         {'id': 'WF-03',
-            'numerator': {'relation': 'active_peer_strata', 'unit': 'peer', 'stratified': true, 'all_stratum_only': true},
-            'denominator': {'relation': 'member_months', 'unit': 'beneficiary'}},
+            'numerator': {'quantity': 'active_peers', 'relation': 'active_peer_strata', 'unit': 'peer', 'stratified': true, 'all_stratum_only': true},
+            'denominator': {'quantity': 'medi_cal_members', 'relation': 'member_months', 'unit': 'beneficiary'}},
         {'id': 'PI-01',
-            'numerator': {'relation': 'complaints', 'unit': 'complaint'},
-            'denominator': {'relation': 'active_peer_strata', 'unit': 'peer', 'stratified': true, 'all_stratum_only': true}},
+            'numerator': {'quantity': 'complaints', 'relation': 'complaints', 'unit': 'complaint'},
+            'denominator': {'quantity': 'active_peers', 'relation': 'active_peer_strata', 'unit': 'peer', 'stratified': true, 'all_stratum_only': true}},
         {'id': 'PI-02',
-            'numerator': {'relation': 'complaints', 'unit': 'complaint', 'where': 'resolved_on_time'},
-            'denominator': {'relation': 'complaints', 'unit': 'complaint', 'where': 'resolved_on_time is not null'}},
-        {'id': 'CF-01', 'numerator': {'relation': 'certification_findings', 'unit': 'finding'}},
-        {'id': 'UT-01', 'numerator': {'relation': 'served_strata', 'unit': 'beneficiary', 'stratified': true}},
+            'numerator': {'quantity': 'complaints_resolved_on_time', 'relation': 'complaints', 'unit': 'complaint', 'where': 'resolved_on_time'},
+            'denominator': {'quantity': 'complaints_resolved', 'relation': 'complaints', 'unit': 'complaint', 'where': 'resolved_on_time is not null'}},
+        {'id': 'CF-01', 'numerator': {'quantity': 'certification_findings', 'relation': 'certification_findings', 'unit': 'finding'}},
+        {'id': 'UT-01', 'numerator': {'quantity': 'beneficiaries_served', 'relation': 'served_strata', 'unit': 'beneficiary', 'stratified': true}},
         {'id': 'UT-02',
-            'numerator': {'relation': 'served_strata', 'unit': 'beneficiary', 'stratified': true, 'all_stratum_only': true},
-            'denominator': {'relation': 'member_months', 'unit': 'beneficiary'}},
+            'numerator': {'quantity': 'beneficiaries_served', 'relation': 'served_strata', 'unit': 'beneficiary', 'stratified': true, 'all_stratum_only': true},
+            'denominator': {'quantity': 'medi_cal_members', 'relation': 'member_months', 'unit': 'beneficiary'}},
         {'id': 'UT-03',
-            'numerator': {'relation': 'line_strata', 'unit': 'line', 'stratified': true},
-            'denominator': {'relation': 'served_strata', 'unit': 'beneficiary', 'stratified': true}},
+            'numerator': {'quantity': 'approved_lines', 'relation': 'line_strata', 'unit': 'line', 'stratified': true},
+            'denominator': {'quantity': 'beneficiaries_served', 'relation': 'served_strata', 'unit': 'beneficiary', 'stratified': true}},
         {'id': 'UT-04',
-            'numerator': {'relation': 'line_strata', 'unit': 'line', 'stratified': true,
+            'numerator': {'quantity': 'remote_lines', 'relation': 'line_strata', 'unit': 'line', 'stratified': true,
                 'where': "modality <> 'in_person' and stratum_name in ('all', 'delivery_system')"},
-            'denominator': {'relation': 'line_strata', 'unit': 'line', 'stratified': true,
+            'denominator': {'quantity': 'approved_lines', 'relation': 'line_strata', 'unit': 'line', 'stratified': true,
                 'where': "stratum_name in ('all', 'delivery_system')"}},
         {'id': 'UT-05',
-            'numerator': {'relation': 'under_21_served', 'unit': 'beneficiary'},
-            'denominator': {'relation': 'served_strata', 'unit': 'beneficiary', 'stratified': true, 'all_stratum_only': true}},
+            'numerator': {'quantity': 'beneficiaries_under_21_served', 'relation': 'under_21_served', 'unit': 'beneficiary'},
+            'denominator': {'quantity': 'beneficiaries_served', 'relation': 'served_strata', 'unit': 'beneficiary', 'stratified': true, 'all_stratum_only': true}},
         {'id': 'UT-06',
-            'numerator': {'relation': 'approved_lines', 'unit': 'line', 'where': 'is_collateral'},
-            'denominator': {'relation': 'approved_lines', 'unit': 'line'}},
-        {'id': 'UT-07', 'numerator': {'relation': 'approved_lines', 'unit': 'line', 'where': "hcpcs_code = 'H0050'"}},
-        {'id': 'UT-08', 'numerator': {'relation': 'asam_strata', 'unit': 'line', 'stratified': true}},
+            'numerator': {'quantity': 'collateral_lines', 'relation': 'approved_lines', 'unit': 'line', 'where': 'is_collateral'},
+            'denominator': {'quantity': 'approved_lines', 'relation': 'approved_lines', 'unit': 'line'}},
+        {'id': 'UT-07', 'numerator': {'quantity': 'h0050_lines', 'relation': 'approved_lines', 'unit': 'line', 'where': "hcpcs_code = 'H0050'"}},
+        {'id': 'UT-08', 'numerator': {'quantity': 'dmc_ods_lines', 'relation': 'asam_strata', 'unit': 'line', 'stratified': true}},
         {'id': 'UT-09',
-            'numerator': {'relation': 'engaged_services', 'unit': 'beneficiary'},
-            'denominator': {'relation': 'served_strata', 'unit': 'beneficiary', 'stratified': true, 'all_stratum_only': true}},
-        {'id': 'IN-01', 'numerator': {'relation': 'integrity_findings', 'unit': 'finding'}},
-        {'id': 'IN-02', 'numerator': {'relation': 'integrity_lines', 'unit': 'line', 'amount': 'amount_at_risk'}},
+            'numerator': {'quantity': 'engaged_beneficiaries', 'relation': 'engaged_services', 'unit': 'beneficiary'},
+            'denominator': {'quantity': 'beneficiaries_served', 'relation': 'served_strata', 'unit': 'beneficiary', 'stratified': true, 'all_stratum_only': true}},
+        {'id': 'IN-01', 'numerator': {'quantity': 'integrity_findings', 'relation': 'integrity_findings', 'unit': 'finding'}},
+        {'id': 'IN-02', 'numerator': {'quantity': 'lines_at_risk', 'relation': 'integrity_lines', 'unit': 'line', 'amount': 'amount_at_risk'}},
     ]) }}
 {%- endmacro %}
 

@@ -39,6 +39,11 @@ def dbt_environment() -> dict[str, str]:
 # as dbt recommends for production runs.
 BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
 
+# The public outputs read the disclosure control's suppression pattern (RPT-03), which is
+# chosen from the warehouse's cells: so dbt builds in two steps, the warehouse first, then
+# every model downstream of the pattern, with the disclosure/suppression asset between them.
+PUBLIC_OUTPUTS = "source:disclosure.suppression+"
+
 ensure_manifest()
 
 
@@ -46,8 +51,21 @@ ensure_manifest()
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=WarehouseTranslator(),
+    exclude=PUBLIC_OUTPUTS,
     pool="warehouse",
 )
 def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+    os.environ.update(dbt_environment())
+    yield from dbt.cli(BUILD_ARGS, context=context).stream()
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=WarehouseTranslator(),
+    select=PUBLIC_OUTPUTS,
+    pool="warehouse",
+)
+def public_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     os.environ.update(dbt_environment())
     yield from dbt.cli(BUILD_ARGS, context=context).stream()

@@ -14,7 +14,8 @@ from typing import Any
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from orchestration.assets.dbt import WarehouseTranslator, dbt_environment, warehouse_dbt_models
+from orchestration.assets.dbt import WarehouseTranslator, dbt_environment, public_dbt_models
+from orchestration.assets.disclosure import disclosure_audit
 from orchestration.dbt_project import dbt_project, generate_docs
 from orchestration.publish import publish
 from orchestration.report import EDITIONS, default_out_dir, latest_complete_period, write_report
@@ -24,7 +25,7 @@ REPORT_EXPOSURE = "annual_program_report"
 
 
 @dg.asset(
-    deps=[warehouse_dbt_models],
+    deps=[public_dbt_models, disclosure_audit],
     group_name="serving",
     kinds={"parquet"},
     pool="warehouse",
@@ -45,7 +46,7 @@ def serving_snapshot(duckdb: DuckDBResource, paths: WarehousePaths) -> dg.Materi
 
 
 @dg.asset(
-    deps=[warehouse_dbt_models],
+    deps=[public_dbt_models],
     group_name="serving",
     kinds={"dbt", "html"},
     pool="warehouse",
@@ -92,7 +93,7 @@ dashboard_specs = [
 
 @dg.asset(
     name=REPORT_EXPOSURE,
-    deps=EXPOSURES[REPORT_EXPOSURE]["asset_deps"],
+    deps=[*EXPOSURES[REPORT_EXPOSURE]["asset_deps"], disclosure_audit],
     group_name="serving",
     kinds={"html", "excel", "pdf"},
     pool="warehouse",

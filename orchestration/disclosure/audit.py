@@ -238,6 +238,34 @@ def information_loss(
     return summary
 
 
+def verdict_lines(result: AuditResult, differing: int = 0) -> list[str]:
+    """The audit in a few lines: what was checked, the information lost, the first failures
+    (`differing`: published counts that are not the values the pattern protected)."""
+    summary = result.summary
+    cells, suppressed = int(summary["cells"].sum()), int(summary["suppressed_cells"].sum())
+    total = float(summary["total_value"].sum())
+    share_of_total = float(summary["suppressed_value"].sum()) / total if total else 0.0
+    primaries = result.primaries
+    checked = primaries[primaries["status"] == PASSED]
+    narrowest = (checked["narrowest_width"] / checked["margin"]).min() if len(checked) else None
+    lines = [
+        f"{cells:,} public cells, {int(summary['primaries'].sum()):,} primary (1 to 10) and "
+        f"{int(summary['complements'].sum()):,} complementary suppressions: "
+        f"{suppressed / max(cells, 1):.1%} of the cells, {share_of_total:.2%} of the total",
+    ]
+    if result.passed:
+        ratio = f"; narrowest interval {narrowest:.2f} x its margin" if narrowest else ""
+        lines.append(
+            f"audit passed: every primary protected from the public and each county{ratio}"
+        )
+    else:
+        lines.append(f"audit FAILED: {len(result.failures):,} primaries can be worked back")
+        lines += [f"  {line}" for line in protection_failures(result)]
+    if differing:
+        lines.append(f"audit FAILED: {differing} published counts differ from the protected cells")
+    return lines
+
+
 def protection_failures(result: AuditResult, limit: int = 10) -> Sequence[str]:
     """One line per failing primary (at most `limit`), for messages."""
     lines = []

@@ -162,16 +162,17 @@ class _WitnessFinder:
         movable = self.nonzero.copy()
         if audience != PUBLIC:
             movable[self.county_cells.get(audience, [])] = False
-        # Down where the cell can fall by the whole margin (its partners then rise, which no
-        # bound stops); up otherwise.
-        change = -margin if tables.values[cell] - 1 >= margin else margin
+        # Down first where the cell can fall by the whole margin (its partners then rise, which
+        # no bound stops); up otherwise, or when the cells around cannot fall with it.
+        changes = [margin] if tables.values[cell] - 1 < margin else [-margin, margin]
         for depth, cap in BLOCK_SIZES:
             cells = self.neighbours.block(cell, movable, depth, cap)
             block = Block.of(tables, cells, self.columns)
             cost = np.where(self.suppressed[cells], SUPPRESSED_COST, self.cost[cells])
-            delta = changed_table(tables, block, cell, change, cost)
-            if delta is not None:
-                moved = delta != 0
-                counties = frozenset(str(c) for c in tables.county[cells[moved]] if c)
-                return Witness(cell, cells[moved], delta[moved], counties)
+            for change in changes:
+                delta = changed_table(tables, block, cell, change, cost)
+                if delta is not None:
+                    moved = delta != 0
+                    counties = frozenset(str(c) for c in tables.county[cells[moved]] if c)
+                    return Witness(cell, cells[moved], delta[moved], counties)
         return None

@@ -179,20 +179,32 @@ def _time_pairs(frame: pd.DataFrame) -> pd.DataFrame:
 
     A quarter's parts are its months, a year's its quarters (or its months where no quarter
     of the same cell is published). Periods of equal span (a demonstration year that is a
-    calendar year) are one cell already.
+    calendar year) are one cell already. Lengths are counted in months with data where
+    monthly cells exist, so a quarter still running is the sum of its months so far.
     """
     spans = frame.loc[:, _SPAN].drop_duplicates().reset_index(drop=True)
-    spans["months"] = (
+    calendar_months = (
         (spans["period_end"].dt.year - spans["period_start"].dt.year) * 12
         + spans["period_end"].dt.month
         - spans["period_start"].dt.month
         + 1
     )
+    spans["kind"] = calendar_months
+    # A period that reaches past the data (the current quarter) is the sum of the months that
+    # have data: count a span's length in the months published, where months are.
+    data_months = spans.loc[calendar_months == 1, "period_start"].to_numpy()
+    if len(data_months):
+        spans["months"] = [
+            int(((data_months >= start) & (data_months <= end)).sum())
+            for start, end in zip(spans["period_start"], spans["period_end"], strict=True)
+        ]
+    else:
+        spans["months"] = calendar_months
     pairs = spans.merge(spans, how="cross", suffixes=("", "_part"))
     pairs = pairs[
         (pairs["period_start_part"] >= pairs["period_start"])
         & (pairs["period_end_part"] <= pairs["period_end"])
-        & (pairs["months_part"] < pairs["months"])
+        & (pairs["kind_part"] < pairs["kind"])
     ]
     same = ["quantity", *_GEOGRAPHY, *_STRATUM]
     present = frame.loc[:, [*same, *_SPAN, "cell"]]
@@ -206,12 +218,12 @@ def _time_pairs(frame: pd.DataFrame) -> pd.DataFrame:
     if candidates.empty:
         return pd.DataFrame({"parent": [], "part": [], "group": []}, dtype=int)
     # Keep, per parent, the longest kind of part that covers it month for month.
-    covered = candidates.groupby(["cell", "months_part"], as_index=False).agg(
+    covered = candidates.groupby(["cell", "kind_part"], as_index=False).agg(
         months=("months", "first"), covered=("months_part", "sum")
     )
     tiled = covered[covered["covered"] == covered["months"]]
-    best = tiled.groupby("cell", as_index=False)["months_part"].max()
-    chosen = candidates.merge(best, on=["cell", "months_part"])
+    best = tiled.groupby("cell", as_index=False)["kind_part"].max()
+    chosen = candidates.merge(best, on=["cell", "kind_part"])
     return pd.DataFrame(
         {
             "parent": chosen["cell"].to_numpy(),

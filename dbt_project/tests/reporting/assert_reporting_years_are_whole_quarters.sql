@@ -1,6 +1,6 @@
--- RPT-03: rpt_waiver_metrics protects a year period and its quarters as one group of
--- complementary suppression, so every quarter must lie within one period of each year type
--- (state fiscal, calendar and demonstration years). Returns the quarters that straddle two.
+-- RPT-03: the disclosure control relates each year to the quarters that make it up (a reader
+-- adds them up), so every quarter must lie within one period of each year type (state
+-- fiscal, calendar and demonstration years). Returns the quarters that straddle two.
 {{ config(tags=['RPT-03'], severity='error') }}
 
 with
