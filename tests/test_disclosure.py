@@ -37,6 +37,7 @@ def cell(
     quantity: str = "lines",
     additive: bool = True,
     contained_in: str | None = None,
+    same_as: str | None = None,
 ) -> dict[str, object]:
     return {
         "quantity": quantity,
@@ -49,6 +50,7 @@ def cell(
         "stratum_value": stratum[1],
         "adds_up_over_time": additive,
         "contained_in_quantity": contained_in,
+        "same_as_quantity": same_as,
         "value": value,
     }
 
@@ -113,6 +115,28 @@ def test_a_double_counted_total_is_stated_with_its_true_difference() -> None:
     )
     tables = linked_tables(cells)
     assert tables.slack.tolist() == [-2.0]
+
+
+def test_twin_quantities_differ_by_what_the_reader_knows() -> None:
+    # The workforce page's active peers (counties summed) and WF-01's (unknown county too).
+    cells = pd.DataFrame(
+        [
+            cell(40, "state", "06", quantity="active_peers"),
+            cell(38, "state", "06", quantity="workforce_active_peers", same_as="active_peers"),
+        ]
+    )
+    tables = linked_tables(cells)
+    assert tables.equalities.shape[0] == 1
+    assert abs(tables.slack[0]) == 2
+
+
+def test_a_subset_count_is_at_most_its_set() -> None:
+    cells = pd.DataFrame(
+        [cell(40, quantity="lines"), cell(7, quantity="remote_lines", contained_in="lines")]
+    )
+    tables = linked_tables(cells)
+    assert tables.inequalities.shape[0] == 1
+    assert (tables.inequalities @ tables.values <= tables.bound).all()
 
 
 def test_two_cells_with_one_key_are_refused() -> None:

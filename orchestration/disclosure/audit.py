@@ -161,7 +161,7 @@ def valid_witnesses(
     ok[np.unique(moved.col[np.abs(moved.data) > TOLERANCE])] = False
     # Every inequality still holds.
     shift = (tables.inequalities @ changes).tocoo()
-    before = tables.inequalities @ tables.values
+    before = tables.inequalities @ tables.values - tables.bound
     ok[np.unique(shift.col[before[shift.row] + shift.data > TOLERANCE])] = False
     return [
         Witness(

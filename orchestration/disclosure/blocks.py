@@ -75,7 +75,8 @@ class Block:
     def of(cls, tables: LinkedTables, cells: np.ndarray, columns: Columns) -> Block:
         _, equalities = _touching_rows(columns.equalities, cells)
         rows, inequalities = _touching_rows(columns.inequalities, cells)
-        return cls(cells, equalities, inequalities, -(tables.inequalities[rows] @ tables.values))
+        room = tables.bound[rows] - tables.inequalities[rows] @ tables.values
+        return cls(cells, equalities, inequalities, room)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,9 @@ the docs):
 * time: a quarter is the sum of its months, a year the sum of its quarters, for quantities
   that add up over time (lines, complaints, dollars). People counted once per period do not:
   for them a longer period holds at least as many as each part and at most their sum;
-* containment: a count of a subset (lines for under-21 members) is at most its superset.
+* containment: a count of a subset (lines for under-21 members) is at most its superset;
+* sameness: two quantities that count nearly the same thing (peers active in a month on the
+  workforce page and in the waiver metrics) differ by what a reader is assumed to know.
 
 Where people can appear in two parts (a peer working in two counties), a total is less than
 the sum of its parts. The system states every equality with the *true* difference (its
@@ -21,8 +23,10 @@ the sum of its parts. The system states every equality with the *true* differenc
 then never better off than this model, so protection proven here holds for any reader.
 
 Equalities are rows of `equalities` (parent +1, parts -1) with `equalities @ x == slack`;
-inequalities are rows of `inequalities` with `inequalities @ x <= 0`. Cells are numbered in
-the order of `cells`.
+inequalities are rows of `inequalities` with `inequalities @ x <= bound`, where the bound is 0
+unless the truth itself exceeds it (a monthly sum over counties that counts a peer working in
+two counties twice can exceed the year's distinct count): then the truth is the bound. Cells
+are numbered in the order of `cells`.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ CELL_COLUMNS: tuple[str, ...] = (
     "parent_geography_code",
     "adds_up_over_time",
     "contained_in_quantity",
+    "same_as_quantity",
     "value",
 )
 ALL_STRATUM = "all"
@@ -72,6 +77,7 @@ class LinkedTables:
     equalities: sp.csr_matrix
     slack: np.ndarray
     inequalities: sp.csr_matrix
+    bound: np.ndarray
 
     @property
     def size(self) -> int:
@@ -116,12 +122,17 @@ def linked_tables(cells: pd.DataFrame) -> LinkedTables:
     additive_time = time_pairs[additive[time_pairs["parent"].to_numpy()]]
     distinct_time = time_pairs[~additive[time_pairs["parent"].to_numpy()]]
     groups.append(additive_time)
-    equalities = _sum_rows(pd.concat(groups, ignore_index=True), len(frame))
+    equalities = sp.vstack(
+        [
+            _sum_rows(pd.concat(groups, ignore_index=True), len(frame)),
+            _difference_rows(_linked_pairs(frame, "same_as_quantity"), len(frame)),
+        ]
+    ).tocsr()
     inequalities = sp.vstack(
         [
             _sum_rows(distinct_time, len(frame)),  # a period <= the sum of its parts
             _difference_rows(distinct_time, len(frame)),  # each part <= the period
-            _difference_rows(_containment_pairs(frame), len(frame)),
+            _difference_rows(_linked_pairs(frame, "contained_in_quantity"), len(frame)),
         ]
     ).tocsr()
     return LinkedTables(
@@ -131,6 +142,7 @@ def linked_tables(cells: pd.DataFrame) -> LinkedTables:
         equalities=equalities,
         slack=equalities @ values,
         inequalities=inequalities,
+        bound=np.maximum(inequalities @ values, 0.0),
     )
 
 
@@ -233,12 +245,13 @@ def _time_pairs(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _containment_pairs(frame: pd.DataFrame) -> pd.DataFrame:
-    """(parent, part): a count of a subset is at most the same cell of its superset."""
-    subsets = frame[frame["contained_in_quantity"].notna()]
+def _linked_pairs(frame: pd.DataFrame, link: str) -> pd.DataFrame:
+    """(parent, part): each cell of a quantity and the same cell of the quantity it names in
+    the column `link` (`contained_in_quantity`: a superset; `same_as_quantity`: a twin)."""
+    linked = frame[frame[link].notna()]
     keys = [c for c in KEY_COLUMNS if c != "quantity"]
-    supersets = _parent_lookup(frame, ["quantity", *keys], {"quantity": "contained_in_quantity"})
-    pairs = subsets.merge(supersets, on=["contained_in_quantity", *keys])
+    others = _parent_lookup(frame, ["quantity", *keys], {"quantity": link})
+    pairs = linked.merge(others, on=[link, *keys])
     return pd.DataFrame({"parent": pairs["parent"], "part": pairs["cell"]})
 
 
