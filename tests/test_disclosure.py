@@ -38,6 +38,7 @@ def cell(
     additive: bool = True,
     contained_in: str | None = None,
     same_as: str | None = None,
+    part_of: str | None = None,
 ) -> dict[str, object]:
     return {
         "quantity": quantity,
@@ -49,6 +50,7 @@ def cell(
         "stratum_name": stratum[0],
         "stratum_value": stratum[1],
         "adds_up_over_time": additive,
+        "part_of_quantity": part_of,
         "contained_in_quantity": contained_in,
         "same_as_quantity": same_as,
         "value": value,
@@ -128,6 +130,19 @@ def test_twin_quantities_differ_by_what_the_reader_knows() -> None:
     tables = linked_tables(cells)
     assert tables.equalities.shape[0] == 1
     assert abs(tables.slack[0]) == 2
+
+
+def test_quantities_that_split_a_total_add_up_to_it() -> None:
+    cells = pd.DataFrame(
+        [
+            cell(30, quantity="complaints"),
+            cell(20, quantity="on_time", part_of="complaints"),
+            cell(10, quantity="late", part_of="complaints"),
+        ]
+    )
+    tables = linked_tables(cells)
+    assert tables.equalities.shape[0] == 1
+    assert np.allclose(tables.slack, 0)
 
 
 def test_a_subset_count_is_at_most_its_set() -> None:

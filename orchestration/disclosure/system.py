@@ -13,6 +13,8 @@ the docs):
 * time: a quarter is the sum of its months, a year the sum of its quarters, for quantities
   that add up over time (lines, complaints, dollars). People counted once per period do not:
   for them a longer period holds at least as many as each part and at most their sum;
+* parts: quantities that split a total quantity (complaints resolved on time, late, not yet
+  due) add up to it;
 * containment: a count of a subset (lines for under-21 members) is at most its superset;
 * sameness: two quantities that count nearly the same thing (peers active in a month on the
   workforce page and in the waiver metrics) differ by what a reader is assumed to know.
@@ -51,6 +53,7 @@ CELL_COLUMNS: tuple[str, ...] = (
     *KEY_COLUMNS,
     "parent_geography_code",
     "adds_up_over_time",
+    "part_of_quantity",
     "contained_in_quantity",
     "same_as_quantity",
     "value",
@@ -116,7 +119,7 @@ def linked_tables(cells: pd.DataFrame) -> LinkedTables:
         frame["geography_level"].to_numpy() == COUNTY, frame["geography_code"].astype(str), ""
     ).astype(object)
 
-    groups = [_geography_groups(frame), _stratum_groups(frame)]
+    groups = [_geography_groups(frame), _stratum_groups(frame), _part_groups(frame)]
     time_pairs = _time_pairs(frame)
     additive = frame["adds_up_over_time"].to_numpy(dtype=bool)
     additive_time = time_pairs[additive[time_pairs["parent"].to_numpy()]]
@@ -182,6 +185,21 @@ def _stratum_groups(frame: pd.DataFrame) -> pd.DataFrame:
             "parent": pairs["parent"],
             "part": pairs["cell"],
             "group": "stratum:" + pairs["parent"].astype(str) + ":" + pairs["stratum_name"],
+        }
+    )
+
+
+def _part_groups(frame: pd.DataFrame) -> pd.DataFrame:
+    """(parent, part, group) of every total quantity = the sum of the quantities part of it."""
+    parts = frame[frame["part_of_quantity"].notna()]
+    keys = [c for c in KEY_COLUMNS if c != "quantity"]
+    totals = _parent_lookup(frame, ["quantity", *keys], {"quantity": "part_of_quantity"})
+    pairs = parts.merge(totals, on=["part_of_quantity", *keys])
+    return pd.DataFrame(
+        {
+            "parent": pairs["parent"],
+            "part": pairs["cell"],
+            "group": "part:" + pairs["parent"].astype(str),
         }
     )
 

@@ -54,6 +54,7 @@ final as (
         cast(cells.stratum_name as {{ dbt.type_string() }}) as stratum_name,
         cast(cells.stratum_value as {{ dbt.type_string() }}) as stratum_value,
         cast(quantities.adds_up_over_time as boolean) as adds_up_over_time,
+        cast(quantities.part_of_quantity as {{ dbt.type_string() }}) as part_of_quantity,
         cast(quantities.contained_in_quantity as {{ dbt.type_string() }}) as contained_in_quantity,
         cast(quantities.same_as_quantity as {{ dbt.type_string() }}) as same_as_quantity,
         cast(cells.value as bigint) as value
