@@ -106,10 +106,6 @@ def summarize(result: Any) -> tuple[list[str], bool]:
         )
         if value["messages"] != "none":
             messages += [m.removeprefix("- ") for m in str(value["messages"]).splitlines()]
-    disclosure = materialized.get("disclosure_audit")
-    if disclosure is not None:
-        lines += ["", "Disclosure control (RPT-03):"]
-        lines += [f"  {line}" for line in str(disclosure["verdict"].value).splitlines()]
     failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
     if messages:
         lines += ["", "Problems found in the files:", *(f"  {m}" for m in messages)]
@@ -124,6 +120,10 @@ def summarize(result: Any) -> tuple[list[str], bool]:
         # A failed blocking check already shows under "Failed checks"; other failures show here.
         if error is not None and error.cls_name != "DagsterAssetCheckFailedError":
             lines += ["", f"Step {step.step_key} failed: {error.message.strip().splitlines()[0]}"]
+    disclosure = materialized.get("disclosure_audit")
+    if disclosure is not None:
+        lines += ["", "Disclosure control (RPT-03):"]
+        lines += [f"  {line}" for line in str(disclosure["verdict"].value).splitlines()]
     snapshot = materialized.get("serving_snapshot")
     if snapshot is None:
         lines += ["", "Publication stopped: the current snapshot was left unchanged."]

@@ -60,3 +60,23 @@
         is_suppressed boolean
     )
 {%- endmacro %}
+
+
+{#
+    workforce_statewide_measures(): {fct_workforce_monthly column: quantity} of the public
+    statewide monthly workforce series (rpt_workforce_statewide_monthly), read by it and by
+    int_disclosure_cells.
+#}
+{% macro workforce_statewide_measures() -%}
+    {{ return({
+        'active_certified_peers': 'workforce_active_peers',
+        'employed_peers': 'employed_peers',
+        'supervisors': 'supervisors',
+        'new_certifications': 'new_certifications',
+        'renewals': 'renewals',
+        'reinstatements': 'reinstatements',
+        'lapses': 'lapses',
+        'separations': 'separations',
+        'medi_cal_members': 'workforce_medi_cal_members',
+    }) }}
+{%- endmacro %}

@@ -22,11 +22,14 @@ re-checks every witness against the final tables.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import defaultdict
-from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
+import pandas as pd
 
 from orchestration.disclosure.blocks import TOLERANCE, Block, Columns, Neighbours, changed_table
 from orchestration.disclosure.system import ALL_STRATUM, LinkedTables
@@ -113,21 +116,52 @@ def cell_cost(tables: LinkedTables) -> np.ndarray:
     return np.log(2.0 + tables.values) * level * stratum
 
 
-def protect(
-    tables: LinkedTables,
-    rule: ProtectionRule,
-    progress: Callable[[int, int], None] | None = None,
-) -> Protection:
-    """Primary and complementary suppression of every cell of `tables`."""
+def protect(tables: LinkedTables, rule: ProtectionRule, workers: int = 1) -> Protection:
+    """Primary and complementary suppression of every cell of `tables`.
+
+    With several `workers`, the quantities are shared out among processes and their patterns
+    united: each witness moves only cells its own process suppressed, and suppressing more
+    never breaks a witness, so the union is protected as each part is.
+    """
+    primary = rule.primary(tables.values)
+    shares = _shares(tables, primary, workers)
+    if len(shares) == 1:
+        return _protect_cells(tables, rule, shares[0])
+    context = multiprocessing.get_context("spawn")  # the caller may hold database handles
+    with ProcessPoolExecutor(len(shares), mp_context=context) as pool:
+        parts = list(pool.map(_protect_cells, repeat(tables), repeat(rule), shares))
+    return Protection(
+        primary,
+        np.logical_or.reduce([part.suppressed for part in parts]),
+        [witness for part in parts for witness in part.witnesses],
+        [pair for part in parts for pair in part.unprotected],
+    )
+
+
+def _shares(tables: LinkedTables, primary: np.ndarray, workers: int) -> list[np.ndarray]:
+    """The primaries split into at most `workers` shares of whole quantities, of similar size
+    (a quantity's cells are linked to each other far more than to other quantities')."""
+    quantities = tables.cells["quantity"].to_numpy()
+    sizes = pd.Series(quantities[primary]).value_counts()
+    loads = [0] * max(1, min(workers, len(sizes)))
+    chosen: list[list[str]] = [[] for _ in loads]
+    for quantity, size in sizes.items():
+        emptiest = loads.index(min(loads))
+        loads[emptiest] += int(size)
+        chosen[emptiest].append(str(quantity))
+    return [np.nonzero(primary & np.isin(quantities, share))[0] for share in chosen]
+
+
+def _protect_cells(tables: LinkedTables, rule: ProtectionRule, primaries: np.ndarray) -> Protection:
+    """Witnesses for `primaries`, one at a time, suppressing what each needs."""
     values = tables.values
     primary = rule.primary(values)
     suppressed = primary.copy()
     margin = rule.margin(values)
-    finder = _WitnessFinder(tables, rule, suppressed)
+    finder = _WitnessFinder(tables, suppressed)
     ledger = Ledger(values, tables.county)
     unprotected: list[tuple[int, str]] = []
-    primaries = np.nonzero(primary)[0]
-    for done, cell in enumerate(primaries.tolist()):
+    for cell in primaries.tolist():
         pending, checked = [PUBLIC], set()
         while pending:
             audience = pending.pop()
@@ -142,13 +176,11 @@ def protect(
                 ledger.add(witness)
             if tables.county[cell]:
                 pending += sorted(ledger.counties_moving(cell) - checked - {tables.county[cell]})
-        if progress and done % 500 == 0:
-            progress(done, len(primaries))
     return Protection(primary, suppressed, ledger.witnesses, unprotected)
 
 
 class _WitnessFinder:
-    def __init__(self, tables: LinkedTables, rule: ProtectionRule, suppressed: np.ndarray) -> None:
+    def __init__(self, tables: LinkedTables, suppressed: np.ndarray) -> None:
         self.tables = tables
         self.suppressed = suppressed  # shared with `protect`, which grows it
         self.neighbours = Neighbours.of(tables)

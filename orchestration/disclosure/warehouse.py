@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import time
 from dataclasses import dataclass
 
@@ -108,7 +109,7 @@ def protect_warehouse(con: duckdb.DuckDBPyConnection) -> ProtectionRun:
             reused=True,
         )
     tables = linked_tables(cells)
-    protection = protect(tables, rule)
+    protection = protect(tables, rule, workers=min(4, os.cpu_count() or 1))
     run = ProtectionRun(
         cells=tables.size,
         primaries=int(protection.primary.sum()),

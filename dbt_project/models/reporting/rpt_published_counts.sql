@@ -56,6 +56,56 @@ counts as (
 
 ),
 
+complaints_by_county_quarter as (
+
+    select
+        'rpt_complaints_by_county_quarter' as output_name,
+        'complaints' as quantity,
+        quarter_start as period_start,
+        quarter_end as period_end,
+        'county' as geography_level,
+        county_fips as geography_code,
+        'all' as stratum_name,
+        'all' as stratum_value,
+        complaints_received as value
+    from {{ ref('rpt_complaints_by_county_quarter') }}
+    where complaints_received is not null
+
+),
+
+workforce_statewide_monthly as (
+    {%- for column, quantity in workforce_statewide_measures().items() %}
+
+        select
+            'rpt_workforce_statewide_monthly' as output_name,
+            '{{ quantity }}' as quantity,
+            month_start as period_start,
+            month_end as period_end,
+            'state' as geography_level,
+            '06' as geography_code,
+            'all' as stratum_name,
+            'all' as stratum_value,
+            {{ column }} as value
+        from {{ ref('rpt_workforce_statewide_monthly') }}
+        where {{ column }} is not null
+        {%- if not loop.last %}
+
+            union all
+        {%- endif %}
+    {%- endfor %}
+
+),
+
+published as (
+
+    select * from counts
+    union all
+    select * from complaints_by_county_quarter
+    union all
+    select * from workforce_statewide_monthly
+
+),
+
 final as (
 
     select distinct
@@ -68,7 +118,7 @@ final as (
         cast(stratum_name as {{ dbt.type_string() }}) as stratum_name,
         cast(stratum_value as {{ dbt.type_string() }}) as stratum_value,
         cast(value as bigint) as value
-    from counts
+    from published
 
 )
 

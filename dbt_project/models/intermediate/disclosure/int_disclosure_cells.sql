@@ -35,10 +35,63 @@ waiver_sides as (
 
 ),
 
+complaints_by_county_quarter as (
+
+    -- rpt_complaints_by_county_quarter: PI-01's complaints by county and quarter.
+    select
+        'complaints' as quantity,
+        complaints.quarter_start as period_start,
+        cast({{ dbt.last_day('complaints.quarter_start', 'quarter') }} as date) as period_end,
+        'county' as geography_level,
+        complaints.county_fips as geography_code,
+        counties.region as parent_geography_code,
+        'all' as stratum_name,
+        'all' as stratum_value,
+        complaints.complaints_received as value
+    from {{ ref('agg_complaints_by_county_quarter') }} as complaints
+    inner join {{ ref('counties') }} as counties
+        on complaints.county_fips = counties.county_fips
+
+),
+
+workforce_statewide_monthly as (
+
+    -- rpt_workforce_statewide_monthly: each measure summed over the counties by month.
+    {%- for column, quantity in workforce_statewide_measures().items() %}
+    select
+        '{{ quantity }}' as quantity,
+        month_start as period_start,
+        cast({{ dbt.last_day('month_start', 'month') }} as date) as period_end,
+        'state' as geography_level,
+        '06' as geography_code,
+        cast(null as {{ dbt.type_string() }}) as parent_geography_code,
+        'all' as stratum_name,
+        'all' as stratum_value,
+        sum({{ column }}) as value
+    from {{ ref('fct_workforce_monthly') }}
+    group by month_start
+    {%- if not loop.last %}
+
+    union all
+    {% endif %}
+    {%- endfor %}
+
+),
+
+published as (
+
+    select * from waiver_sides
+    union all
+    select * from complaints_by_county_quarter
+    union all
+    select * from workforce_statewide_monthly
+
+),
+
 cells as (
 
     -- Periods of one span (a demonstration year that is a calendar year) are one cell.
-    select distinct * from waiver_sides
+    select distinct * from published
 
 ),
 
