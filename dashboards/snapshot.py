@@ -39,10 +39,21 @@ class SnapshotError(RuntimeError):
     """The pointer names a snapshot that is missing or malformed."""
 
 
+PUBLIC_FOLDER = "public"
+
+
 @dataclass(frozen=True)
 class TableFile:
     file: str
     rows: int
+    folder: str = ""  # "public": the snapshot's folder of public, suppressed outputs
+
+    @property
+    def is_public(self) -> bool:
+        return self.folder == PUBLIC_FOLDER
+
+    def path(self, snapshot: Path) -> Path:
+        return snapshot / self.folder / self.file
 
 
 @dataclass(frozen=True)
@@ -84,7 +95,11 @@ def read_manifest(serving_dir: Path, build_id: str) -> Manifest:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         tables = {
-            name: TableFile(file=str(entry["file"]), rows=int(entry["rows"]))
+            name: TableFile(
+                file=str(entry["file"]),
+                rows=int(entry["rows"]),
+                folder=str(entry.get("folder", "")),
+            )
             for name, entry in raw["tables"].items()
         }
         manifest = Manifest(
@@ -97,7 +112,8 @@ def read_manifest(serving_dir: Path, build_id: str) -> Manifest:
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise SnapshotError(f"malformed manifest {path}: {exc}") from exc
     for name, table in tables.items():
-        if not _TABLE_NAME.fullmatch(name) or Path(table.file).name != table.file:
+        unsafe = Path(table.file).name != table.file or table.folder not in ("", PUBLIC_FOLDER)
+        if not _TABLE_NAME.fullmatch(name) or unsafe:
             raise SnapshotError(f"manifest {path} lists an unsafe table entry: {name!r}")
     return manifest
 
@@ -120,7 +136,7 @@ def run_query(
     require(scope, tables)
     folder = snapshot_dir(serving_dir, build_id)
     manifest = read_manifest(serving_dir, build_id)
-    parquet_files = {name: str(folder / table.file) for name, table in manifest.tables.items()}
+    parquet_files = {name: str(table.path(folder)) for name, table in manifest.tables.items()}
     views = scoped_views(scope, parquet_files)
     if tables:
         views = {name: select for name, select in views.items() if name in tables}
