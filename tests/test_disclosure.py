@@ -319,3 +319,18 @@ def test_the_engine_protects_a_random_linked_table_for_the_public_and_every_coun
     # The audit does not take the engine's word: without the witnesses it proves it alone.
     alone = audit(tables, ~protection.suppressed, RULE)
     assert alone.passed, alone.failures.to_string()
+
+
+def test_witnesses_of_an_earlier_build_that_still_hold_are_kept() -> None:
+    cells = random_linked_table(4)
+    tables = linked_tables(cells)
+    first = protect(tables, RULE)
+    again = protect(tables, RULE, prior=first.witnesses)
+    assert (again.suppressed == first.suppressed).all()
+    assert len(again.witnesses) == len(first.witnesses)  # nothing had to be found anew
+    # A changed value breaks the witnesses through it; the rest are kept and the result holds.
+    changed = cells.copy()
+    changed.loc[changed["value"] == 40, "value"] = 41
+    tables = linked_tables(changed)
+    third = protect(tables, RULE, prior=first.witnesses)
+    assert audit(tables, ~third.suppressed, RULE, third.witnesses).passed

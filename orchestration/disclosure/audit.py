@@ -37,8 +37,15 @@ import pandas as pd
 import scipy.sparse as sp
 
 from orchestration.disclosure.blocks import TOLERANCE, Block, Columns, Neighbours, extreme_value
-from orchestration.disclosure.protection import PUBLIC, Ledger, ProtectionRule, Witness
+from orchestration.disclosure.protection import ProtectionRule
 from orchestration.disclosure.system import LinkedTables
+from orchestration.disclosure.witnesses import (
+    PUBLIC,
+    Ledger,
+    Witness,
+    counties_moved,
+    valid_witnesses,
+)
 
 # How far around a primary the audit's own linear programs look, in turn; the last block is
 # the whole connected component (up to this many cells), where the interval is exact.
@@ -141,40 +148,6 @@ def peel(equalities: sp.csr_matrix, known: np.ndarray) -> np.ndarray:
         known[np.unique(rows.indices)] = True
 
 
-def valid_witnesses(
-    tables: LinkedTables, suppressed: np.ndarray, witnesses: Iterable[Witness]
-) -> list[Witness]:
-    """The witnesses that hold against the whole system, with the counties each moves."""
-    witnesses = list(witnesses)
-    if not witnesses:
-        return []
-    columns = np.concatenate([np.full(len(w.cells), i) for i, w in enumerate(witnesses)])
-    cells = np.concatenate([w.cells for w in witnesses])
-    delta = np.concatenate([w.delta for w in witnesses])
-    changes = sp.csc_matrix((delta, (cells, columns)), shape=(tables.size, len(witnesses)))
-    ok = np.ones(len(witnesses), dtype=bool)
-    # Only suppressed cells may move, and none below 1.
-    bad = ~suppressed[cells] | (tables.values[cells] + delta < 1 - TOLERANCE)
-    ok[np.unique(columns[bad])] = False
-    # Every equality still holds.
-    moved = (tables.equalities @ changes).tocoo()
-    ok[np.unique(moved.col[np.abs(moved.data) > TOLERANCE])] = False
-    # Every inequality still holds.
-    shift = (tables.inequalities @ changes).tocoo()
-    before = tables.inequalities @ tables.values - tables.bound
-    ok[np.unique(shift.col[before[shift.row] + shift.data > TOLERANCE])] = False
-    return [
-        Witness(
-            w.target,
-            w.cells,
-            w.delta,
-            frozenset(str(c) for c in tables.county[w.cells] if c),
-        )
-        for w, good in zip(witnesses, ok, strict=True)
-        if good
-    ]
-
-
 class _Prover:
     """Intervals from the witnesses, completed by the reader's linear programs where short."""
 
@@ -202,7 +175,7 @@ class _Prover:
             for sense in (-1, +1):
                 value, delta = extreme_value(self.tables, block, cell, sense)
                 moved = delta != 0
-                counties = frozenset(str(c) for c in self.tables.county[cells[moved]] if c)
+                counties = counties_moved(self.tables, cells[moved])
                 ledger.add(Witness(cell, cells[moved], delta[moved], counties))
                 low, high = min(low, value), max(high, value)
             if high - low >= margin - TOLERANCE:

@@ -23,9 +23,9 @@ re-checks every witness against the final tables.
 from __future__ import annotations
 
 import multiprocessing
-from collections import defaultdict
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import repeat
 
 import numpy as np
@@ -33,6 +33,13 @@ import pandas as pd
 
 from orchestration.disclosure.blocks import TOLERANCE, Block, Columns, Neighbours, changed_table
 from orchestration.disclosure.system import ALL_STRATUM, LinkedTables
+from orchestration.disclosure.witnesses import (
+    PUBLIC,
+    Ledger,
+    Witness,
+    counties_moved,
+    valid_witnesses,
+)
 
 # How far around a primary to look for a witness, tried in turn: (relations deep, cells at most).
 BLOCK_SIZES: tuple[tuple[int, int], ...] = ((3, 400), (4, 1500), (6, 6000))
@@ -40,7 +47,6 @@ BLOCK_SIZES: tuple[tuple[int, int], ...] = ((3, 400), (4, 1500), (6, 6000))
 LEVEL_COST = {"county": 1.0, "region": 1.5, "state": 3.0}
 # Moving a cell that is already suppressed costs next to nothing.
 SUPPRESSED_COST = 1e-3
-PUBLIC = ""  # the audience that sees the public tables only; a county audience is its FIPS code
 
 
 @dataclass(frozen=True)
@@ -61,45 +67,6 @@ class ProtectionRule:
 
 
 @dataclass(frozen=True)
-class Witness:
-    """A table the reader cannot tell from the true one: the true values plus `delta` on
-    `cells`. `counties` are those whose cells it moves (it is no proof to them)."""
-
-    target: int
-    cells: np.ndarray
-    delta: np.ndarray
-    counties: frozenset[str]
-
-
-@dataclass
-class Ledger:
-    """Every witness found, and per cell the values the witnesses give it."""
-
-    values: np.ndarray
-    county: np.ndarray
-    witnesses: list[Witness] = field(default_factory=list)
-    _seen: dict[int, list[tuple[float, frozenset[str]]]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
-
-    def add(self, witness: Witness) -> None:
-        self.witnesses.append(witness)
-        for cell, change in zip(witness.cells.tolist(), witness.delta.tolist(), strict=True):
-            self._seen[cell].append((self.values[cell] + change, witness.counties))
-
-    def interval(self, cell: int, audience: str = PUBLIC) -> tuple[float, float]:
-        """The values of `cell` proven possible to `audience` (the true value always is)."""
-        possible = [
-            value for value, counties in self._seen.get(cell, ()) if audience not in counties
-        ]
-        true = float(self.values[cell])
-        return min([true, *possible]), max([true, *possible])
-
-    def counties_moving(self, cell: int) -> set[str]:
-        return {county for _, counties in self._seen.get(cell, ()) for county in counties}
-
-
-@dataclass(frozen=True)
 class Protection:
     primary: np.ndarray
     suppressed: np.ndarray
@@ -116,8 +83,17 @@ def cell_cost(tables: LinkedTables) -> np.ndarray:
     return np.log(2.0 + tables.values) * level * stratum
 
 
-def protect(tables: LinkedTables, rule: ProtectionRule, workers: int = 1) -> Protection:
+def protect(
+    tables: LinkedTables,
+    rule: ProtectionRule,
+    workers: int = 1,
+    prior: Sequence[Witness] = (),
+) -> Protection:
     """Primary and complementary suppression of every cell of `tables`.
+
+    `prior` are the witnesses of an earlier build, renumbered to `tables`: those that still hold
+    for a cell that is still a primary are kept, with the suppressions they need, so a build
+    that changes few cells redoes little and publishes a pattern much like the last one.
 
     With several `workers`, the quantities are shared out among processes and their patterns
     united: each witness moves only cells its own process suppressed, and suppressing more
@@ -126,10 +102,10 @@ def protect(tables: LinkedTables, rule: ProtectionRule, workers: int = 1) -> Pro
     primary = rule.primary(tables.values)
     shares = _shares(tables, primary, workers)
     if len(shares) == 1:
-        return _protect_cells(tables, rule, shares[0])
+        return _protect_cells(tables, rule, shares[0], prior)
     context = multiprocessing.get_context("spawn")  # the caller may hold database handles
     with ProcessPoolExecutor(len(shares), mp_context=context) as pool:
-        parts = list(pool.map(_protect_cells, repeat(tables), repeat(rule), shares))
+        parts = list(pool.map(_protect_cells, repeat(tables), repeat(rule), shares, repeat(prior)))
     return Protection(
         primary,
         np.logical_or.reduce([part.suppressed for part in parts]),
@@ -152,14 +128,26 @@ def _shares(tables: LinkedTables, primary: np.ndarray, workers: int) -> list[np.
     return [np.nonzero(primary & np.isin(quantities, share))[0] for share in chosen]
 
 
-def _protect_cells(tables: LinkedTables, rule: ProtectionRule, primaries: np.ndarray) -> Protection:
+def _protect_cells(
+    tables: LinkedTables,
+    rule: ProtectionRule,
+    primaries: np.ndarray,
+    prior: Sequence[Witness] = (),
+) -> Protection:
     """Witnesses for `primaries`, one at a time, suppressing what each needs."""
     values = tables.values
     primary = rule.primary(values)
     suppressed = primary.copy()
     margin = rule.margin(values)
-    finder = _WitnessFinder(tables, suppressed)
     ledger = Ledger(values, tables.county)
+    kept = [witness for witness in prior if primary[witness.target]]
+    supports = np.concatenate([w.cells for w in kept]) if kept else np.array([], dtype=int)
+    for witness in valid_witnesses(
+        tables, primary | np.isin(np.arange(tables.size), supports), kept
+    ):
+        suppressed[witness.cells] = True
+        ledger.add(witness)
+    finder = _WitnessFinder(tables, suppressed)
     unprotected: list[tuple[int, str]] = []
     for cell in primaries.tolist():
         pending, checked = [PUBLIC], set()
@@ -205,6 +193,7 @@ class _WitnessFinder:
                 delta = changed_table(tables, block, cell, change, cost)
                 if delta is not None:
                     moved = delta != 0
-                    counties = frozenset(str(c) for c in tables.county[cells[moved]] if c)
-                    return Witness(cell, cells[moved], delta[moved], counties)
+                    return Witness(
+                        cell, cells[moved], delta[moved], counties_moved(tables, cells[moved])
+                    )
         return None

@@ -90,7 +90,8 @@ class ProtectionRun:
 def protect_warehouse(con: duckdb.DuckDBPyConnection) -> ProtectionRun:
     """Choose the suppression pattern of every public cell and write it with its witnesses.
 
-    When the cells and the rule are those of the last run, its pattern is kept.
+    When the cells and the rule are those of the last run, its pattern is kept; otherwise the
+    last run's witnesses that still hold are kept, and only the rest is worked out again.
     """
     started = time.perf_counter()
     cells = read_cells(con)
@@ -109,7 +110,8 @@ def protect_warehouse(con: duckdb.DuckDBPyConnection) -> ProtectionRun:
             reused=True,
         )
     tables = linked_tables(cells)
-    protection = protect(tables, rule, workers=min(4, os.cpu_count() or 1))
+    prior = read_witnesses(con, tables)
+    protection = protect(tables, rule, workers=min(4, os.cpu_count() or 1), prior=prior)
     run = ProtectionRun(
         cells=tables.size,
         primaries=int(protection.primary.sum()),
