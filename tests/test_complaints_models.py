@@ -162,14 +162,19 @@ def test_open_and_resolved_are_consistent(complaints: pd.DataFrame) -> None:
 
 
 def test_public_counts_show_no_small_cells(built_warehouse: BuiltWarehouse) -> None:
-    public = built_warehouse.query("select * from marts.agg_complaints_by_county_quarter_public")
+    public = built_warehouse.query("select * from reporting.rpt_complaints_by_county_quarter")
     internal = built_warehouse.query("select * from marts.agg_complaints_by_county_quarter")
     assert len(public) == len(internal) > 0
-    for column in ("complaints_received", "complaints_substantiated"):
-        shown = public[column].dropna()
-        assert not shown.between(1, 10).any()
-        assert (public[column].isna() == public[f"{column}_is_suppressed"]).all()
+    shown = public["complaints_received"].dropna()
+    assert not shown.between(1, 10).any()
+    assert (
+        public["complaints_received"].isna() == public["complaints_received_is_suppressed"]
+    ).all()
     merged = public.merge(internal, on=["quarter_start", "county_fips"], suffixes=("", "_raw"))
     small = merged["complaints_received_raw"].between(1, 10)
     assert merged.loc[small, "complaints_received_is_suppressed"].all()
+    shown = ~merged["complaints_received_is_suppressed"]
+    assert (
+        merged.loc[shown, "complaints_received"] == merged.loc[shown, "complaints_received_raw"]
+    ).all()
     assert merged["complaints_received_raw"].sum() > 0

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from orchestration.permissions import PRIVATE_UMASK
 from orchestration.publish import BUILDS_KEPT, PublishError, current_build_id, publish
 
 CIN_PATTERN = "[0-9]{8}[A-Z]"  # a Medi-Cal Client Index Number (feeds.md)
@@ -33,6 +35,8 @@ def con() -> duckdb.DuckDBPyConnection:
     con.execute(AUDIT)
     con.execute("create schema marts")
     con.execute("create table marts.fct_demo as select * from range(3) t(n)")
+    con.execute("create schema reporting")
+    con.execute("create table reporting.rpt_demo as select * from range(2) t(n)")
     return con
 
 
@@ -48,6 +52,7 @@ def test_snapshot_has_every_mart_the_audit_summaries_and_the_reference_tables(
     manifest = json.loads((snapshot.path / "manifest.json").read_text())
     assert set(manifest["tables"]) == {
         "fct_demo",
+        "rpt_demo",
         "audit__check_results",
         "audit__ingest_files",
         "waiver_metrics_catalog",
@@ -57,6 +62,34 @@ def test_snapshot_has_every_mart_the_audit_summaries_and_the_reference_tables(
     assert manifest["tables"]["fct_demo"]["rows"] == 3
     rows = duckdb.sql(f"select count(*) from '{snapshot.path / 'fct_demo.parquet'}'").fetchall()
     assert rows == [(3,)]
+
+
+def test_public_outputs_have_a_folder_of_their_own_that_anyone_may_read(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    serving = tmp_path / "warehouse" / "serving"
+    previous = os.umask(PRIVATE_UMASK)  # as `peerwh` runs: everything else owner-only
+    try:
+        snapshot = publish(con, serving, now=at(1))
+    finally:
+        os.umask(previous)
+    public = snapshot.path / "public"
+    assert sorted(p.name for p in public.iterdir()) == [
+        "manifest.json",
+        "policy_parameters.parquet",
+        "rpt_demo.parquet",
+        "waiver_metrics_catalog.parquet",
+    ]
+    manifest = json.loads((public / "manifest.json").read_text())
+    assert set(manifest["tables"]) == {"rpt_demo", "policy_parameters", "waiver_metrics_catalog"}
+    assert "suppress" in manifest["about"]
+    internal = json.loads((snapshot.path / "manifest.json").read_text())["tables"]
+    assert internal["rpt_demo"]["folder"] == "public"
+    assert internal["fct_demo"]["folder"] == ""
+    assert (public / "rpt_demo.parquet").stat().st_mode & 0o777 == 0o644
+    assert public.stat().st_mode & 0o777 == 0o755
+    # Beside it, nothing is listable by others: the build folder may only be passed through.
+    assert snapshot.path.stat().st_mode & 0o007 == 0o001
 
 
 def test_a_pii_column_stops_publication_and_keeps_the_current_snapshot(

@@ -2,8 +2,9 @@
 
 The metrics table is public: no published count may lie between 1 and 10, a rate derived from
 a suppressed count is suppressed, and every catalog metric is published with its baseline
-(42 CFR 431.424(c)(2)(ii)). Values are recomputed from the marts for the statewide cells,
-which are large enough to be published even on tiny data.
+(42 CFR 431.424(c)(2)(ii)). That no suppressed count can be worked back from everything
+published is the disclosure audit's (test_disclosure_pipeline.py). Values are recomputed from
+the marts for the statewide cells, which are large enough to be published even on tiny data.
 """
 
 from __future__ import annotations
@@ -74,58 +75,6 @@ def test_suppressed_rows_hide_their_counts_and_rate(metrics: pd.DataFrame) -> No
     assert len(suppressed) > 0
     assert suppressed["rate"].isna().all()
     assert suppressed["numerator"].isna().sum() == suppressed["numerator_is_suppressed"].sum()
-
-
-def test_no_county_group_is_left_with_one_suppressed_cell(metrics: pd.DataFrame) -> None:
-    # Complementary suppression: the counties of a metric, period and stratum add up to the
-    # published state value, so one suppressed county alone could be recovered from it.
-    counties = metrics[metrics["geography_level"] == "county"]
-    per_group = counties.groupby(["metric_id", "period_type", "period_start", *STRATUM])[
-        "numerator_is_suppressed"
-    ].sum()
-    assert (per_group != 1).all()
-
-
-def _containing_period_start(starts: pd.Series, period_type: str) -> pd.Series:
-    """The start of the quarter or year of `period_type` containing each date."""
-    if period_type == "quarter":
-        return starts.dt.to_period("Q").dt.start_time
-    if period_type == "state_fiscal_year":
-        # July-June: six months back, the calendar year, six months forward.
-        shifted = (starts - pd.DateOffset(months=6)).dt.to_period("Y").dt.start_time
-        return shifted + pd.DateOffset(months=6)
-    # Calendar years, and demonstration years (calendar years from the CalAIM start).
-    return starts.dt.to_period("Y").dt.start_time
-
-
-def test_no_period_is_left_with_one_suppressed_part(metrics: pd.DataFrame) -> None:
-    # A quarter is the sum of its months, a year the sum of its quarters and of its months,
-    # all published here: within a period and its parts, one suppressed cell alone could be
-    # recovered from the others.
-    starts = pd.to_datetime(metrics["period_start"])
-    containers = {
-        "quarter": ("month",),
-        "state_fiscal_year": ("quarter", "month"),
-        "calendar_year": ("quarter", "month"),
-        "demonstration_year": ("quarter", "month"),
-    }
-    checked = 0
-    for container, parts in containers.items():
-        for part in parts:
-            in_group = metrics["period_type"].isin([container, part])
-            group = starts.where(
-                metrics["period_type"] == container, _containing_period_start(starts, container)
-            )
-            rows = metrics[in_group].assign(group=group[in_group])
-            for count in ("numerator", "denominator"):
-                per_group = rows.groupby(
-                    ["metric_id", "geography_level", "geography_code", *STRATUM, "group"]
-                )[f"{count}_is_suppressed"].agg(["sum", "size"])
-                # Stratified rows have no months: such a quarter is a group of one.
-                with_parts = per_group[per_group["size"] > 1]
-                assert (with_parts["sum"] != 1).all(), (container, part, count)
-                checked += int((with_parts["sum"] > 0).sum())
-    assert checked > 0  # the tiny data has suppressed cells in these groups
 
 
 def test_baseline_rate_is_the_rate_in_the_baseline_period(metrics: pd.DataFrame) -> None:

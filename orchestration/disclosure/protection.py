@@ -45,6 +45,8 @@ from orchestration.disclosure.witnesses import (
 BLOCK_SIZES: tuple[tuple[int, int], ...] = ((3, 400), (4, 1500), (6, 6000))
 # Relative cost of moving a cell by one, by geography level (totals are worth more published).
 LEVEL_COST = {"county": 1.0, "region": 1.5, "state": 3.0}
+# ... and a total over every stratum (`all`) more than one of its parts.
+ALL_FACTOR = 1.5
 # Moving a cell that is already suppressed costs next to nothing.
 SUPPRESSED_COST = 1e-3
 
@@ -79,7 +81,7 @@ def cell_cost(tables: LinkedTables) -> np.ndarray:
     """What moving each published cell by one costs: more for larger and higher-level cells
     (a statewide `all` total is the last thing to suppress)."""
     level = tables.cells["geography_level"].map(LEVEL_COST).fillna(1.0).to_numpy()
-    stratum = np.where(tables.cells["stratum_name"].to_numpy() == ALL_STRATUM, 1.5, 1.0)
+    stratum = np.where(tables.cells["stratum_name"].to_numpy() == ALL_STRATUM, ALL_FACTOR, 1.0)
     return np.log(2.0 + tables.values) * level * stratum
 
 
