@@ -137,6 +137,9 @@ def test_complaints_statewide_then_one_county(warehouse: Path) -> None:
     assert _metrics(at)["Complaints received"] == "3"
     assert _metrics(at)["Resolved on time"] == "50.0%"
     assert at.table[0].value.index.tolist() == ["K2"]
+    # The county table: the internal aggregate, substantiated complaints included.
+    by_county = at.dataframe[0].value
+    assert by_county["complaints_substantiated"].tolist() == ["1", "0"]
 
     at.selectbox(key="complaints_county").select("06037").run()
     assert _metrics(at)["Complaints received"] == "1"
@@ -156,6 +159,7 @@ def test_complaints_county_user_gets_its_own_county_whatever_the_link(
     assert _metrics(at)["Complaints received"] == "2"
     public = at.dataframe[0].value
     assert public.set_index("county_fips").loc["06037", "complaints_received"] == "Suppressed"
+    assert "complaints_substantiated" not in public.columns
 
 
 def test_complaints_evaluator_gets_the_public_table_only(warehouse: Path) -> None:
@@ -164,3 +168,4 @@ def test_complaints_evaluator_gets_the_public_table_only(warehouse: Path) -> Non
     assert not at.metric and not at.selectbox and not at.table
     public = at.dataframe[0].value
     assert public["complaints_received"].tolist() == ["12", "Suppressed"]
+    assert list(public.columns) == ["quarter", "county_fips", "county_name", "complaints_received"]
