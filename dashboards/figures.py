@@ -636,8 +636,10 @@ def supervisor_coverage_figure(df: pd.DataFrame, area: str = STATEWIDE_AREA) -> 
     )
 
 
-def turnover_figure(df: pd.DataFrame, area: str = STATEWIDE_AREA) -> go.Figure:
-    """Monthly turnover: separations / average employed peers, as a percentage line.
+def turnover_figure(
+    df: pd.DataFrame, area: str = STATEWIDE_AREA, basis: str = "average employed peers"
+) -> go.Figure:
+    """Monthly turnover: separations / `basis` (the denominator's name), a percentage line.
 
     `df` has `month_start` and `turnover_rate` (a fraction; NULL when not defined or suppressed).
     """
@@ -645,7 +647,7 @@ def turnover_figure(df: pd.DataFrame, area: str = STATEWIDE_AREA) -> go.Figure:
         df,
         {"turnover_rate": "Turnover"},
         f"Monthly turnover of employed peers: {area}",
-        "Separations / average employed peers",
+        f"Separations / {basis}",
         ".1%",
     )
 

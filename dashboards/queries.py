@@ -15,19 +15,14 @@ import pandas as pd
 
 from dashboards.access import (
     CLAIM_SERVICES_VIEW,
-    COUNTY_WORKFORCE_MAP_VIEW,
     FEED_FRESHNESS_VIEW,
-    STATEWIDE_WORKFORCE_DETAIL_MEASURES,
-    STATEWIDE_WORKFORCE_DETAIL_VIEW,
-    STATEWIDE_WORKFORCE_MEASURES,
-    STATEWIDE_WORKFORCE_VIEW,
     WAIVER_METRICS_CATALOG_TABLE,
     AccessDenied,
     Role,
     Scope,
     require_county_detail,
 )
-from dashboards.snapshot import Param, query
+from dashboards.snapshot import Param, Params, query
 
 WORKFORCE_TABLE = "fct_workforce_monthly"
 CHECK_RESULTS_TABLE = "audit__check_results"
@@ -58,32 +53,22 @@ def counties(scope: Scope, serving_dir: Path, build_id: str) -> pd.DataFrame:
 def workforce_trend(
     scope: Scope, serving_dir: Path, build_id: str, county_fips: str | None = None
 ) -> pd.DataFrame:
-    """Monthly `active_certified_peers` and `employed_peers`: statewide sums, or one county's.
+    """Monthly `active_certified_peers` and `employed_peers`: statewide, or one county's.
 
     Columns: `month_start`, each measure and `<measure>_is_suppressed`; one row per month, oldest
-    first. Statewide figures are suppressed small cells (NULL) for every role but state analysts;
-    one county's detail is refused unless `scope` may see that county.
+    first. Statewide figures come from the public series for every role but state analysts
+    (`workforce_months`); one county's detail is refused unless `scope` may see that county.
     """
-    flags = ", ".join(f"{m}_is_suppressed" for m in STATEWIDE_WORKFORCE_MEASURES)
-    measures = ", ".join(STATEWIDE_WORKFORCE_MEASURES)
-    if county_fips is None:
-        sql = f"""
-            SELECT month_start, {measures}, {flags}
-            FROM {STATEWIDE_WORKFORCE_VIEW}
-            ORDER BY month_start
-        """
-        return query(scope, serving_dir, build_id, sql, tables=(STATEWIDE_WORKFORCE_VIEW,))
-    require_county_detail(scope, county_fips)
-    sums = ", ".join(f"CAST(sum({m}) AS BIGINT) AS {m}" for m in STATEWIDE_WORKFORCE_MEASURES)
-    no_flags = ", ".join(f"false AS {m}_is_suppressed" for m in STATEWIDE_WORKFORCE_MEASURES)
+    months = workforce_months(scope, county_fips)
+    measures = ", ".join(TREND_MEASURES)
+    flags = ", ".join(f"{m}_is_suppressed" for m in TREND_MEASURES)
     sql = f"""
-        SELECT month_start, {sums}, {no_flags}
-        FROM {WORKFORCE_TABLE}
-        WHERE county_fips = ?
-        GROUP BY month_start
+        WITH monthly AS ({months.sql})
+        SELECT month_start, {measures}, {flags}
+        FROM monthly
         ORDER BY month_start
     """
-    return query(scope, serving_dir, build_id, sql, (county_fips,), tables=(WORKFORCE_TABLE,))
+    return query(scope, serving_dir, build_id, sql, months.params, tables=(months.table,))
 
 
 def feed_freshness(scope: Scope, serving_dir: Path, build_id: str) -> pd.DataFrame:
@@ -189,6 +174,29 @@ def feeds(scope: Scope, serving_dir: Path, build_id: str) -> list[str]:
     """Feeds with ingested files, sorted."""
     frame = feed_freshness(scope, serving_dir, build_id)
     return [str(f) for f in frame["feed"]]
+
+
+# The disclosure control's audit (RPT-03): information loss per quantity and geography level, and
+# the verdict. Public (in the snapshot's public folder); the Data quality page shows it.
+DISCLOSURE_SUMMARY_TABLE = "audit__disclosure_summary"
+GEOGRAPHY_LEVELS: tuple[str, ...] = ("state", "region", "county")
+
+
+def disclosure_summary(scope: Scope, serving_dir: Path, build_id: str) -> pd.DataFrame:
+    """One row per quantity and geography level (state, region, county first): `cells`,
+    `primaries` (1 to 10), `complements`, `suppressed_cells`, `cells_suppressed_share`,
+    `total_value`, `suppressed_value`, `value_suppressed_share`, `failures`, `checked_at`,
+    `audit_passed` (the whole audit's verdict, the same on every row)."""
+    levels = ", ".join(f"'{level}'" for level in GEOGRAPHY_LEVELS)
+    sql = f"""
+        SELECT quantity, geography_level, cells, primaries, complements, suppressed_cells,
+            cells_suppressed_share, total_value, suppressed_value, value_suppressed_share,
+            failures, checked_at, audit_passed
+        FROM {DISCLOSURE_SUMMARY_TABLE}
+        ORDER BY quantity, coalesce(list_position([{levels}], geography_level), 99),
+            geography_level
+    """
+    return query(scope, serving_dir, build_id, sql, tables=(DISCLOSURE_SUMMARY_TABLE,))
 
 
 # --- Program integrity (state analysts only: access.PROGRAM_INTEGRITY_TABLES) ---------------------
@@ -553,9 +561,8 @@ def waiver_metric_rows(
 # --- utilization page (issue 4) ------------------------------------------------------------------
 
 UTILIZATION_TABLE = "fct_utilization_monthly"
-WAIVER_METRICS_TABLE = "rpt_waiver_metrics"
-# Public table listing every county by name (names are not in rpt_waiver_metrics).
-PUBLIC_COUNTY_NAMES_TABLE = "agg_complaints_by_county_quarter_public"
+# Public table listing every county by name, every quarter (names are not in rpt_waiver_metrics).
+PUBLIC_COUNTY_NAMES_TABLE = "rpt_complaints_by_county_quarter"
 # Breakdowns of approved services the page offers: dimension -> SQL expression over the view.
 UTILIZATION_DIMENSIONS: dict[str, str] = {
     "service_month": "service_month",
@@ -763,14 +770,14 @@ def utilization_by_county(
 
 
 def public_periods(
-    scope: Scope, serving_dir: Path, build_id: str, period_type: str
+    scope: Scope, serving_dir: Path, build_id: str, period_type: str, metric_id: str = "UT-02"
 ) -> pd.DataFrame:
-    """Periods of `period_type` with utilization metrics: `period_start`, `period_end`,
-    `is_partial_period`, newest first. Public: every role."""
+    """Periods of `period_type` with county cells of `metric_id` in the public metrics:
+    `period_start`, `period_end`, `is_partial_period`, newest first. Public: every role."""
     sql = f"""
         SELECT DISTINCT period_start, period_end, is_partial_period
         FROM {WAIVER_METRICS_TABLE}
-        WHERE metric_id = 'UT-02' AND period_type = $period_type
+        WHERE metric_id = $metric AND period_type = $period_type AND geography_level = 'county'
         ORDER BY period_start DESC
     """
     return query(
@@ -778,7 +785,7 @@ def public_periods(
         serving_dir,
         build_id,
         sql,
-        {"period_type": period_type},
+        {"period_type": period_type, "metric": metric_id},
         tables=(WAIVER_METRICS_TABLE,),
     )
 
@@ -861,7 +868,8 @@ def public_utilization_metrics(
 # --- complaints page (issue 4) -------------------------------------------------------------------
 
 COMPLAINTS_TABLE = "fct_complaints"
-COMPLAINTS_PUBLIC_TABLE = "agg_complaints_by_county_quarter_public"
+COMPLAINTS_PUBLIC_TABLE = "rpt_complaints_by_county_quarter"
+COMPLAINTS_BY_COUNTY_TABLE = "agg_complaints_by_county_quarter"
 COMPLAINT_DIMENSIONS: dict[str, str] = {
     "allegation_category": "coalesce(allegation_category, 'unknown')",
     "outcome": "outcome",
@@ -989,21 +997,26 @@ def late_complaints(
     return query(scope, serving_dir, build_id, sql, selection.params(), tables=(COMPLAINTS_TABLE,))
 
 
-def public_complaints_by_county(
+def complaints_by_county(
     scope: Scope, serving_dir: Path, build_id: str, start: date, end: date
 ) -> pd.DataFrame:
-    """Public (suppressed) complaints per county and quarter from `start` to `end` quarters.
+    """Complaints received per county and quarter from `start` to `end` quarters.
 
-    Columns: `quarter_start`, `county_fips`, `county_name`, `complaints_received`,
-    `complaints_substantiated`, `substantiated_pct` and their `*_is_suppressed` flags.
+    Columns: `quarter_start`, `county_fips`, `county_name`, `complaints_received` and its
+    `_is_suppressed` flag. Every role but state analysts reads the public table as the
+    disclosure control published it (suppressed counts NULL and flagged); state analysts read
+    the internal aggregate, with `complaints_substantiated` and `substantiated_pct` besides.
     """
+    if scope.is_state:
+        table = COMPLAINTS_BY_COUNTY_TABLE
+        columns = """complaints_received, false AS complaints_received_is_suppressed,
+            complaints_substantiated, CAST(substantiated_pct AS DOUBLE) AS substantiated_pct"""
+    else:
+        table = COMPLAINTS_PUBLIC_TABLE
+        columns = "complaints_received, complaints_received_is_suppressed"
     sql = f"""
-        SELECT quarter_start, county_fips, county_name, complaints_received,
-            complaints_received_is_suppressed, complaints_substantiated,
-            complaints_substantiated_is_suppressed,
-            CAST(substantiated_pct AS DOUBLE) AS substantiated_pct,
-            is_suppressed AS substantiated_pct_is_suppressed
-        FROM {COMPLAINTS_PUBLIC_TABLE}
+        SELECT quarter_start, county_fips, county_name, {columns}
+        FROM {table}
         WHERE quarter_start BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
         ORDER BY quarter_start DESC, county_name
     """
@@ -1013,7 +1026,7 @@ def public_complaints_by_county(
         build_id,
         sql,
         {"start": start.isoformat(), "end": end.isoformat()},
-        tables=(COMPLAINTS_PUBLIC_TABLE,),
+        tables=(table,),
     )
 
 
@@ -1021,25 +1034,100 @@ def public_complaints_by_county(
 
 PIPELINE_TABLE = "fct_certification_pipeline"
 PEER_CERTIFICATION_TABLE = "agg_peer_certification_by_county"
+# The statewide series the disclosure control published (RPT-03): what every role but state
+# analysts sees of the state's workforce.
+STATEWIDE_WORKFORCE_TABLE = "rpt_workforce_statewide_monthly"
 RENEWAL_WINDOWS_DAYS: tuple[int, ...] = (30, 60, 90)
-WORKFORCE_DETAIL_MEASURES: tuple[str, ...] = tuple(STATEWIDE_WORKFORCE_DETAIL_MEASURES)
+TREND_MEASURES: tuple[str, ...] = ("active_certified_peers", "employed_peers")
+# The measures of the public statewide series, summed by month from the mart for the others.
+WORKFORCE_DETAIL_MEASURES: tuple[str, ...] = (
+    *TREND_MEASURES,
+    "supervisors",
+    "new_certifications",
+    "renewals",
+    "reinstatements",
+    "lapses",
+    "separations",
+    "medi_cal_members",
+)
 WORKFORCE_RATES: tuple[str, ...] = (
     "peers_per_supervisor",
     "turnover_rate",
     "peers_per_100k_members",
 )
-# Rates from the month's sums; NULL when a part is suppressed (NULL) or the denominator is 0.
-_RATES_SQL = """
+PER_100K_MEMBERS = "round(active_certified_peers * 100000.0 / nullif(medi_cal_members, 0), 2)"
+# Rates of the month's figures; NULL, and flagged, when a part is suppressed (a rate of two
+# published counts reveals nothing they do not), NULL when the denominator is 0.
+_RATES_SQL = f"""
     round(employed_peers * 1.0 / nullif(supervisors, 0), 2) AS peers_per_supervisor,
     supervisors_is_suppressed OR employed_peers_is_suppressed AS peers_per_supervisor_is_suppressed,
-    round(separations * 1.0 / nullif(average_employed_peers, 0), 4) AS turnover_rate,
-    separations_is_suppressed OR average_employed_peers_is_suppressed
-        AS turnover_rate_is_suppressed,
-    round(active_certified_peers * 100000.0 / nullif(medi_cal_members, 0), 2)
-        AS peers_per_100k_members,
+    round(separations * 1.0 / nullif(turnover_base, 0), 4) AS turnover_rate,
+    separations_is_suppressed OR turnover_base_is_suppressed AS turnover_rate_is_suppressed,
+    {PER_100K_MEMBERS} AS peers_per_100k_members,
     active_certified_peers_is_suppressed OR medi_cal_members_is_suppressed
         AS peers_per_100k_members_is_suppressed
 """
+# The turnover denominator of each source: the mart's average of the peers employed on the
+# month's first and last day; the public series has no average, so its employed peers.
+TURNOVER_BASIS_DETAIL = "average employed peers"
+TURNOVER_BASIS_PUBLIC = "employed peers"
+
+
+@dataclass(frozen=True)
+class WorkforceMonths:
+    """The SELECT of an area's monthly workforce figures, the table it reads and its parameters.
+
+    Columns: `month_start`, each of `WORKFORCE_DETAIL_MEASURES` with `<measure>_is_suppressed`,
+    and `turnover_base` (the turnover denominator, see `turnover_basis`) with its flag.
+    """
+
+    sql: str
+    table: str
+    params: Params
+    turnover_basis: str
+
+
+def reads_public_series(scope: Scope, county_fips: str | None) -> bool:
+    """Statewide figures for anyone but a state analyst: the public statewide series."""
+    return county_fips is None and not scope.is_state
+
+
+def workforce_months(scope: Scope, county_fips: str | None) -> WorkforceMonths:
+    """An area's monthly workforce (None: statewide) as `scope` may see it.
+
+    Statewide for a state analyst and one county's detail (refused unless `scope` may see the
+    county) are sums of the mart; statewide for every other role is the public series as
+    published, suppressed cells NULL and flagged: no figure of the state is computed here for
+    them, so nothing they see can be combined with the public tables to undo a suppression.
+    """
+    if reads_public_series(scope, county_fips):
+        columns = ", ".join(f"{m}, {m}_is_suppressed" for m in WORKFORCE_DETAIL_MEASURES)
+        sql = f"""
+            SELECT month_start, {columns}, employed_peers AS turnover_base,
+                employed_peers_is_suppressed AS turnover_base_is_suppressed
+            FROM {STATEWIDE_WORKFORCE_TABLE}
+        """
+        return WorkforceMonths(sql, STATEWIDE_WORKFORCE_TABLE, (), TURNOVER_BASIS_PUBLIC)
+    if county_fips is not None:
+        require_county_detail(scope, county_fips)
+    sums = ", ".join(
+        f"CAST(sum({m}) AS BIGINT) AS {m}, false AS {m}_is_suppressed"
+        for m in WORKFORCE_DETAIL_MEASURES
+    )
+    sql = f"""
+        SELECT month_start, {sums},
+            CAST(sum(average_employed_peers) AS DECIMAL(14, 1)) AS turnover_base,
+            false AS turnover_base_is_suppressed
+        FROM {WORKFORCE_TABLE}
+        WHERE $county IS NULL OR county_fips = $county
+        GROUP BY month_start
+    """
+    return WorkforceMonths(sql, WORKFORCE_TABLE, {"county": county_fips}, TURNOVER_BASIS_DETAIL)
+
+
+def statewide_workforce_table(scope: Scope) -> str:
+    """The table `scope`'s statewide workforce figures come from (for `open_snapshot`)."""
+    return workforce_months(scope, None).table
 
 
 def _require_detail(scope: Scope, county_fips: str | None, what: str) -> None:
@@ -1057,39 +1145,21 @@ def _require_detail(scope: Scope, county_fips: str | None, what: str) -> None:
 def workforce_detail(
     scope: Scope, serving_dir: Path, build_id: str, county_fips: str | None = None
 ) -> pd.DataFrame:
-    """Monthly sums of `WORKFORCE_DETAIL_MEASURES` and `WORKFORCE_RATES`, statewide or a county.
+    """Monthly `WORKFORCE_DETAIL_MEASURES` and `WORKFORCE_RATES`, statewide or a county.
 
-    One row per month, oldest first; each measure and rate has `<name>_is_suppressed`. Statewide
-    figures are suppressed small cells (NULL) for every role but state analysts, and a rate
-    built from a suppressed figure is suppressed; one county's detail is refused unless `scope`
-    may see that county.
+    One row per month, oldest first; each measure and rate has `<name>_is_suppressed`, and a
+    rate of a suppressed figure is suppressed. Sources as in `workforce_months`.
     """
+    months = workforce_months(scope, county_fips)
     measures = ", ".join(WORKFORCE_DETAIL_MEASURES)
     flags = ", ".join(f"{m}_is_suppressed" for m in WORKFORCE_DETAIL_MEASURES)
-    if county_fips is None:
-        sql = f"""
-            SELECT month_start, {measures}, {flags}, {_RATES_SQL}
-            FROM {STATEWIDE_WORKFORCE_DETAIL_VIEW}
-            ORDER BY month_start
-        """
-        return query(scope, serving_dir, build_id, sql, tables=(STATEWIDE_WORKFORCE_DETAIL_VIEW,))
-    require_county_detail(scope, county_fips)
-    sums = ", ".join(
-        f"CAST(sum({m}) AS {t}) AS {m}" for m, t in STATEWIDE_WORKFORCE_DETAIL_MEASURES.items()
-    )
-    no_flags = ", ".join(f"false AS {m}_is_suppressed" for m in WORKFORCE_DETAIL_MEASURES)
     sql = f"""
-        WITH monthly AS (
-            SELECT month_start, {sums}, {no_flags}
-            FROM {WORKFORCE_TABLE}
-            WHERE county_fips = ?
-            GROUP BY month_start
-        )
+        WITH monthly AS ({months.sql})
         SELECT month_start, {measures}, {flags}, {_RATES_SQL}
         FROM monthly
         ORDER BY month_start
     """
-    return query(scope, serving_dir, build_id, sql, (county_fips,), tables=(WORKFORCE_TABLE,))
+    return query(scope, serving_dir, build_id, sql, months.params, tables=(months.table,))
 
 
 def certification_pipeline(
@@ -1172,19 +1242,113 @@ def renewals_due(
     )
 
 
-def county_map(scope: Scope, serving_dir: Path, build_id: str) -> pd.DataFrame:
-    """Every county in the latest month: active certified peers and peers per 100,000 members.
+# The county map's public metrics: active certified peers (WF-01's numerator) and peers per
+# 100,000 Medi-Cal members (WF-03), counted over a quarter or a year by county.
+MAP_METRICS: dict[str, str] = {"active_certified_peers": "WF-01", "peers_per_100k_members": "WF-03"}
+MAP_PERIOD_METRIC = "WF-01"
+_MAP_COLUMNS = """county_fips, county_name, active_certified_peers,
+    active_certified_peers_is_suppressed, peers_per_100k_members,
+    peers_per_100k_members_is_suppressed, detail_month"""
 
-    Columns: `month_start`, `county_fips`, `county_name`, `active_certified_peers`,
-    `peers_per_100k_members` and their `_is_suppressed` flags. Public, suppressed values for
-    every role but state analysts (a county user's own county unsuppressed).
+
+def county_map(scope: Scope, serving_dir: Path, build_id: str) -> pd.DataFrame:
+    """A state analyst's map: every county in the latest month of the mart, unsuppressed.
+
+    Columns: `month_start`, `_MAP_COLUMNS` (flags false, `detail_month` the month).
     """
+    if not scope.is_state:
+        raise AccessDenied("The monthly county map is for state analysts; see public_county_map.")
     sql = f"""
-        SELECT month_start, county_fips, county_name, active_certified_peers,
-            active_certified_peers_is_suppressed, peers_per_100k_members,
-            peers_per_100k_members_is_suppressed
-        FROM {COUNTY_WORKFORCE_MAP_VIEW}
-        WHERE month_start = (SELECT max(month_start) FROM {COUNTY_WORKFORCE_MAP_VIEW})
+        SELECT month_start, county_fips, county_name,
+            CAST(active_certified_peers AS BIGINT) AS active_certified_peers,
+            false AS active_certified_peers_is_suppressed,
+            CAST({PER_100K_MEMBERS} AS DOUBLE) AS peers_per_100k_members,
+            false AS peers_per_100k_members_is_suppressed, month_start AS detail_month
+        FROM {WORKFORCE_TABLE}
+        WHERE month_start = (SELECT max(month_start) FROM {WORKFORCE_TABLE})
         ORDER BY county_fips
     """
-    return query(scope, serving_dir, build_id, sql, tables=(COUNTY_WORKFORCE_MAP_VIEW,))
+    return query(scope, serving_dir, build_id, sql, tables=(WORKFORCE_TABLE,))
+
+
+def public_county_map(
+    scope: Scope, serving_dir: Path, build_id: str, period_type: str, period_start: date
+) -> pd.DataFrame:
+    """Every county's active certified peers and peers per 100,000 members in one period, as
+    `rpt_waiver_metrics` publishes them (county cells: quarters and years, stratum `all`).
+
+    Columns: `_MAP_COLUMNS`. Suppressed cells are NULL and flagged, as published. A county
+    user knows its own county's figures: where the public cell of its county is suppressed it
+    is filled from its own monthly detail, the last month of the period with data
+    (`detail_month`; NULL on every row drawn from the public table).
+    """
+    metrics = ", ".join(f"'{m}'" for m in MAP_METRICS.values())
+    public = f"""
+        SELECT geography_code AS county_fips,
+            any_value(numerator) FILTER (WHERE metric_id = 'WF-01') AS active_certified_peers,
+            bool_or(numerator_is_suppressed) FILTER (WHERE metric_id = 'WF-01')
+                AS active_certified_peers_is_suppressed,
+            CAST(any_value(rate) FILTER (WHERE metric_id = 'WF-03') AS DOUBLE)
+                AS peers_per_100k_members,
+            bool_or(is_suppressed) FILTER (WHERE metric_id = 'WF-03')
+                AS peers_per_100k_members_is_suppressed
+        FROM {WAIVER_METRICS_TABLE}
+        WHERE metric_id IN ({metrics}) AND period_type = $period_type
+            AND period_start = CAST($period_start AS DATE)
+            AND geography_level = 'county' AND stratum_name = 'all'
+        GROUP BY geography_code
+    """
+    names = f"SELECT DISTINCT county_fips, county_name FROM {PUBLIC_COUNTY_NAMES_TABLE}"
+    params: dict[str, Param] = {
+        "period_type": period_type,
+        "period_start": period_start.isoformat(),
+    }
+    tables: tuple[str, ...] = (WAIVER_METRICS_TABLE, PUBLIC_COUNTY_NAMES_TABLE)
+    if scope.role is Role.COUNTY:
+        sql = f"""
+            WITH public AS ({public}), names AS ({names}), own AS ({_OWN_COUNTY_MONTH})
+            SELECT p.county_fips, coalesce(n.county_name, p.county_fips) AS county_name,
+                {_filled("active_certified_peers")}, {_filled("peers_per_100k_members")},
+                CASE WHEN p.active_certified_peers_is_suppressed
+                    OR p.peers_per_100k_members_is_suppressed THEN own.month_start END
+                    AS detail_month
+            FROM public AS p
+            LEFT JOIN names AS n USING (county_fips)
+            LEFT JOIN own USING (county_fips)
+            ORDER BY p.county_fips
+        """
+        params["county"] = scope.county_fips
+        tables = (*tables, WORKFORCE_TABLE)
+    else:
+        sql = f"""
+            WITH public AS ({public}), names AS ({names})
+            SELECT p.county_fips, coalesce(n.county_name, p.county_fips) AS county_name,
+                p.* EXCLUDE (county_fips), CAST(NULL AS DATE) AS detail_month
+            FROM public AS p
+            LEFT JOIN names AS n USING (county_fips)
+            ORDER BY p.county_fips
+        """
+    return query(scope, serving_dir, build_id, sql, params, tables=tables)
+
+
+# A county user's own county in the map's period: its detail in the period's last month with
+# data, measured as the map measures (WF-01's count, WF-03's rate of members).
+_OWN_COUNTY_MONTH = f"""
+    SELECT county_fips, month_start,
+        CAST(active_certified_peers AS BIGINT) AS active_certified_peers,
+        CAST({PER_100K_MEMBERS} AS DOUBLE) AS peers_per_100k_members
+    FROM {WORKFORCE_TABLE}
+    WHERE county_fips = $county AND month_start <= (
+        SELECT max(period_end) FROM {WAIVER_METRICS_TABLE}
+        WHERE period_type = $period_type AND period_start = CAST($period_start AS DATE))
+    QUALIFY month_start = max(month_start) OVER ()
+"""
+
+
+def _filled(measure: str) -> str:
+    """SQL: the public `measure` of a county, its own detail where the public cell is hidden."""
+    hidden = f"p.{measure}_is_suppressed AND own.county_fips IS NOT NULL"
+    return (
+        f"CASE WHEN {hidden} THEN own.{measure} ELSE p.{measure} END AS {measure}, "
+        f"p.{measure}_is_suppressed AND own.county_fips IS NULL AS {measure}_is_suppressed"
+    )

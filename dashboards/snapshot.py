@@ -70,6 +70,10 @@ class Manifest:
             return self.created_at
         return moment.strftime("%Y-%m-%d %H:%M %Z").strip()
 
+    def public_tables(self) -> frozenset[str]:
+        """The tables of the public folder: what every role may read (`access.readable`)."""
+        return frozenset(name for name, table in self.tables.items() if table.is_public)
+
 
 def current_build_id(serving_dir: Path) -> str | None:
     """The build id in `serving/current`, or None when nothing has been published yet."""
@@ -129,15 +133,17 @@ def run_query(
 ) -> pd.DataFrame:
     """Run `sql` against the views `scope` may read (named as in the manifest). Uncached.
 
-    `tables` names what `sql` reads: each is checked first, so a refusal is a clear
-    `AccessDenied` rather than DuckDB's "table does not exist". Only those views are created
-    (all of the scope's when `tables` is empty): binding a derived view costs up to 0.2 s.
+    `tables` names what `sql` reads: each is checked first against the manifest (a table is
+    public by its folder), so a refusal is a clear `AccessDenied` rather than DuckDB's "table
+    does not exist". Only those views are created (all of the scope's when `tables` is empty):
+    binding a derived view costs up to 0.2 s.
     """
-    require(scope, tables)
     folder = snapshot_dir(serving_dir, build_id)
     manifest = read_manifest(serving_dir, build_id)
+    public = manifest.public_tables()
+    require(scope, tables, public)
     parquet_files = {name: str(table.path(folder)) for name, table in manifest.tables.items()}
-    views = scoped_views(scope, parquet_files)
+    views = scoped_views(scope, parquet_files, public)
     if tables:
         views = {name: select for name, select in views.items() if name in tables}
     with duckdb.connect(":memory:") as con:
@@ -171,8 +177,11 @@ def query(
     params: Params = (),
     tables: Sequence[str] = (),
 ) -> pd.DataFrame:
-    """`run_query`, cached per (serving dir, build id, sql, params, scope). Checks access first."""
-    require(scope, tables)
+    """`run_query`, cached per (serving dir, build id, sql, params, scope).
+
+    Access is checked inside `run_query`, against the build's manifest: a refusal raises
+    through the cache, which keeps no result for it.
+    """
     named = isinstance(params, Mapping)
     key = tuple(sorted(params.items())) if isinstance(params, Mapping) else tuple(params)
     return _cached_query(

@@ -155,3 +155,33 @@ def suppressed_labels(df: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame
             for value, hidden in zip(shown[column], flags, strict=True)
         ]
     return shown.drop(columns=[c for c in shown.columns if c.endswith("_is_suppressed")])
+
+
+# --- Data quality: the disclosure control's information loss (RPT-03) -----------------------------
+
+DISCLOSURE_LOSS_COLUMNS: dict[str, str] = {
+    "quantity": "Quantity",
+    "geography_level": "Geography",
+    "cells": "Cells",
+    "primaries": "Primaries (1 to 10)",
+    "complements": "Complements",
+    "suppressed_cells": "Suppressed cells",
+    "cells_suppressed_share": "Share of cells suppressed",
+    "value_suppressed_share": "Share of the total suppressed",
+    "failures": "Failures",
+}
+_SHARES = ("cells_suppressed_share", "value_suppressed_share")
+
+
+def disclosure_loss_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Information loss per quantity and geography level: counts with separators, shares as
+    percentages with one decimal, indexed by quantity."""
+    shown = pd.DataFrame({c: df[c].astype(str) for c in ("quantity", "geography_level")})
+    for column in list(DISCLOSURE_LOSS_COLUMNS)[2:]:
+        text = _share if column in _SHARES else _count
+        shown[column] = [text(v) for v in df[column]]
+    return shown.rename(columns=DISCLOSURE_LOSS_COLUMNS).set_index("Quantity")
+
+
+def _share(value: object) -> str:
+    return f"{float(value):.1%}"  # type: ignore[arg-type]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from dashboards import queries
 from dashboards.access import Role, Scope
 from dashboards.metrics import Headline
 from dashboards.snapshot import Manifest, SnapshotError, current_build_id, read_manifest
@@ -142,3 +144,54 @@ def county_detail_choice(scope: Scope, names: dict[str, str], key: str) -> str |
 def share_text(part: int, whole: int) -> str:
     """`part` of `whole` as a percentage with one decimal; "–" when `whole` is 0."""
     return "–" if whole == 0 else f"{100 * part / whole:.1f}%"
+
+
+# --- public periods (rpt_waiver_metrics' county cells: quarters and years) -----------------------
+
+PERIOD_TYPE_LABELS: dict[str, str] = {
+    "quarter": "Quarter",
+    "state_fiscal_year": "State fiscal year (July-June)",
+    "calendar_year": "Calendar year",
+}
+
+
+@dataclass(frozen=True)
+class PublicPeriod:
+    period_type: str
+    start: date
+    label: str  # e.g. "Jan 2025 – Mar 2025", "(partial)" appended to an incomplete period
+
+
+def public_period_choice(
+    scope: Scope, serving: Path, build_id: str, key: str, metric_id: str = "UT-02"
+) -> PublicPeriod | None:
+    """Two selectboxes, period type and period, over the periods of `metric_id`'s public county
+    cells; the latest complete period is preselected. None (after saying so) when there is none.
+    """
+    type_column, period_column = st.columns(2)
+    with type_column:
+        period_type: str = st.selectbox(
+            "Period type",
+            list(PERIOD_TYPE_LABELS),
+            format_func=PERIOD_TYPE_LABELS.__getitem__,
+            key=f"{key}_period_type",
+        )
+    periods = queries.public_periods(scope, serving, build_id, period_type, metric_id)
+    if periods.empty:
+        st.info("No published figures for this period type.")
+        return None
+    labels = {
+        row.period_start.date(): f"{row.period_start:%b %Y} – {row.period_end:%b %Y}"
+        + (" (partial)" if row.is_partial_period else "")
+        for row in periods.itertuples(index=False)
+    }
+    complete = [not partial for partial in periods["is_partial_period"]]
+    with period_column:
+        start: date = st.selectbox(
+            "Period",
+            list(labels),
+            format_func=labels.__getitem__,
+            index=complete.index(True) if any(complete) else 0,
+            key=f"{key}_period",
+        )
+    return PublicPeriod(period_type, start, labels[start])

@@ -42,10 +42,31 @@ WORKFORCE = f"""
     ) AS t(m, f, n, a, e)
 """
 COMPLAINTS_PUBLIC = """
-    SELECT CAST('2024-01-01' AS DATE) AS quarter_start, f AS county_fips,
-        CAST(c AS BIGINT) AS complaints_received, c IS NULL AS is_suppressed
-    FROM (VALUES ('06001', 12), ('06037', NULL)) AS t(f, c)
+    SELECT CAST('2024-01-01' AS DATE) AS quarter_start, CAST('2024-03-31' AS DATE) AS quarter_end,
+        f AS county_fips, n AS county_name, CAST(c AS BIGINT) AS complaints_received,
+        c IS NULL AS complaints_received_is_suppressed
+    FROM (VALUES ('06001', 'Alameda', 12), ('06037', 'Los Angeles', NULL)) AS t(f, n, c)
 """
+# The statewide series as the disclosure control published it (rpt_workforce_statewide_monthly):
+# its own figures, not sums of WORKFORCE (Jan employed 9 and the lapses are suppressed there).
+# month, active, employed, supervisors, separations, lapses, members; NULL: suppressed.
+STATEWIDE_MEASURES = (
+    "active_certified_peers", "employed_peers", "supervisors", "separations", "lapses",
+    "medi_cal_members", "new_certifications", "renewals", "reinstatements",
+)  # fmt: skip
+STATEWIDE_PUBLIC = (
+    "SELECT CAST(m AS DATE) AS month_start, last_day(CAST(m AS DATE)) AS month_end, "
+    + ", ".join(
+        f"CAST(v{i} AS BIGINT) AS {name}, v{i} IS NULL AS {name}_is_suppressed"
+        for i, name in enumerate(STATEWIDE_MEASURES)
+    )
+    + """
+    FROM (VALUES
+        ('2024-01-01', 25, NULL, 12, NULL, NULL, 4000, 0, 0, 0),
+        ('2024-02-01', 30, 22, 11, 11, NULL, 4400, 0, 0, 0)
+    ) AS t(m, v0, v1, v2, v3, v4, v5, v6, v7, v8)
+"""
+)
 INTEGRITY = """
     SELECT 'F1' AS finding_id, '06037' AS county_fips, 'P-9' AS certificant_id
 """
@@ -90,9 +111,25 @@ POLICY_PARAMETERS = """
     ) AS t(p, v, f, e)
 """
 
+DISCLOSURE_SUMMARY = """
+    SELECT q AS quantity, g AS geography_level, CAST(c AS BIGINT) AS cells,
+        CAST(p AS BIGINT) AS primaries, CAST(k AS BIGINT) AS complements,
+        CAST(p + k AS BIGINT) AS suppressed_cells, CAST(t AS DOUBLE) AS total_value,
+        CAST(v AS DOUBLE) AS suppressed_value, CAST(0 AS BIGINT) AS failures,
+        (p + k) / c AS cells_suppressed_share, v / t AS value_suppressed_share,
+        CAST('2025-01-02 03:00:00+00' AS TIMESTAMPTZ) AS checked_at, true AS audit_passed
+    FROM (VALUES
+        ('active_peers', 'county', 40, 8, 2, 900, 60),
+        ('active_peers', 'state', 10, 0, 1, 500, 25),
+        ('active_peers', 'region', 20, 3, 3, 900, 70)
+    ) AS t(q, g, c, p, k, t, v)
+"""
+
 TABLES: dict[str, str] = {
     "fct_workforce_monthly": WORKFORCE,
-    "agg_complaints_by_county_quarter_public": COMPLAINTS_PUBLIC,
+    "rpt_complaints_by_county_quarter": COMPLAINTS_PUBLIC,
+    "rpt_workforce_statewide_monthly": STATEWIDE_PUBLIC,
+    "audit__disclosure_summary": DISCLOSURE_SUMMARY,
     "fct_integrity_findings": INTEGRITY,
     "audit__ingest_files": INGEST_FILES,
     "audit__check_results": CHECK_RESULTS,
@@ -100,10 +137,24 @@ TABLES: dict[str, str] = {
 }
 
 
+# The snapshot's public folder, as orchestration/publish.py fills it: the reporting models, the
+# reference tables needed to read them and the disclosure audit's summary.
+PUBLIC_REFERENCE_TABLES = (
+    "waiver_metrics_catalog",
+    "policy_parameters",
+    "audit__disclosure_summary",
+)
+
+
+def is_public(name: str) -> bool:
+    return name.startswith("rpt_") or name in PUBLIC_REFERENCE_TABLES
+
+
 def publish(serving: Path, tables: dict[str, str] | None = None, build_id: str = BUILD_ID) -> Path:
-    """Write `tables` (name -> SELECT) as snapshot `build_id` under `serving` and point at it."""
+    """Write `tables` (name -> SELECT) as snapshot `build_id` under `serving` and point at it;
+    the public ones (`is_public`) in its `public/` folder, as the pipeline does."""
     folder = serving / build_id
-    folder.mkdir(parents=True)
+    (folder / "public").mkdir(parents=True)
     manifest: dict[str, object] = {
         "build_id": build_id,
         "created_at": "2025-01-02T03:04:05+00:00",
@@ -111,10 +162,15 @@ def publish(serving: Path, tables: dict[str, str] | None = None, build_id: str =
     }
     with duckdb.connect(":memory:") as con:
         for name, select in (tables or TABLES).items():
-            path = folder / f"{name}.parquet"
+            subfolder = "public" if is_public(name) else ""
+            path = folder / subfolder / f"{name}.parquet"
             con.execute(f"COPY ({select}) TO '{path}' (FORMAT parquet)")
             rows = con.execute(f"SELECT count(*) FROM ({select})").fetchone()
-            manifest["tables"][name] = {"file": path.name, "rows": rows[0] if rows else 0}  # type: ignore[index]
+            manifest["tables"][name] = {  # type: ignore[index]
+                "file": path.name,
+                "folder": subfolder,
+                "rows": rows[0] if rows else 0,
+            }
     (folder / "manifest.json").write_text(json.dumps(manifest))
     (serving / "current").write_text(build_id)
     return serving
@@ -168,8 +224,7 @@ def test_county_user_reads_other_counties_from_public_tables(serving: Path) -> N
     rows = _sql(
         serving,
         ALAMEDA,
-        "SELECT county_fips, complaints_received FROM agg_complaints_by_county_quarter_public "
-        "ORDER BY 1",
+        "SELECT county_fips, complaints_received FROM rpt_complaints_by_county_quarter ORDER BY 1",
     )
 
     assert rows == [("06001", 12), ("06037", None)]
@@ -218,27 +273,75 @@ def test_state_analyst_statewide_trend_is_unsuppressed(serving: Path) -> None:
     assert not trend["employed_peers_is_suppressed"].any()
 
 
-def test_evaluator_statewide_trend_suppresses_counts_from_1_to_10(serving: Path) -> None:
-    trend = queries.workforce_trend(EVALUATOR, serving, BUILD_ID)
+def _public_series(serving: Path, columns: str) -> list[tuple[object, ...]]:
+    """`columns` of the public statewide series, read straight from its Parquet file."""
+    parquet = serving / BUILD_ID / "public" / "rpt_workforce_statewide_monthly.parquet"
+    with duckdb.connect(":memory:") as con:
+        return con.execute(
+            f"SELECT {columns} FROM read_parquet('{parquet}') ORDER BY month_start"
+        ).fetchall()
 
-    assert trend["active_certified_peers"].tolist() == [25, 30]
-    assert trend["employed_peers"].isna().tolist() == [True, False]
-    assert trend["employed_peers_is_suppressed"].tolist() == [True, False]
-    assert int(trend["employed_peers"].iloc[1]) == 22
 
-
-def test_county_user_statewide_cell_is_suppressed_when_the_rest_of_the_state_is_small(
-    serving: Path,
+@pytest.mark.parametrize("scope", [ALAMEDA, EVALUATOR])
+def test_non_state_statewide_trend_is_the_public_series_as_published(
+    serving: Path, scope: Scope
 ) -> None:
-    """Jan statewide active 25 minus Alameda's 20 leaves 5 for the rest: suppressed for Alameda."""
-    trend = queries.workforce_trend(ALAMEDA, serving, BUILD_ID)
+    """Not the mart's sums (Jan employed 9) suppressed anew: the disclosure control's cells, so
+    nothing shown can be combined with the other public tables to undo a suppression."""
+    trend = queries.workforce_trend(scope, serving, BUILD_ID)
+    flags = [f"{m}_is_suppressed" for m in queries.TREND_MEASURES]
+    shown = [
+        tuple(None if pd.isna(v) else v for v in row)
+        for row in trend[[*queries.TREND_MEASURES, *flags]].itertuples(index=False)
+    ]
 
-    assert trend["active_certified_peers_is_suppressed"].tolist() == [True, False]
-    assert trend["active_certified_peers"].isna().tolist() == [True, False]
+    assert shown == _public_series(
+        serving, "active_certified_peers, employed_peers, active_certified_peers_is_suppressed, "
+        "employed_peers_is_suppressed",
+    )  # fmt: skip
+    assert shown == [(25, None, False, True), (30, 22, False, False)]
 
 
-@pytest.mark.parametrize("scope", [STATE, ALAMEDA, EVALUATOR])
-def test_feed_freshness_is_open_to_every_role(serving: Path, scope: Scope) -> None:
+@pytest.mark.parametrize("scope", [ALAMEDA, EVALUATOR])
+def test_non_state_statewide_detail_is_the_public_series_and_rates_of_it(
+    serving: Path, scope: Scope
+) -> None:
+    detail = queries.workforce_detail(scope, serving, BUILD_ID)
+    measures = ", ".join(queries.WORKFORCE_DETAIL_MEASURES)
+
+    assert [
+        tuple(None if pd.isna(v) else v for v in row)
+        for row in detail[list(queries.WORKFORCE_DETAIL_MEASURES)].itertuples(index=False)
+    ] == _public_series(serving, measures)
+    assert detail["lapses_is_suppressed"].tolist() == [True, True]
+    # Turnover over the published employed peers (the series has no average); a rate of a
+    # suppressed count is suppressed with it.
+    assert detail["turnover_rate"].isna().tolist() == [True, False]
+    assert float(detail["turnover_rate"].iloc[1]) == round(11 / 22, 4)
+    assert detail["turnover_rate_is_suppressed"].tolist() == [True, False]
+    assert float(detail["peers_per_supervisor"].iloc[1]) == 2.0
+    assert bool(detail["peers_per_supervisor_is_suppressed"].iloc[0])
+
+
+def test_non_state_roles_read_no_internal_table_for_statewide_figures(serving: Path) -> None:
+    """The statewide series is read from the public table alone, even with the mart gone."""
+    tables = {k: v for k, v in TABLES.items() if k != "fct_workforce_monthly"}
+    other = publish(serving.parent / "other", tables)
+
+    assert queries.workforce_trend(EVALUATOR, other, BUILD_ID)[
+        "active_certified_peers"
+    ].tolist() == [
+        25,
+        30,
+    ]
+    assert queries.statewide_workforce_table(EVALUATOR) == "rpt_workforce_statewide_monthly"
+    assert queries.statewide_workforce_table(STATE) == "fct_workforce_monthly"
+
+
+@pytest.mark.parametrize("scope", [STATE, ALAMEDA])
+def test_feed_freshness_is_open_to_the_roles_reading_internal_data(
+    serving: Path, scope: Scope
+) -> None:
     freshness = queries.feed_freshness(scope, serving, BUILD_ID)
 
     assert freshness["feed"].tolist() == ["claims", "employment"]
@@ -250,6 +353,12 @@ def test_feed_freshness_is_open_to_every_role(serving: Path, scope: Scope) -> No
         None,
     ]
     assert freshness["files"].tolist() == [2, 1]
+
+
+def test_evaluators_get_no_feed_freshness(serving: Path) -> None:
+    """Metadata of the internal feeds: not in the public folder, so not for evaluators."""
+    with pytest.raises(AccessDenied):
+        queries.feed_freshness(EVALUATOR, serving, BUILD_ID)
 
 
 def test_scorecard_counts_the_latest_result_of_each_rule_on_each_file(serving: Path) -> None:
@@ -314,78 +423,50 @@ def test_scope_ties_a_county_to_the_county_role_only(role: Role, county: str | N
         Scope(role, county)
 
 
+PUBLIC = frozenset(name for name in [*TABLES, *PUBLIC_REFERENCE_TABLES] if is_public(name))
+
+
 def test_unclassified_tables_are_state_only() -> None:
-    assert readable(STATE, "dim_peers")
-    assert not readable(ALAMEDA, "dim_peers")
-    assert not readable(EVALUATOR, "fct_claim_lines")
-    assert readable(EVALUATOR, "rpt_waiver_metrics")
-    assert readable(EVALUATOR, "agg_complaints_by_county_quarter_public")
-    assert not readable(EVALUATOR, "agg_complaints_by_county_quarter")
-    assert readable(ALAMEDA, "agg_complaints_by_county_quarter")
+    assert readable(STATE, "dim_peers", PUBLIC)
+    assert not readable(ALAMEDA, "dim_peers", PUBLIC)
+    assert not readable(EVALUATOR, "fct_claim_lines", PUBLIC)
+    assert readable(EVALUATOR, "rpt_complaints_by_county_quarter", PUBLIC)
+    assert not readable(EVALUATOR, "agg_complaints_by_county_quarter", PUBLIC)
+    assert readable(ALAMEDA, "agg_complaints_by_county_quarter", PUBLIC)
 
 
-# --- reference tables and RPT-03 thresholds from the published policy parameters ----------------
+def test_a_table_is_public_by_its_manifest_folder_not_its_name() -> None:
+    """An `rpt_` or `_public` name outside the public folder is internal; the folder decides."""
+    assert not readable(EVALUATOR, "rpt_waiver_metrics", frozenset())
+    assert not readable(ALAMEDA, "agg_complaints_by_county_quarter_public", PUBLIC)
+    assert readable(EVALUATOR, "audit__disclosure_summary", PUBLIC)
+
+
+def _views(serving: Path, scope: Scope) -> set[str]:
+    """The views a query of `scope` can see (none named: all of the scope's are created)."""
+    rows = _sql(serving, scope, "SELECT view_name FROM duckdb_views() WHERE NOT internal")
+    return {str(row[0]) for row in rows}
+
+
+def test_an_evaluators_views_are_the_public_folders_tables_only(serving_more: Path) -> None:
+    manifest = json.loads((serving_more / BUILD_ID / "manifest.json").read_text())
+    public = {name for name, entry in manifest["tables"].items() if entry["folder"] == "public"}
+
+    views = _views(serving_more, EVALUATOR)
+
+    assert views == public
+    assert {"rpt_waiver_metrics", "rpt_workforce_statewide_monthly"} <= views
+    assert "fct_workforce_monthly" in manifest["tables"]
+    # A county user: the same public tables, its own county's detail and feed freshness.
+    assert public < _views(serving_more, ALAMEDA)
 
 
 @pytest.mark.parametrize("scope", [STATE, ALAMEDA, EVALUATOR])
 def test_reference_tables_are_open_to_every_role(serving: Path, scope: Scope) -> None:
-    assert readable(scope, "waiver_metrics_catalog")
+    assert readable(scope, "waiver_metrics_catalog", PUBLIC)
     rows = _sql(serving, scope, "SELECT count(*) FROM policy_parameters")
 
     assert rows == [(5,)]
-
-
-def _with_policy(tmp_path: Path, policy: str | None) -> Path:
-    tables = {k: v for k, v in TABLES.items() if k != "policy_parameters"}
-    if policy is not None:
-        tables["policy_parameters"] = policy
-    return publish(tmp_path / "serving", tables)
-
-
-def test_suppression_uses_the_published_thresholds_in_force(tmp_path: Path) -> None:
-    """Raise the maximum to 25 in the published parameters: Jan's 25 active is now suppressed."""
-    serving = _with_policy(
-        tmp_path,
-        POLICY_PARAMETERS.replace("('suppression_max_count', 10,", "('suppression_max_count', 25,"),
-    )
-    trend = queries.workforce_trend(EVALUATOR, serving, BUILD_ID)
-
-    assert trend["active_certified_peers_is_suppressed"].tolist() == [True, False]
-    assert trend["employed_peers_is_suppressed"].tolist() == [True, True]
-    assert trend["employed_peers"].isna().all()
-
-
-def test_ended_threshold_versions_are_ignored(serving: Path) -> None:
-    """The ended 1-to-25 version would hide Jan's 25 active; the one in force (1-10) shows it."""
-    trend = queries.workforce_trend(EVALUATOR, serving, BUILD_ID)
-
-    assert trend["active_certified_peers_is_suppressed"].tolist() == [False, False]
-    assert trend["employed_peers_is_suppressed"].tolist() == [True, False]
-
-
-@pytest.mark.parametrize(
-    "policy",
-    [None, POLICY_PARAMETERS.replace("suppression_", "renamed_")],
-    ids=["table-absent", "no-threshold-in-force"],
-)
-@pytest.mark.parametrize("scope", [ALAMEDA, EVALUATOR])
-def test_without_published_thresholds_every_statewide_cell_is_suppressed(
-    tmp_path: Path, policy: str | None, scope: Scope
-) -> None:
-    serving = _with_policy(tmp_path, policy)
-    trend = queries.workforce_trend(scope, serving, BUILD_ID)
-
-    assert len(trend) == 2
-    for measure in ("active_certified_peers", "employed_peers"):
-        assert trend[f"{measure}_is_suppressed"].all()
-        assert trend[measure].isna().all()
-
-
-def test_state_analyst_figures_do_not_depend_on_the_thresholds(tmp_path: Path) -> None:
-    serving = _with_policy(tmp_path, None)
-    trend = queries.workforce_trend(STATE, serving, BUILD_ID)
-
-    assert trend["active_certified_peers"].tolist() == [25, 30]
 
 
 @pytest.mark.parametrize("scope", [ALAMEDA, EVALUATOR])
@@ -408,6 +489,14 @@ def test_every_integrity_page_query_is_refused_to_non_state_roles(
     for call in calls:
         with pytest.raises(AccessDenied, match="state analysts only"):
             call()
+
+
+def test_disclosure_summary_orders_levels_state_region_county(serving: Path) -> None:
+    summary = queries.disclosure_summary(STATE, serving, BUILD_ID)
+
+    assert summary["geography_level"].tolist() == ["state", "region", "county"]
+    assert summary["audit_passed"].all()
+    assert summary["suppressed_cells"].tolist() == [1, 6, 10]
 
 
 # --- utilization and complaints pages (issue 4) -------------------------------------------------
@@ -459,13 +548,15 @@ WAIVER_METRICS = """
         n IS NULL AS is_suppressed
     FROM (VALUES ('06001', 20, 400, 5.0), ('06037', NULL, 900, NULL)) AS t(g, n, d, r)
 """
-COMPLAINTS_PUBLIC_NAMED = """
-    SELECT CAST('2024-01-01' AS DATE) AS quarter_start, f AS county_fips, n AS county_name,
-        CAST(c AS BIGINT) AS complaints_received, c IS NULL AS complaints_received_is_suppressed,
-        CAST(NULL AS BIGINT) AS complaints_substantiated,
-        true AS complaints_substantiated_is_suppressed,
-        CAST(NULL AS DECIMAL(5, 1)) AS substantiated_pct, true AS is_suppressed
-    FROM (VALUES ('06001', 'Alameda', 12), ('06037', 'Los Angeles', NULL)) AS t(f, n, c)
+# The internal aggregate of COMPLAINTS (state analysts' county table).
+COMPLAINTS_BY_COUNTY = f"""
+    SELECT CAST(date_trunc('quarter', received_date) AS DATE) AS quarter_start, county_fips,
+        CASE county_fips WHEN '06001' THEN 'Alameda' ELSE 'Los Angeles' END AS county_name,
+        count(*) AS complaints_received,
+        count(*) FILTER (WHERE outcome = 'substantiated') AS complaints_substantiated,
+        CAST(100.0 * count(*) FILTER (WHERE outcome = 'substantiated') / count(*)
+            AS DECIMAL(5, 1)) AS substantiated_pct
+    FROM ({COMPLAINTS}) GROUP BY ALL
 """
 UTILIZATION_MONTHLY = f"""
     SELECT county_fips, service_month, delivery_system, hcpcs_code, modality, age_group,
@@ -482,7 +573,7 @@ UTILIZATION_TABLES: dict[str, str] = {
     "fct_utilization_monthly": UTILIZATION_MONTHLY,
     "fct_complaints": COMPLAINTS,
     "rpt_waiver_metrics": WAIVER_METRICS,
-    "agg_complaints_by_county_quarter_public": COMPLAINTS_PUBLIC_NAMED,
+    "agg_complaints_by_county_quarter": COMPLAINTS_BY_COUNTY,
 }
 JAN_FEB = queries.UtilizationFilter(date(2024, 1, 1), date(2024, 2, 1))
 FIRST_HALF = queries.ComplaintsFilter(date(2024, 1, 1), date(2024, 6, 30))
@@ -504,11 +595,11 @@ def test_county_user_claim_services_are_its_own_county_only(serving_more: Path) 
     rows = _sql(serving_more, ALAMEDA, f"SELECT DISTINCT county_fips FROM {CLAIM_SERVICES_VIEW}")
 
     assert rows == [("06001",)]
-    assert not readable(ALAMEDA, "fct_claim_lines")
+    assert not readable(ALAMEDA, "fct_claim_lines", PUBLIC)
 
 
 def test_evaluator_gets_no_claim_services_at_all(serving_more: Path) -> None:
-    assert not readable(EVALUATOR, CLAIM_SERVICES_VIEW)
+    assert not readable(EVALUATOR, CLAIM_SERVICES_VIEW, PUBLIC)
     with pytest.raises(duckdb.CatalogException):
         run_query(serving_more, BUILD_ID, f"SELECT * FROM {CLAIM_SERVICES_VIEW}", scope=EVALUATOR)
     with pytest.raises(AccessDenied, match="public, suppressed"):
@@ -596,7 +687,7 @@ def test_fct_complaints_is_county_keyed(serving_more: Path) -> None:
     rows = _sql(serving_more, ALAMEDA, "SELECT complaint_id FROM fct_complaints ORDER BY 1")
 
     assert rows == [("K1",), ("K2",)]
-    assert not readable(EVALUATOR, "fct_complaints")
+    assert not readable(EVALUATOR, "fct_complaints", PUBLIC)
     with pytest.raises(AccessDenied):
         queries.complaints_summary(EVALUATOR, serving_more, BUILD_ID, FIRST_HALF)
 
@@ -625,13 +716,27 @@ def test_late_complaints_lists_only_the_late_ones_in_scope(serving_more: Path) -
     assert by_quarter["received"].tolist() == [3]
 
 
-def test_public_complaints_by_county_keep_suppressed_cells_null(serving_more: Path) -> None:
-    frame = queries.public_complaints_by_county(
-        EVALUATOR, serving_more, BUILD_ID, date(2024, 1, 1), date(2024, 1, 1)
+@pytest.mark.parametrize("scope", [ALAMEDA, EVALUATOR])
+def test_complaints_by_county_are_the_public_table_as_published(
+    serving_more: Path, scope: Scope
+) -> None:
+    frame = queries.complaints_by_county(
+        scope, serving_more, BUILD_ID, date(2024, 1, 1), date(2024, 1, 1)
     )
 
     assert frame["complaints_received"].isna().tolist() == [False, True]
     assert frame["complaints_received_is_suppressed"].tolist() == [False, True]
+    assert "complaints_substantiated" not in frame.columns
+
+
+def test_state_analyst_complaints_by_county_are_the_internal_aggregate(serving_more: Path) -> None:
+    frame = queries.complaints_by_county(
+        STATE, serving_more, BUILD_ID, date(2024, 1, 1), date(2024, 1, 1)
+    )
+
+    assert frame["complaints_received"].tolist() == [2, 1]
+    assert frame["complaints_substantiated"].tolist() == [1, 0]
+    assert not frame["complaints_received_is_suppressed"].any()
 
 
 def test_utilization_by_county_sums_the_monthly_mart_within_the_scope(serving_more: Path) -> None:
@@ -648,9 +753,7 @@ def test_utilization_by_county_sums_the_monthly_mart_within_the_scope(serving_mo
 # --- workforce page (issue 4): map, statewide detail, pipeline and certification counts ----------
 
 # One month, five counties: fips, active, members, lapses, separations, average employed.
-# Evaluators: Alpine (3) is a small cell; the next smallest non-zero county, Calaveras (20), is
-# hidden too (complementary: one hidden cell could be recovered from the statewide total);
-# Amador (0) is shown. Calaveras's 5 members make its rate a small-denominator rate.
+# Calaveras's public cells are suppressed (below): a Calaveras user sees them from this detail.
 MAP_WORKFORCE = """
     SELECT CAST('2024-02-01' AS DATE) AS month_start, f AS county_fips, n AS county_name,
         'Region' AS region, CAST(a AS BIGINT) AS active_certified_peers,
@@ -697,14 +800,44 @@ PEER_CERTIFICATION = """
         ('06037', 'Los Angeles', 'specialization_of_active_peers', 'crisis', 5)
     ) AS v(f, n, b, c, p)
 """
+# The county cells of WF-01 (active peers over the quarter, a count) and WF-03 (per 100,000
+# members) as the disclosure control published them: Alpine a primary, Calaveras its complement.
+# fips, WF-01, WF-03 (NULL: suppressed). Not the month's figures: the map must show these.
+MAP_METRICS = """
+    SELECT m AS metric_id, 'quarter' AS period_type, CAST('2024-01-01' AS DATE) AS period_start,
+        CAST('2024-03-31' AS DATE) AS period_end, false AS is_partial_period,
+        'county' AS geography_level, g AS geography_code, 'all' AS stratum_name,
+        'all' AS stratum_value,
+        CAST(CASE m WHEN 'WF-01' THEN n ELSE NULL END AS BIGINT) AS numerator,
+        CAST(NULL AS BIGINT) AS denominator,
+        CAST(CASE m WHEN 'WF-01' THEN n ELSE r END AS DECIMAL(18, 4)) AS rate,
+        CAST(NULL AS DECIMAL(18, 4)) AS baseline_rate,
+        n IS NULL AS numerator_is_suppressed, false AS denominator_is_suppressed,
+        (CASE m WHEN 'WF-01' THEN n ELSE r END) IS NULL AS is_suppressed
+    FROM (VALUES ('06001', 52, 4800.0), ('06003', NULL, NULL), ('06005', 0, 0.0),
+                 ('06007', NULL, NULL), ('06009', 31, 4950.5)) AS t(g, n, r)
+    CROSS JOIN (VALUES ('WF-01'), ('WF-03')) AS w(m)
+"""
+MAP_NAMES = """
+    SELECT CAST('2024-01-01' AS DATE) AS quarter_start, CAST('2024-03-31' AS DATE) AS quarter_end,
+        f AS county_fips, n AS county_name, CAST(0 AS BIGINT) AS complaints_received,
+        false AS complaints_received_is_suppressed
+    FROM (VALUES ('06001', 'Alameda'), ('06003', 'Alpine'), ('06005', 'Amador'),
+                 ('06007', 'Calaveras'), ('06009', 'Colusa')) AS t(f, n)
+"""
 CALAVERAS = Scope(Role.COUNTY, "06007", "calaveras")
+Q1 = date(2024, 1, 1)
 
 
 @pytest.fixture
 def map_serving(tmp_path: Path) -> Path:
     return publish(
         tmp_path / "serving",
-        {"fct_workforce_monthly": MAP_WORKFORCE, "policy_parameters": POLICY_PARAMETERS},
+        {
+            "fct_workforce_monthly": MAP_WORKFORCE,
+            "rpt_waiver_metrics": MAP_METRICS,
+            "rpt_complaints_by_county_quarter": MAP_NAMES,
+        },
     )
 
 
@@ -721,7 +854,10 @@ def detail_serving(tmp_path: Path) -> Path:
 
 
 def _map(scope: Scope, serving: Path) -> dict[str, tuple[object, object]]:
-    frame = queries.county_map(scope, serving, BUILD_ID)
+    if scope.is_state:
+        frame = queries.county_map(scope, serving, BUILD_ID)
+    else:
+        frame = queries.public_county_map(scope, serving, BUILD_ID, "quarter", Q1)
     return {
         str(r.county_fips): (
             None if pd.isna(r.active_certified_peers) else int(r.active_certified_peers),
@@ -731,7 +867,24 @@ def _map(scope: Scope, serving: Path) -> dict[str, tuple[object, object]]:
     }
 
 
-def test_state_analyst_map_shows_every_county(map_serving: Path) -> None:
+def _published_map(serving: Path) -> dict[str, tuple[object, object]]:
+    """WF-01's count and WF-03's rate per county, read straight from the public Parquet file."""
+    parquet = serving / BUILD_ID / "public" / "rpt_waiver_metrics.parquet"
+    with duckdb.connect(":memory:") as con:
+        rows = con.execute(
+            f"""
+            SELECT geography_code, any_value(numerator) FILTER (WHERE metric_id = 'WF-01'),
+                any_value(rate) FILTER (WHERE metric_id = 'WF-03')
+            FROM read_parquet('{parquet}') GROUP BY geography_code
+            """
+        ).fetchall()
+    return {
+        str(fips): (None if n is None else int(n), None if r is None else float(r))
+        for fips, n, r in rows
+    }
+
+
+def test_state_analyst_map_shows_every_county_in_the_latest_month(map_serving: Path) -> None:
     assert _map(STATE, map_serving) == {
         "06001": (50, 5000.0),
         "06003": (3, 600.0),
@@ -741,60 +894,52 @@ def test_state_analyst_map_shows_every_county(map_serving: Path) -> None:
     }
 
 
-def test_evaluator_map_hides_small_cells_and_a_complement(map_serving: Path) -> None:
-    shown = _map(EVALUATOR, map_serving)
+def test_evaluator_map_is_the_published_county_cells(map_serving: Path) -> None:
+    assert _map(EVALUATOR, map_serving) == _published_map(map_serving)
+    frame = queries.public_county_map(EVALUATOR, map_serving, BUILD_ID, "quarter", Q1)
+    hidden = frame.loc[frame["active_certified_peers_is_suppressed"], "county_fips"].tolist()
+    assert hidden == ["06003", "06007"]
+    assert frame["county_name"].tolist() == ["Alameda", "Alpine", "Amador", "Calaveras", "Colusa"]
+    assert frame["detail_month"].isna().all()
 
-    assert shown == {
-        "06001": (50, 5000.0),
-        "06003": (None, None),
-        "06005": (0, 0.0),
-        "06007": (None, None),
-        "06009": (30, 5000.0),
+
+def test_county_user_map_shows_other_counties_only_as_published(map_serving: Path) -> None:
+    """Calaveras's own cell, suppressed in public, comes from its own detail (Feb, the last
+    month of the quarter with data); every other county exactly as rpt_waiver_metrics has it."""
+    shown = _map(CALAVERAS, map_serving)
+    published = _published_map(map_serving)
+
+    assert {f: v for f, v in shown.items() if f != "06007"} == {
+        f: v for f, v in published.items() if f != "06007"
     }
-    frame = queries.county_map(EVALUATOR, map_serving, BUILD_ID)
-    flags = dict(
-        zip(frame["county_fips"], frame["active_certified_peers_is_suppressed"], strict=True)
-    )
-    assert [fips for fips, hidden in flags.items() if hidden] == ["06003", "06007"]
+    assert shown["06007"] == (20, 400000.0)
+    frame = queries.public_county_map(CALAVERAS, map_serving, BUILD_ID, "quarter", Q1)
+    own = frame.set_index("county_fips").loc["06007"]
+    assert not own["active_certified_peers_is_suppressed"]
+    assert pd.Timestamp(own["detail_month"]) == pd.Timestamp("2024-02-01")
+    assert frame.loc[frame["county_fips"] != "06007", "detail_month"].isna().all()
+    assert frame.loc[frame["county_fips"] == "06003", "active_certified_peers_is_suppressed"].all()
 
 
-def test_county_user_map_shows_its_own_county_and_picks_the_complement_elsewhere(
-    map_serving: Path,
-) -> None:
-    """Calaveras knows its own 20, so the complement for Alpine's 3 is Colusa (30)."""
-    assert _map(CALAVERAS, map_serving) == {
-        "06001": (50, 5000.0),
-        "06003": (None, None),
-        "06005": (0, 0.0),
-        "06007": (20, 400000.0),
-        "06009": (None, None),
-    }
+def test_county_user_whose_cell_is_published_sees_it_as_published(map_serving: Path) -> None:
+    colusa = Scope(Role.COUNTY, "06009", "colusa")
+
+    assert _map(colusa, map_serving) == _published_map(map_serving)
 
 
-def test_evaluator_never_receives_a_small_cell_from_the_map_view(map_serving: Path) -> None:
-    rows = _sql(
-        map_serving,
-        EVALUATOR,
-        "SELECT count(*) FROM county_workforce_map WHERE active_certified_peers BETWEEN 1 AND 10",
-    )
-    assert rows == [(0,)]
+@pytest.mark.parametrize("scope", [CALAVERAS, EVALUATOR])
+def test_the_monthly_county_map_is_for_state_analysts(map_serving: Path, scope: Scope) -> None:
+    with pytest.raises(AccessDenied):
+        queries.county_map(scope, map_serving, BUILD_ID)
 
 
-def test_statewide_detail_suppresses_small_sums_and_the_rates_built_on_them(
-    map_serving: Path,
-) -> None:
+def test_state_analyst_statewide_detail_sums_the_mart(map_serving: Path) -> None:
     state = queries.workforce_detail(STATE, map_serving, BUILD_ID).iloc[0]
-    evaluator = queries.workforce_detail(EVALUATOR, map_serving, BUILD_ID).iloc[0]
 
     assert (int(state["lapses"]), int(state["separations"])) == (4, 12)
     assert float(state["turnover_rate"]) == round(12 / 93.5, 4)
     assert float(state["peers_per_supervisor"]) == round(103 / 10, 2)
-    assert pd.isna(evaluator["lapses"]) and bool(evaluator["lapses_is_suppressed"])
-    assert int(evaluator["separations"]) == 12
-    assert float(evaluator["turnover_rate"]) == round(12 / 93.5, 4)
-    # Ten supervisors statewide is a small cell: the ratio built on it is suppressed too.
-    assert pd.isna(evaluator["peers_per_supervisor"])
-    assert bool(evaluator["peers_per_supervisor_is_suppressed"])
+    assert not state[[f"{m}_is_suppressed" for m in queries.WORKFORCE_DETAIL_MEASURES]].any()
 
 
 def test_county_detail_is_unsuppressed_for_its_own_county(map_serving: Path) -> None:
@@ -845,8 +990,8 @@ def test_statewide_person_level_detail_is_for_state_analysts(
 
 
 def test_evaluator_reads_neither_new_person_level_mart(detail_serving: Path) -> None:
-    assert not readable(EVALUATOR, "fct_certification_pipeline")
-    assert not readable(EVALUATOR, "agg_peer_certification_by_county")
+    assert not readable(EVALUATOR, "fct_certification_pipeline", PUBLIC)
+    assert not readable(EVALUATOR, "agg_peer_certification_by_county", PUBLIC)
     with pytest.raises(AccessDenied):
         queries.renewals_due(EVALUATOR, detail_serving, BUILD_ID, "06001")
 

@@ -24,9 +24,9 @@ ALAMEDA = Scope(Role.COUNTY, "06001", "alameda")
 EVALUATOR = Scope(Role.EVALUATOR, None, "eve")
 
 
-@pytest.fixture
-def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    publish(tmp_path / "serving", UTILIZATION_TABLES)
+def serve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tables: dict[str, str]) -> Path:
+    """Publish `tables` and a users file with a user per scope above; point the app at them."""
+    publish(tmp_path / "serving", tables)
     users = tmp_path / "users.yaml"
     for scope in (STATE, ALAMEDA, EVALUATOR):
         add_user(users, scope.username, "pw", scope.role, scope.county_fips)
@@ -36,7 +36,12 @@ def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def _page(name: str, scope: Scope, county: str | None = None) -> AppTest:
+@pytest.fixture
+def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return serve(tmp_path, monkeypatch, UTILIZATION_TABLES)
+
+
+def run_page(name: str, scope: Scope, county: str | None = None) -> AppTest:
     """Run the page script directly, as `scope`: the query layer must hold without app.py."""
     at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=60)
     # Signed in as the user of `scope` (the session holds the users-file entry it checks).
@@ -64,7 +69,7 @@ def _outside_scope_warning(at: AppTest, county: str) -> bool:
 def test_utilization_statewide_then_filtered_by_delivery_system_and_months(
     warehouse: Path,
 ) -> None:
-    at = _page("utilization", STATE)
+    at = run_page("utilization", STATE)
 
     assert at.selectbox(key="utilization_county").options == [
         "All counties (statewide)",
@@ -87,7 +92,7 @@ def test_utilization_statewide_then_filtered_by_delivery_system_and_months(
 
 
 def test_utilization_link_preselects_a_county_for_a_state_analyst(warehouse: Path) -> None:
-    at = _page("utilization", STATE, county="06037")
+    at = run_page("utilization", STATE, county="06037")
 
     assert at.selectbox(key="utilization_county").value == "06037"
     assert _metrics(at)["Services"] == "2"
@@ -98,7 +103,7 @@ def test_utilization_link_preselects_a_county_for_a_state_analyst(warehouse: Pat
 def test_utilization_county_user_gets_its_own_county_whatever_the_link(
     warehouse: Path, county: str | None
 ) -> None:
-    at = _page("utilization", ALAMEDA, county=county)
+    at = run_page("utilization", ALAMEDA, county=county)
 
     box = at.selectbox(key="utilization_county")
     assert (box.options, box.value, box.disabled) == (["Alameda"], "06001", True)
@@ -114,10 +119,10 @@ def test_utilization_county_user_gets_its_own_county_whatever_the_link(
 
 
 def test_utilization_evaluator_gets_public_figures_only(warehouse: Path) -> None:
-    at = _page("utilization", EVALUATOR, county="06001")
+    at = run_page("utilization", EVALUATOR, county="06001")
 
     assert not at.metric
-    assert [s.key for s in at.selectbox] == ["utilization_period_type", "utilization_public_period"]
+    assert [s.key for s in at.selectbox] == ["utilization_period_type", "utilization_period"]
     penetration = at.table[0].value
     assert penetration["Beneficiaries served"].tolist() == ["20", "Suppressed"]
     assert SUPPRESSION_RULE in [c.value for c in at.caption]
@@ -127,11 +132,14 @@ def test_utilization_evaluator_gets_public_figures_only(warehouse: Path) -> None
 
 
 def test_complaints_statewide_then_one_county(warehouse: Path) -> None:
-    at = _page("complaints", STATE)
+    at = run_page("complaints", STATE)
 
     assert _metrics(at)["Complaints received"] == "3"
     assert _metrics(at)["Resolved on time"] == "50.0%"
     assert at.table[0].value.index.tolist() == ["K2"]
+    # The county table: the internal aggregate, substantiated complaints included.
+    by_county = at.dataframe[0].value
+    assert by_county["complaints_substantiated"].tolist() == ["1", "0"]
 
     at.selectbox(key="complaints_county").select("06037").run()
     assert _metrics(at)["Complaints received"] == "1"
@@ -143,7 +151,7 @@ def test_complaints_statewide_then_one_county(warehouse: Path) -> None:
 def test_complaints_county_user_gets_its_own_county_whatever_the_link(
     warehouse: Path, county: str | None
 ) -> None:
-    at = _page("complaints", ALAMEDA, county=county)
+    at = run_page("complaints", ALAMEDA, county=county)
 
     box = at.selectbox(key="complaints_county")
     assert (box.options, box.value, box.disabled) == (["Alameda"], "06001", True)
@@ -151,11 +159,13 @@ def test_complaints_county_user_gets_its_own_county_whatever_the_link(
     assert _metrics(at)["Complaints received"] == "2"
     public = at.dataframe[0].value
     assert public.set_index("county_fips").loc["06037", "complaints_received"] == "Suppressed"
+    assert "complaints_substantiated" not in public.columns
 
 
 def test_complaints_evaluator_gets_the_public_table_only(warehouse: Path) -> None:
-    at = _page("complaints", EVALUATOR, county="06001")
+    at = run_page("complaints", EVALUATOR, county="06001")
 
     assert not at.metric and not at.selectbox and not at.table
     public = at.dataframe[0].value
     assert public["complaints_received"].tolist() == ["12", "Suppressed"]
+    assert list(public.columns) == ["quarter", "county_fips", "county_name", "complaints_received"]

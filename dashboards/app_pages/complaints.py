@@ -2,8 +2,10 @@
 outcomes, PI-04 timeliness (share on time, the late ones listed).
 
 Detail (`fct_complaints`, unsuppressed) is for state analysts (statewide or any county, also via
-`?county=FIPS`) and county users (their own county). Complaints per county and quarter come from
-the public, suppressed table, which every role sees; evaluators see only that. The URL never
+`?county=FIPS`) and county users (their own county). Complaints per county and quarter: county
+users and evaluators read the public table as the disclosure control published it (received
+only); state analysts the internal aggregate, with the substantiated ones. Evaluators see only
+that table. The URL never
 widens a scope: a county outside it is refused by the query layer.
 """
 
@@ -126,42 +128,42 @@ def _detail(scope: Scope, snapshot: OpenSnapshot, first: date, last: date) -> No
     st.caption(f"{area} · received {quarter_label(first)} – {quarter_label(last)}")
 
 
-def _public(scope: Scope, snapshot: OpenSnapshot, first: date, last: date) -> None:
+# The county table's columns: received for every role; substantiated (internal aggregate) for
+# state analysts only, since the public table publishes no substantiated counts by quarter.
+BY_COUNTY_COLUMNS: dict[str, str] = {
+    "quarter": "Quarter",
+    "county_fips": "FIPS",
+    "county_name": "County",
+    "complaints_received": "Received",
+    "complaints_substantiated": "Substantiated",
+    "substantiated_pct": "Substantiated %",
+}
+BY_COUNTY_FORMATS: dict[str, str] = {
+    "complaints_received": "{:,.0f}",
+    "complaints_substantiated": "{:,.0f}",
+    "substantiated_pct": "{:.1f}",
+}
+
+
+def _by_county(scope: Scope, snapshot: OpenSnapshot, first: date, last: date) -> None:
     serving, build_id = snapshot.serving_dir, snapshot.build_id
-    public = queries.public_complaints_by_county(scope, serving, build_id, first, last)
+    frame = queries.complaints_by_county(scope, serving, build_id, first, last)
+    formats = {c: f for c, f in BY_COUNTY_FORMATS.items() if c in frame.columns}
     shown = suppressed_labels(
-        public.assign(
-            quarter=[quarter_label(pd.Timestamp(q).date()) for q in public["quarter_start"]]
+        frame.assign(
+            quarter=[quarter_label(pd.Timestamp(q).date()) for q in frame["quarter_start"]]
         ),
-        {
-            "complaints_received": "{:,.0f}",
-            "complaints_substantiated": "{:,.0f}",
-            "substantiated_pct": "{:.1f}",
-        },
+        formats,
     )
+    columns = {c: label for c, label in BY_COUNTY_COLUMNS.items() if c in shown.columns}
     st.dataframe(
-        shown[
-            [
-                "quarter",
-                "county_fips",
-                "county_name",
-                "complaints_received",
-                "complaints_substantiated",
-                "substantiated_pct",
-            ]
-        ],
+        shown[list(columns)],
         hide_index=True,
-        column_config={
-            "quarter": "Quarter",
-            "county_fips": "FIPS",
-            "county_name": "County",
-            "complaints_received": "Received",
-            "complaints_substantiated": "Substantiated",
-            "substantiated_pct": "Substantiated %",
-        },
+        column_config=columns,
         key="complaints_public_table",
     )
-    st.caption(SUPPRESSION_RULE)
+    if not scope.is_state:
+        st.caption(SUPPRESSION_RULE)
 
 
 def render() -> None:
@@ -191,8 +193,10 @@ def render() -> None:
             )
         st.subheader("Complaints against certified peers")
         _detail(scope, snapshot, first, last)
-    st.subheader("Complaints by county and quarter (public, suppressed)")
-    _public(scope, snapshot, first, last)
+    st.subheader(
+        "Complaints by county and quarter" + ("" if scope.is_state else " (public, suppressed)")
+    )
+    _by_county(scope, snapshot, first, last)
     st.caption(snapshot.caption())
 
 

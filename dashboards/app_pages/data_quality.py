@@ -1,4 +1,5 @@
-"""Data quality: rule scorecard per feed, quarantine counts, recently ingested files.
+"""Data quality: rule scorecard per feed, quarantine counts, recently ingested files, and the
+disclosure control's audit (RPT-03): its verdict and the information lost to suppression.
 
 Internal (state analysts only): file names, rule failures and row counts describe the raw
 deliveries. The query layer refuses the audit tables to every other role. Quarantined rows
@@ -7,12 +8,13 @@ themselves hold PII and are not in the snapshot; only their counts are shown.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboards import figures, queries, session
-from dashboards.access import AccessDenied
-from dashboards.tables import quarantine_table
-from dashboards.ui import open_snapshot
+from dashboards.access import AccessDenied, Scope
+from dashboards.tables import disclosure_loss_table, quarantine_table
+from dashboards.ui import OpenSnapshot, open_snapshot
 
 ALL_FEEDS = "All feeds"
 STATUS_COLUMNS = {
@@ -93,7 +95,50 @@ def render() -> None:
             "rows_with_warnings": _count("With warnings"),
         },
     )
+
+    _disclosure_control(scope, snapshot)
     st.caption(snapshot.caption())
+
+
+def _disclosure_control(scope: Scope, snapshot: OpenSnapshot) -> None:
+    """The audit of every public table together: verdict, when, and the loss per quantity."""
+    st.subheader("Disclosure control (RPT-03)")
+    if queries.DISCLOSURE_SUMMARY_TABLE not in snapshot.manifest.tables:
+        st.info("This snapshot carries no disclosure audit.", icon=":material/info:")
+        return
+    summary = queries.disclosure_summary(scope, snapshot.serving_dir, snapshot.build_id)
+    if summary.empty:
+        st.info("The disclosure audit checked no public cell.", icon=":material/info:")
+        return
+    passed = bool(summary["audit_passed"].all())
+    checked_at = pd.Timestamp(summary["checked_at"].max())
+    cells, hidden = int(summary["cells"].sum()), int(summary["suppressed_cells"].sum())
+    headlines = (
+        ("Disclosure audit", "Passed" if passed else "Failed"),
+        ("Audited", checked_at.strftime("%Y-%m-%d %H:%M %Z").strip()),
+        ("Public cells", f"{cells:,}"),
+        ("Cells suppressed", f"{hidden / cells:.1%}" if cells else "–"),
+    )
+    for column, (label, value) in zip(st.columns(len(headlines)), headlines, strict=True):
+        column.metric(label, value, border=True)
+    if passed:
+        st.caption(
+            "Every count from 1 to 10 of the public tables is protected, by the complementary "
+            "cells suppressed with it, from the public and from a county user who knows its "
+            "own county's figures: the audit proved that none can be worked back."
+        )
+    else:
+        st.error(
+            "The disclosure audit failed: a suppressed count could be worked back from the "
+            "public tables. See the Failures column.",
+            icon=":material/error:",
+        )
+    st.table(disclosure_loss_table(summary))
+    st.caption(
+        "Per quantity and geography level: primaries are counts from 1 to 10, complements the "
+        "cells suppressed to protect them; the shares are of the cells and of the quantity's "
+        "total value."
+    )
 
 
 render()

@@ -1,15 +1,18 @@
 """Overview: statewide headline figures with their trend, the freshness of each feed, the build.
 
-Statewide figures are suppressed small cells for every role but state analysts; feed freshness
-(latest extract date per feed) is metadata every role may see.
+Statewide figures are the public statewide series (suppressed by the disclosure control, RPT-03)
+for every role but state analysts; feed freshness (latest extract date per feed) is metadata of
+the internal feeds, shown to state analysts and county users (evaluators read public tables only).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboards import figures, queries, session
-from dashboards.access import STATEWIDE_WORKFORCE_MEASURES
+from dashboards.access import FEED_FRESHNESS_VIEW, Scope, readable
 from dashboards.metrics import last_months, latest_with_year_change
 from dashboards.tables import freshness_table
 from dashboards.ui import SUPPRESSION_RULE, open_snapshot, show_headline
@@ -20,7 +23,7 @@ PERIODS: dict[str, int | None] = {"Last 12 months": 12, "Last 24 months": 24, "A
 def render() -> None:
     scope = session.scope()
     st.title("Overview")
-    snapshot = open_snapshot((queries.WORKFORCE_TABLE,))
+    snapshot = open_snapshot((queries.statewide_workforce_table(scope),))
     if snapshot is None:
         return
     serving, build_id = snapshot.serving_dir, snapshot.build_id
@@ -40,10 +43,16 @@ def render() -> None:
     period = st.selectbox("Period", list(PERIODS), key="overview_period")
     shown = last_months(trend, PERIODS[period])
     st.plotly_chart(figures.workforce_trend_figure(shown, "Statewide"), width="stretch")
-    flags = [f"{m}_is_suppressed" for m in STATEWIDE_WORKFORCE_MEASURES]
+    flags = [f"{m}_is_suppressed" for m in queries.TREND_MEASURES]
     if bool(shown[flags].to_numpy().any()):
         st.caption(SUPPRESSION_RULE)
 
+    if readable(scope, FEED_FRESHNESS_VIEW, snapshot.manifest.public_tables()):
+        _feed_freshness(scope, serving, build_id)
+    st.caption(snapshot.caption())
+
+
+def _feed_freshness(scope: Scope, serving: Path, build_id: str) -> None:
     st.subheader("Feed freshness")
     freshness = queries.feed_freshness(scope, serving, build_id)
     if freshness.empty:
@@ -54,7 +63,6 @@ def render() -> None:
             "Latest extract date: the newest extract of each feed that was loaded (rejected "
             "files do not count). Files: every file received for the feed."
         )
-    st.caption(snapshot.caption())
 
 
 render()

@@ -3,16 +3,15 @@ system, code, modality, age group (under 21 separately), collateral share; DMC-O
 
 Detail (approved claim lines, unsuppressed) is for state analysts (statewide or any county, also
 via `?county=FIPS`) and county users (their own county). Penetration by county and the statewide
-utilization metrics come from the public, suppressed `rpt_waiver_metrics`, which every role sees;
-evaluators see only those. The URL never widens a scope: a county outside it is refused by the
-query layer.
+utilization metrics come from the public, suppressed `rpt_waiver_metrics` (county cells: quarters
+and years, stratum `all`), which every role sees; evaluators see only those. The URL never widens
+a scope: a county outside it is refused by the query layer.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import date
 
 import streamlit as st
 
@@ -25,16 +24,12 @@ from dashboards.ui import (
     county_detail_choice,
     month_label,
     open_snapshot,
+    public_period_choice,
     share_text,
 )
 
 ALL_SYSTEMS_LABEL = "All delivery systems"
 DMC_ODS = "DMC_ODS"
-PERIOD_TYPE_LABELS: dict[str, str] = {
-    "quarter": "Quarter",
-    "state_fiscal_year": "State fiscal year (July-June)",
-    "calendar_year": "Calendar year",
-}
 
 
 @dataclass(frozen=True)
@@ -243,32 +238,10 @@ def _detail(scope: Scope, snapshot: OpenSnapshot) -> None:
 @session.fragment
 def _public(scope: Scope, snapshot: OpenSnapshot) -> None:
     serving, build_id = snapshot.serving_dir, snapshot.build_id
-    type_column, period_column = st.columns(2)
-    with type_column:
-        period_type: str = st.selectbox(
-            "Period type",
-            list(PERIOD_TYPE_LABELS),
-            format_func=PERIOD_TYPE_LABELS.__getitem__,
-            key="utilization_period_type",
-        )
-    periods = queries.public_periods(scope, serving, build_id, period_type)
-    if periods.empty:
-        st.info("No published utilization metrics for this period type.")
+    period = public_period_choice(scope, serving, build_id, "utilization")
+    if period is None:
         return
-    starts: list[date] = [p.date() for p in periods["period_start"]]
-    partial = dict(zip(starts, periods["is_partial_period"], strict=True))
-    ends = dict(zip(starts, (p.date() for p in periods["period_end"]), strict=True))
-    with period_column:
-        period_start: date = st.selectbox(
-            "Period",
-            starts,
-            format_func=lambda s: (
-                f"{s:%b %Y} – {ends[s]:%b %Y}" + (" (partial)" if partial[s] else "")
-            ),
-            index=next((i for i, s in enumerate(starts) if not partial[s]), 0),
-            key="utilization_public_period",
-        )
-
+    period_type, period_start = period.period_type, period.start
     penetration = queries.penetration_by_county(scope, serving, build_id, period_type, period_start)
     st.plotly_chart(
         figures.breakdown_bar_figure(

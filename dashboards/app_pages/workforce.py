@@ -4,8 +4,9 @@ supervisor coverage; turnover; peers per 100,000 Medi-Cal members against the st
 The sections below the trend are tabs that rerun when switched, so only the open one is drawn.
 
 State analysts may pick any county (also via `?county=FIPS`); a county user sees its own county's
-detail and the statewide figures only suppressed; evaluators see the suppressed statewide
-figures. The URL never widens a scope: a county outside it is refused by the query layer.
+detail; the statewide figures of county users and evaluators are the public series, and their
+county map the public county cells of a quarter or a year, as the disclosure control published
+them (RPT-03). The URL never widens a scope: a county outside it is refused by the query layer.
 """
 
 from __future__ import annotations
@@ -18,14 +19,16 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards import figures, queries, session
-from dashboards.access import STATEWIDE_WORKFORCE_MEASURES, AccessDenied, Role, Scope
+from dashboards.access import AccessDenied, Role, Scope
 from dashboards.geo import load_california_counties
 from dashboards.metrics import latest_with_year_change
 from dashboards.ui import (
     SUPPRESSED,
     SUPPRESSION_RULE,
+    OpenSnapshot,
     month_label,
     open_snapshot,
+    public_period_choice,
     show_headline,
     with_suppressed_labels,
 )
@@ -39,7 +42,7 @@ COUNTY_PARAM = "county"
 def render() -> None:
     scope = session.scope()
     st.title("Peer workforce")
-    snapshot = open_snapshot((queries.WORKFORCE_TABLE,))
+    snapshot = open_snapshot((queries.statewide_workforce_table(scope),))
     if snapshot is None:
         return
     serving, build_id = snapshot.serving_dir, snapshot.build_id
@@ -50,7 +53,7 @@ def render() -> None:
         names = dict(zip(county_rows["county_fips"], county_rows["county_name"], strict=True))
 
     area_sections(scope, serving, build_id, names)
-    county_map_section(scope, serving, build_id)
+    county_map_section(scope, snapshot)
     st.caption(snapshot.caption())
 
 
@@ -100,11 +103,11 @@ def area_sections(scope: Scope, serving: Path, build_id: str, names: dict[str, s
 
     st.plotly_chart(figures.workforce_trend_figure(trend, area), width="stretch")
 
-    flags = [f"{m}_is_suppressed" for m in STATEWIDE_WORKFORCE_MEASURES]
+    flags = [f"{m}_is_suppressed" for m in queries.TREND_MEASURES]
     suppressed = bool(trend[flags].to_numpy().any())
     table = trend.sort_values("month_start", ascending=False)
     if suppressed:
-        table = with_suppressed_labels(table, STATEWIDE_WORKFORCE_MEASURES)
+        table = with_suppressed_labels(table, queries.TREND_MEASURES)
     else:
         table = table.drop(columns=flags)
     column = st.column_config.TextColumn if suppressed else st.column_config.NumberColumn
@@ -257,6 +260,17 @@ def supervision_section(
     st.plotly_chart(figures.supervisor_coverage_figure(detail, area), width="stretch")
 
 
+def turnover_section(
+    scope: Scope, serving: Path, build_id: str, county_fips: str | None, area: str
+) -> None:
+    """Separations over employed peers; the public statewide series has no average of the
+    peers employed at the month's start and end, so its turnover is over its employed peers."""
+    detail = _detail(scope, serving, build_id, county_fips)
+    if detail is not None:
+        basis = queries.workforce_months(scope, county_fips).turnover_basis
+        st.plotly_chart(figures.turnover_figure(detail, area, basis), width="stretch")
+
+
 def members_section(
     scope: Scope, serving: Path, build_id: str, county_fips: str | None, area: str
 ) -> None:
@@ -273,13 +287,13 @@ SECTIONS: dict[str, Section] = {
     "Renewals and specializations": renewals_section,
     "Lapses and reinstatements": _detail_chart(figures.certification_activity_figure),
     "Supervisor coverage": supervision_section,
-    "Turnover": _detail_chart(figures.turnover_figure),
+    "Turnover": turnover_section,
     "Peers per 100,000 members": members_section,
 }
 
 
 @session.fragment
-def county_map_section(scope: Scope, serving: Path, build_id: str) -> None:
+def county_map_section(scope: Scope, snapshot: OpenSnapshot) -> None:
     st.header("County map", divider="gray")
     measure: str = st.radio(
         "Map measure",
@@ -288,15 +302,12 @@ def county_map_section(scope: Scope, serving: Path, build_id: str) -> None:
         horizontal=True,
         key="workforce_map_measure",
     )
-    frame = queries.county_map(scope, serving, build_id)
-    if not scope.is_state:
-        st.caption(
-            "Other counties are shown as public, suppressed figures."
-            if scope.role is Role.COUNTY
-            else "Public, suppressed figures."
-        )
-    if len(frame):
-        st.caption(f"Latest month: {month_label(frame['month_start'].iloc[0])}")
+    if scope.is_state:
+        frame: pd.DataFrame | None = _state_map(scope, snapshot.serving_dir, snapshot.build_id)
+    else:
+        frame = _public_map(scope, snapshot)
+    if frame is None:
+        return
     st.plotly_chart(
         figures.county_map_figure(frame, load_california_counties(), measure),
         width="stretch",
@@ -304,6 +315,45 @@ def county_map_section(scope: Scope, serving: Path, build_id: str) -> None:
     )
     if bool(frame[f"{measure}_is_suppressed"].any()):
         st.caption(SUPPRESSION_RULE)
+
+
+def _state_map(scope: Scope, serving: Path, build_id: str) -> pd.DataFrame:
+    """A state analyst's map: the latest month of the mart, every county unsuppressed."""
+    frame = queries.county_map(scope, serving, build_id)
+    if len(frame):
+        st.caption(f"Latest month: {month_label(frame['month_start'].iloc[0])}")
+    return frame
+
+
+def _public_map(scope: Scope, snapshot: OpenSnapshot) -> pd.DataFrame | None:
+    """County users and evaluators: a period's public county cells (WF-01, WF-03), as published;
+    a county user's own county from its own detail where its public cell is suppressed."""
+    if queries.WAIVER_METRICS_TABLE not in snapshot.manifest.tables:
+        st.info("This snapshot publishes no county figures.", icon=":material/info:")
+        return None
+    serving, build_id = snapshot.serving_dir, snapshot.build_id
+    period = public_period_choice(
+        scope, serving, build_id, "workforce_map", queries.MAP_PERIOD_METRIC
+    )
+    if period is None:
+        return None
+    frame = queries.public_county_map(scope, serving, build_id, period.period_type, period.start)
+    st.caption(
+        f"{period.label}: active certified peers on some day of the period (WF-01) and per "
+        "100,000 Medi-Cal members eligible in some month of it (WF-03)."
+    )
+    if scope.role is Role.COUNTY:
+        st.caption("Other counties are shown as public, suppressed figures.")
+        own = frame.loc[frame["detail_month"].notna()]
+        if len(own):
+            month = month_label(pd.Timestamp(own["detail_month"].iloc[0]))
+            st.caption(
+                f"{own['county_name'].iloc[0]}'s public figure for the period is suppressed: "
+                f"your county is shown from its own detail for {month}."
+            )
+    else:
+        st.caption("Public, suppressed figures.")
+    return frame
 
 
 render()

@@ -102,12 +102,19 @@ def e2e_warehouse(request: pytest.FixtureRequest) -> Path:
     return warehouse
 
 
-def snapshot_table(warehouse_dir: Path, table: str) -> Path:
-    """The Parquet file of `table` in the current snapshot, found without `dashboards`."""
+def snapshot_manifest(warehouse_dir: Path) -> tuple[Path, dict[str, Any]]:
+    """(folder, manifest) of the current snapshot, read without `dashboards`."""
     serving = warehouse_dir / "serving"
     build_id = (serving / "current").read_text().strip()
-    manifest = json.loads((serving / build_id / "manifest.json").read_text())
-    return serving / build_id / manifest["tables"][table]["file"]
+    manifest: dict[str, Any] = json.loads((serving / build_id / "manifest.json").read_text())
+    return serving / build_id, manifest
+
+
+def snapshot_table(warehouse_dir: Path, table: str) -> Path:
+    """The Parquet file of `table` in the current snapshot (public ones in its public/ folder)."""
+    folder, manifest = snapshot_manifest(warehouse_dir)
+    entry = manifest["tables"][table]
+    return folder / entry.get("folder", "") / entry["file"]
 
 
 @pytest.fixture(scope="session")

@@ -155,7 +155,7 @@ def public_county_name(parquet_by_name: dict[str, Path], fips: str) -> str:
     """A county's name from the public complaints table (every county, every quarter)."""
     rows = sql(
         parquet_by_name,
-        "SELECT any_value(county_name) FROM agg_complaints_by_county_quarter_public "
+        "SELECT any_value(county_name) FROM rpt_complaints_by_county_quarter "
         f"WHERE county_fips = '{fips}'",
     )
     return str(rows[0][0])

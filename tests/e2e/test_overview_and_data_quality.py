@@ -20,10 +20,16 @@ from tests.e2e.helpers import (
     screenshot,
     sql,
     table_rows,
+    table_with,
     wait_for_charts,
 )
 
-TABLES = ("fct_workforce_monthly", "audit__ingest_files", "audit__check_results")
+TABLES = (
+    "fct_workforce_monthly",
+    "audit__ingest_files",
+    "audit__check_results",
+    "audit__disclosure_summary",
+)
 LATEST_RESULTS = """
     WITH latest AS (
         SELECT * FROM audit__check_results
@@ -156,7 +162,7 @@ def test_data_quality_matches_snapshot_and_feed_filter_changes_it(
     expect(metric_value(page, "Rows quarantined")).to_have_text(f"{int(quarantined):,}")
     expect(metric_value(page, "Failed rule results")).to_have_text(f"{failed[0][0]:,}")
     assert _chart_status_counts(page) == _status_counts(parquet, None)
-    assert table_rows(page.get_by_test_id("stTable")) == _quarantine(parquet, None)
+    assert table_rows(table_with(page, "Rows quarantined")) == _quarantine(parquet, None)
     no_exception(page)
     screenshot(page, tmp_path / "data_quality.png")
 
@@ -165,11 +171,56 @@ def test_data_quality_matches_snapshot_and_feed_filter_changes_it(
     page.get_by_role("combobox", name="Feed").click()
     page.get_by_role("option", name=feed, exact=True).click()
     expect(metric_value(page, "Files ingested")).to_have_text(f"{claims_files[0][0]:,}")
-    expect(page.get_by_test_id("stTable").locator("tbody tr")).to_have_count(1)
-    assert table_rows(page.get_by_test_id("stTable")) == _quarantine(parquet, feed)
+    expect(table_with(page, "Rows quarantined").locator("tbody tr")).to_have_count(1)
+    assert table_rows(table_with(page, "Rows quarantined")) == _quarantine(parquet, feed)
     wait_for_charts(page, 2)
     assert _chart_status_counts(page) == _status_counts(parquet, feed)
     no_exception(page)
+
+
+def _disclosure_rows(parquet: dict[str, Path]) -> list[list[str]]:
+    """The audit's loss per quantity and level as the page's table shows it (state, region,
+    county within a quantity)."""
+    rows = sql(
+        parquet,
+        """
+        SELECT quantity, geography_level, cells, primaries, complements, suppressed_cells,
+            cells_suppressed_share, value_suppressed_share, failures
+        FROM audit__disclosure_summary
+        ORDER BY quantity, list_position(['state', 'region', 'county'], geography_level)
+        """,
+    )
+    return [
+        [q, level, *(f"{int(n):,}" for n in (c, p, k, s)), f"{cs:.1%}", f"{vs:.1%}", f"{int(f):,}"]
+        for q, level, c, p, k, s, cs, vs, f in rows
+    ]
+
+
+def test_data_quality_shows_the_disclosure_audit_verdict_and_loss(
+    page: Page, streamlit_url: str, parquet: dict[str, Path], tmp_path: Path
+) -> None:
+    """RPT-03: whether the audit of every public table together passed, when, and the
+    information lost per quantity and geography level (audit__disclosure_summary)."""
+    ((passed, checked_at, cells, hidden),) = sql(
+        parquet,
+        """
+        SELECT bool_and(audit_passed), strftime(max(checked_at), '%Y-%m-%d %H:%M'),
+            sum(cells), sum(suppressed_cells)
+        FROM audit__disclosure_summary
+        """,
+    )
+    page.goto(f"{streamlit_url}/data_quality")
+    expect(page.get_by_role("heading", name="Disclosure control (RPT-03)")).to_be_visible()
+
+    expect(metric_value(page, "Disclosure audit")).to_have_text("Passed" if passed else "Failed")
+    expect(metric_value(page, "Audited")).to_contain_text(checked_at)
+    expect(metric_value(page, "Public cells")).to_have_text(f"{int(cells):,}")
+    expect(metric_value(page, "Cells suppressed")).to_have_text(f"{hidden / cells:.1%}")
+    loss = table_with(page, "Share of cells suppressed")
+    expect(loss).to_have_count(1)
+    assert table_rows(loss) == _disclosure_rows(parquet)
+    no_exception(page)
+    screenshot(page, tmp_path / "data_quality_disclosure.png")
 
 
 @pytest.mark.parametrize("path", ["", "/workforce", "/data_quality"])

@@ -158,3 +158,30 @@ def test_wrong_password_shows_no_data(page: Page, signin_url: str) -> None:
     expect(page.get_by_text("Unknown user or wrong password.")).to_be_visible()
     expect(page.get_by_test_id("stMetric")).to_have_count(0)
     expect(page.get_by_test_id("stPlotlyChart")).to_have_count(0)
+
+
+def test_an_evaluators_views_over_the_real_snapshot_are_its_public_folder(
+    e2e_warehouse: Path,
+) -> None:
+    """On the published warehouse: every view an evaluator's query can see is a table of the
+    snapshot's public/ folder (by the manifest), and that folder holds only protected outputs."""
+    from dashboards.access import Role, Scope
+    from dashboards.snapshot import run_query
+    from tests.e2e.conftest import snapshot_manifest
+
+    folder, manifest = snapshot_manifest(e2e_warehouse)
+    public = {name for name, entry in manifest["tables"].items() if entry["folder"] == "public"}
+    views = run_query(
+        e2e_warehouse / "serving",
+        folder.name,
+        "SELECT view_name FROM duckdb_views() WHERE NOT internal",
+        scope=Scope(Role.EVALUATOR),
+    )["view_name"].tolist()
+
+    assert set(views) == public
+    assert all(
+        name.startswith("rpt_")
+        or name in ("waiver_metrics_catalog", "policy_parameters", "audit__disclosure_summary")
+        for name in public
+    )
+    assert {"rpt_workforce_statewide_monthly", "rpt_waiver_metrics"} <= public

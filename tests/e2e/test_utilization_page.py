@@ -40,7 +40,7 @@ TABLES = (
     "fct_claim_lines",
     "fct_utilization_monthly",
     "rpt_waiver_metrics",
-    "agg_complaints_by_county_quarter_public",
+    "rpt_complaints_by_county_quarter",
 )
 TREND_TITLE = "Peer support services by month"
 ASAM_TITLE = "DMC-ODS services by ASAM level of care"
@@ -111,7 +111,7 @@ def _penetration_rows(parquet: dict[str, Path]) -> list[list[str]]:
         parquet,
         """
         WITH names AS (
-            SELECT DISTINCT county_fips, county_name FROM agg_complaints_by_county_quarter_public
+            SELECT DISTINCT county_fips, county_name FROM rpt_complaints_by_county_quarter
         ), latest AS (
             SELECT max(period_start) AS p FROM rpt_waiver_metrics
             WHERE metric_id = 'UT-02' AND period_type = 'quarter' AND NOT is_partial_period

@@ -242,6 +242,8 @@ WORKFORCE_TABLES = (
     "fct_workforce_monthly",
     "fct_certification_pipeline",
     "agg_peer_certification_by_county",
+    "rpt_workforce_statewide_monthly",
+    "rpt_waiver_metrics",
 )
 STATEWIDE_CHARTS = 3  # trend, the open section tab's chart (the pipeline at first), map
 
@@ -326,6 +328,8 @@ def _expected_monthly(tables: dict[str, Path], county_fips: str | None) -> dict[
 
 
 def _close(actual: list[Any], expected: list[Any]) -> bool:
+    """Equal series; a gap (None, or NaN from a typed array) only where one is expected."""
+    actual = [None if a is None or a != a else a for a in actual]
     return len(actual) == len(expected) and all(
         (a is None and e is None) or (a is not None and e is not None and abs(a - e) < 1e-9)
         for a, e in zip(actual, expected, strict=True)
@@ -376,30 +380,24 @@ def _expect_sections(
     rates = _chart(page, f"Peers per 100,000 Medi-Cal members: {area}{against}")
     assert _close(rates[area]["y"], monthly["rate"])
     if county_fips is not None:
-        assert _close(rates["Statewide"]["y"], _expected_statewide_rate(tables, own))
+        assert _close(rates["Statewide"]["y"], _expected_statewide_rate(tables, own is not None))
 
 
-def _expected_statewide_rate(tables: dict[str, Path], own: str | None) -> list[float | None]:
-    """Statewide peers per 100,000 members as `own`'s user may see it: suppressed when the
-    active peers or the members, statewide or in the rest of the state, are 1 to 10 (RPT-03)."""
-    known = "NULL" if own is None else f"'{own}'"
+def _expected_statewide_rate(tables: dict[str, Path], public: bool) -> list[float | None]:
+    """Statewide peers per 100,000 members by month: of the mart's sums for a state analyst; of
+    the public series for anyone else, None where either count is suppressed there."""
+    source = """
+        SELECT month_start, sum(active_certified_peers) AS a, sum(medi_cal_members) AS m
+        FROM fct_workforce_monthly GROUP BY month_start
+    """
+    if public:
+        source = """
+            SELECT month_start, active_certified_peers AS a, medi_cal_members AS m
+            FROM rpt_workforce_statewide_monthly
+        """
     rows = sql(
         tables,
-        f"""
-        WITH sums AS (
-            SELECT month_start, sum(active_certified_peers) AS a, sum(medi_cal_members) AS m,
-                sum(active_certified_peers) FILTER (WHERE county_fips = {known}) AS own_a,
-                sum(medi_cal_members) FILTER (WHERE county_fips = {known}) AS own_m
-            FROM fct_workforce_monthly GROUP BY month_start
-        )
-        SELECT CASE
-            WHEN {"false" if own is None else "true"} AND (
-                a BETWEEN 1 AND 10 OR m BETWEEN 1 AND 10
-                OR a - coalesce(own_a, 0) BETWEEN 1 AND 10
-                OR m - coalesce(own_m, 0) BETWEEN 1 AND 10)
-            THEN NULL ELSE round(a * 100000.0 / nullif(m, 0), 2) END
-        FROM sums ORDER BY month_start
-        """,
+        f"SELECT round(a * 100000.0 / nullif(m, 0), 2) FROM ({source}) ORDER BY month_start",
     )
     return [None if r[0] is None else float(r[0]) for r in rows]
 
@@ -459,31 +457,46 @@ def _shown_on_map(page: Page) -> tuple[dict[str, float], list[str]]:
     traces = _chart(page, "Active certified peers by county")
     shown = traces["Active certified peers"]
     hidden = traces.get("Suppressed", {"locations": []})["locations"]
-    return dict(zip(shown["locations"], shown["z"], strict=True)), list(hidden)
+    return dict(zip(shown["locations"], shown["z"], strict=True)), sorted(hidden)
 
 
-def _assert_public_map(
-    shown: dict[str, float],
-    hidden: list[str],
-    latest: dict[str, tuple[int, float | None]],
-    own: str | None,
-) -> None:
-    """No small cell of another county, the true value wherever one is shown, and suppressed
-    cells that cannot be recovered from the statewide total (two or more, summing over 10)."""
-    assert set(shown) | set(hidden) == set(latest)
-    for fips, value in shown.items():
-        assert value == latest[fips][0]
-        if fips != own:
-            assert not 1 <= value <= 10, fips
-    small = {f for f, (active, _) in latest.items() if 1 <= active <= 10 and f != own}
-    assert small <= set(hidden)
-    if small:
-        assert len(hidden) >= 2
-        assert sum(latest[f][0] for f in hidden) > 10
-    assert own not in hidden
+def _published_map(tables: dict[str, Path], own: str | None) -> tuple[dict[str, float], list[str]]:
+    """What the map of a county user (`own`) or an evaluator (None) must show: WF-01's county
+    cells of the latest complete quarter as rpt_waiver_metrics publishes them, the suppressed
+    ones grey; the user's own county, where suppressed there, from its own detail in the
+    quarter's last month."""
+    rows = sql(
+        tables,
+        """
+        WITH quarter AS (
+            SELECT max(period_start) AS start, max(period_end) AS finish
+            FROM rpt_waiver_metrics
+            WHERE metric_id = 'WF-01' AND period_type = 'quarter'
+                AND geography_level = 'county' AND NOT is_partial_period
+        )
+        SELECT geography_code, numerator, numerator_is_suppressed, quarter.finish
+        FROM rpt_waiver_metrics, quarter
+        WHERE metric_id = 'WF-01' AND period_type = 'quarter' AND period_start = quarter.start
+            AND geography_level = 'county' AND stratum_name = 'all'
+        """,
+    )
+    shown = {str(f): float(n) for f, n, hidden, _ in rows if not hidden}
+    hidden = sorted(str(f) for f, _, suppressed, _ in rows if suppressed and f != own)
+    own_hidden = [end for f, _, suppressed, end in rows if f == own and suppressed]
+    if own_hidden:
+        ((active,),) = sql(
+            tables,
+            f"""
+            SELECT active_certified_peers FROM fct_workforce_monthly
+            WHERE county_fips = '{own}' AND month_start <= DATE '{own_hidden[0]}'
+            ORDER BY month_start DESC LIMIT 1
+            """,
+        )
+        shown[str(own)] = float(active)
+    return shown, hidden
 
 
-def test_county_user_sees_its_county_detail_and_only_suppressed_other_counties(
+def test_county_user_sees_its_county_detail_and_other_counties_only_as_published(
     page: Page,
     signin_url: str,
     county_user: E2EUser,
@@ -496,9 +509,9 @@ def test_county_user_sees_its_county_detail_and_only_suppressed_other_counties(
     _expect_sections(page, tables, fips, name, own=fips)
 
     shown, hidden = _shown_on_map(page)
-    latest = _latest_by_county(tables)
-    assert hidden, "the tiny fixture has counties with 1 to 10 active peers"
-    _assert_public_map(shown, hidden, latest, fips)
+    expected_shown, expected_hidden = _published_map(tables, fips)
+    assert hidden, "the tiny fixture has suppressed county cells"
+    assert (shown, hidden) == (expected_shown, expected_hidden)
     expect(
         page.get_by_text("Other counties are shown as public, suppressed figures.")
     ).to_be_visible()
@@ -511,10 +524,43 @@ def test_county_user_sees_its_county_detail_and_only_suppressed_other_counties(
     expect(
         page.get_by_test_id("stPlotlyChart").filter(has_text="Certification pipeline")
     ).to_have_count(0)
+    # Statewide, a county user sees the public series as published, like an evaluator.
+    _expect_public_series(page, tables)
     no_exception(page)
 
 
-def test_evaluator_sees_suppressed_statewide_sections_and_map(
+def _public_series(tables: dict[str, Path], columns: tuple[str, ...]) -> dict[str, list[Any]]:
+    """`columns` of rpt_workforce_statewide_monthly by month (None where suppressed)."""
+    rows = sql(
+        tables,
+        f"SELECT {', '.join(columns)} FROM rpt_workforce_statewide_monthly ORDER BY month_start",
+    )
+    return {c: [None if r[i] is None else float(r[i]) for r in rows] for i, c in enumerate(columns)}
+
+
+def _expect_public_series(page: Page, tables: dict[str, Path]) -> None:
+    """The statewide trend and the lapses chart are the public series, suppressed cells gaps."""
+    series = _public_series(
+        tables,
+        ("active_certified_peers", "employed_peers", "new_certifications", "renewals",
+         "reinstatements", "lapses"),
+    )  # fmt: skip
+    trend = _chart(page, "Peer workforce by month: Statewide")
+    assert _close(trend["Active certified peers"]["y"], series["active_certified_peers"])
+    assert _close(trend["Employed peers"]["y"], series["employed_peers"])
+    open_tab(page, "Lapses and reinstatements")
+    activity = _chart(page, "Certifications, renewals, lapses: Statewide")
+    for label, column in (
+        ("New certifications", "new_certifications"),
+        ("Renewals", "renewals"),
+        ("Reinstatements", "reinstatements"),
+        ("Lapses", "lapses"),
+    ):
+        assert _close(activity[label]["y"], series[column]), label
+    assert any(v is None for v in series["lapses"]), "the fixture's series has suppressed cells"
+
+
+def test_evaluator_sees_the_public_statewide_series_and_county_cells(
     page: Page, signin_url: str, tables: dict[str, Path]
 ) -> None:
     from tests.e2e.conftest import EVALUATOR_USER
@@ -525,10 +571,6 @@ def test_evaluator_sees_suppressed_statewide_sections_and_map(
     expect(
         page.get_by_text("Statewide certification pipeline detail is available to state analysts")
     ).to_be_visible()
-    shown, hidden = _shown_on_map(page)
-    _assert_public_map(shown, hidden, _latest_by_county(tables), None)
-    open_tab(page, "Lapses and reinstatements")
-    activity = _chart(page, "Certifications, renewals, lapses: Statewide")
-    for series in ("New certifications", "Renewals", "Reinstatements", "Lapses"):
-        assert not any(v is not None and 1 <= v <= 10 for v in activity[series]["y"]), series
+    assert _shown_on_map(page) == _published_map(tables, None)
+    _expect_public_series(page, tables)
     no_exception(page)
