@@ -244,7 +244,10 @@ def verdict_lines(result: AuditResult, differing: int = 0) -> list[str]:
             f"audit passed: every primary protected from the public and each county{ratio}"
         )
     else:
-        lines.append(f"audit FAILED: {len(result.failures):,} primaries can be worked back")
+        failed = result.failures[result.failures["status"] != UNCHECKED]
+        unchecked = len(result.failures) - len(failed)
+        more = f" ({unchecked:,} more not checked once that many had failed)" if unchecked else ""
+        lines.append(f"audit FAILED: {len(failed):,} primaries can be worked back{more}")
         lines += [f"  {line}" for line in protection_failures(result)]
     if differing:
         lines.append(f"audit FAILED: {differing} published counts differ from the protected cells")
@@ -254,7 +257,8 @@ def verdict_lines(result: AuditResult, differing: int = 0) -> list[str]:
 def protection_failures(result: AuditResult, limit: int = 10) -> Sequence[str]:
     """One line per failing primary (at most `limit`), for messages."""
     lines = []
-    for row in result.failures.head(limit).itertuples(index=False):
+    failures = result.failures[result.failures["status"] != UNCHECKED]
+    for row in failures.head(limit).itertuples(index=False):
         lines.append(
             f"{row.quantity} {row.period_start:%Y-%m-%d}..{row.period_end:%Y-%m-%d} "
             f"{row.geography_level} {row.geography_code} {row.stratum_name}={row.stratum_value}: "
