@@ -105,7 +105,8 @@ by_specialization as (
 
 activity as (
 
-    -- CERT-03/04/05/06: new certifications, renewals, reinstatements and lapses in the year.
+    -- CERT-03/04/05/06: new certifications, renewals, reinstatements and lapses in the year,
+    -- counted over its months of the reporting grid, as WF-02 counts new certifications.
     select
         report_periods.report_year,
         report_periods.year_type,
@@ -116,7 +117,7 @@ activity as (
             as unit_key
     from {{ ref('int_certification_activity') }} as activity
     inner join report_periods
-        on activity.activity_date between report_periods.period_start and report_periods.period_end
+        on activity.activity_date between report_periods.counted_from and report_periods.counted_through
 
 ),
 
