@@ -35,10 +35,29 @@ waiver_sides as (
 
 ),
 
+annual_report as (
+
+    select
+        quantity,
+        period_start,
+        period_end,
+        geography_level,
+        geography_code,
+        parent_geography_code,
+        stratum_name,
+        stratum_value,
+        value
+    from {{ ref('int_annual_program_report_cells') }}
+
+),
+
 cells as (
 
-    -- Periods of one span (a demonstration year that is a calendar year) are one cell.
-    select distinct * from waiver_sides
+    -- Periods of one span (a demonstration year that is a calendar year) are one cell, and so
+    -- is a count two outputs show (PI-01's complaints in a year and the annual report's).
+    select * from waiver_sides
+    union
+    select * from annual_report
 
 ),
 

@@ -3,7 +3,8 @@
 -- year, complaints received in the year, by outcome, most severe action, appeal and outcome,
 -- and timeliness, statewide and by the county where the complaint arose; mean days
 -- to resolve alongside. Complaints are counted over the year's months of the reporting grid,
--- as PI-01 counts them. rpt_annual_program_report__complaints is this table suppressed.
+-- as PI-01 counts them. rpt_annual_program_report__complaints is this table with the disclosure
+-- control's pattern applied (int_annual_program_report_cells, RPT-03).
 {#- Each breakdown: the expression giving a complaint's category, and every category, so a
     zero is shown rather than missing. #}
 {%- set breakdowns = [

@@ -4,7 +4,8 @@
 -- supervisor (SUP-03: reported, never flagged), hires, separations and turnover, statewide,
 -- by region and by employing county. Employment during the year, hires and separations are
 -- counted over the year's months of the reporting grid, as the monthly workforce figures are.
--- rpt_annual_program_report__employment is this table suppressed.
+-- rpt_annual_program_report__employment is this table with the disclosure control's pattern
+-- applied (int_annual_program_report_cells, RPT-03).
 
 with
 
@@ -27,7 +28,8 @@ employment as (
 
     -- Spells employed on some day from the eve of each year through its last day, with where
     -- they stand. The turnover rate starts from the headcount on the eve of the year, which is
-    -- the previous year's last-day headcount, a count the report publishes (RPT-03).
+    -- the previous year's last-day headcount: the public edition shows the rate only where that
+    -- published count is shown (RPT-03).
     select
         report_periods.report_year,
         report_periods.year_type,
