@@ -145,6 +145,38 @@ def test_quantities_that_split_a_total_add_up_to_it() -> None:
     assert np.allclose(tables.slack, 0)
 
 
+def test_parts_add_up_only_where_every_part_is_published() -> None:
+    # The year shows complaints resolved on time and late; the quarter only those on time: a
+    # reader knows the quarter's on-time count is at most the resolved ones, not their sum.
+    cells = pd.DataFrame(
+        [
+            cell(30, period=YEAR, quantity="resolved"),
+            cell(20, period=YEAR, quantity="on_time", part_of="resolved"),
+            cell(10, period=YEAR, quantity="late", part_of="resolved"),
+            cell(8, quantity="resolved"),
+            cell(5, quantity="on_time", part_of="resolved"),
+        ]
+    )
+    tables = linked_tables(cells)
+    sums = tables.equalities.toarray()
+    assert sums.shape[0] == 1 and sorted(np.abs(sums[0]).nonzero()[0]) == [0, 1, 2]
+    assert tables.inequalities.shape[0] == 1
+    assert (tables.inequalities @ tables.values).tolist() == [5 - 8]
+
+
+def test_counties_of_a_table_without_regions_add_up_to_the_state() -> None:
+    cells = pd.DataFrame(
+        [
+            cell(30, "state", "06", None, stratum=("status", "active")),
+            cell(12, code="A", parent="R1", stratum=("status", "active")),
+            cell(18, code="B", parent="R2", stratum=("status", "active")),
+        ]
+    )
+    tables = linked_tables(cells)
+    assert tables.equalities.shape[0] == 1  # state = A + B
+    assert np.allclose(tables.slack, 0)
+
+
 def test_a_subset_count_is_at_most_its_set() -> None:
     cells = pd.DataFrame(
         [cell(40, quantity="lines"), cell(7, quantity="remote_lines", contained_in="lines")]

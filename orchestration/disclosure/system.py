@@ -8,13 +8,14 @@ one cell, not two, because an attacker sees one number.
 The *relations* are what a reader knows about how published figures add up (disclosure.md in
 the docs):
 
-* geography: a region is the sum of its counties, the state the sum of its regions;
+* geography: a region is the sum of its counties, the state the sum of its regions (and of
+  the counties of a table published by state and county only, without regions);
 * strata: `all` is the sum of the values of each stratum (age group, sex, ...);
 * time: a quarter is the sum of its months, a year the sum of its quarters, for quantities
   that add up over time (lines, complaints, dollars). People counted once per period do not:
   for them a longer period holds at least as many as each part and at most their sum;
 * parts: quantities that split a total quantity (complaints resolved on time, late, not yet
-  due) add up to it;
+  due) add up to it where every one of them is published; elsewhere each is at most the total;
 * containment: a count of a subset (lines for under-21 members) is at most its superset;
 * sameness: two quantities that count nearly the same thing (peers active in a month on the
   workforce page and in the waiver metrics) differ by what a reader is assumed to know.
@@ -119,7 +120,8 @@ def linked_tables(cells: pd.DataFrame) -> LinkedTables:
         frame["geography_level"].to_numpy() == COUNTY, frame["geography_code"].astype(str), ""
     ).astype(object)
 
-    groups = [_geography_groups(frame), _stratum_groups(frame), _part_groups(frame)]
+    part_sums, part_bounds = _part_groups(frame)
+    groups = [_geography_groups(frame), _stratum_groups(frame), part_sums]
     time_pairs = _time_pairs(frame)
     additive = frame["adds_up_over_time"].to_numpy(dtype=bool)
     additive_time = time_pairs[additive[time_pairs["parent"].to_numpy()]]
@@ -136,6 +138,7 @@ def linked_tables(cells: pd.DataFrame) -> LinkedTables:
             _sum_rows(distinct_time, len(frame)),  # a period <= the sum of its parts
             _difference_rows(distinct_time, len(frame)),  # each part <= the period
             _difference_rows(_linked_pairs(frame, "contained_in_quantity"), len(frame)),
+            _difference_rows(part_bounds, len(frame)),  # a part where not all are published
         ]
     ).tocsr()
     return LinkedTables(
@@ -155,7 +158,12 @@ def _parent_lookup(frame: pd.DataFrame, on: list[str], renamed: dict[str, str]) 
 
 
 def _geography_groups(frame: pd.DataFrame) -> pd.DataFrame:
-    """(parent, part, group) of every region = sum of its counties and state = sum of regions."""
+    """(parent, part, group) of every region = sum of its counties and state = sum of regions.
+
+    A county whose region has no cell of the same quantity, period and stratum (a table
+    published by state and county only) is a part of the state itself: the reader still knows
+    that the counties add up to it. The cells are California's, so there is one state.
+    """
     children = frame[frame["parent_geography_code"].notna()].copy()
     children["parent_level"] = children["geography_level"].map(PARENT_LEVEL)
     same = ["quantity", *_SPAN, *_STRATUM]
@@ -164,7 +172,12 @@ def _geography_groups(frame: pd.DataFrame) -> pd.DataFrame:
         [*same, *_GEOGRAPHY],
         {"geography_level": "parent_level", "geography_code": "parent_geography_code"},
     )
-    pairs = children.merge(parents, on=[*same, "parent_level", "parent_geography_code"])
+    pairs = children.merge(parents, on=[*same, "parent_level", "parent_geography_code"], how="left")
+    orphans = pairs[pairs["parent"].isna() & (pairs["geography_level"] == COUNTY)]
+    states = _parent_lookup(frame[frame["geography_level"] == "state"], same, {})
+    adopted = orphans.drop(columns=["parent"]).merge(states, on=same)
+    pairs = pd.concat([pairs[pairs["parent"].notna()], adopted], ignore_index=True)
+    pairs["parent"] = pairs["parent"].astype("int64")
     return pd.DataFrame(
         {
             "parent": pairs["parent"],
@@ -189,18 +202,32 @@ def _stratum_groups(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _part_groups(frame: pd.DataFrame) -> pd.DataFrame:
-    """(parent, part, group) of every total quantity = the sum of the quantities part of it."""
+def _part_groups(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each cell of a total quantity and the cells of the quantities part of it.
+
+    Returns (sums, bounds): (parent, part, group) where every quantity that splits the total
+    somewhere in the cells has a cell of the same period, geography and stratum, so that the
+    reader knows they add up to it; (parent, part) where some part is not published (the
+    waiver metrics' quarters show complaints resolved on time but not those resolved late),
+    and a reader knows only that each part is at most the total.
+    """
     parts = frame[frame["part_of_quantity"].notna()]
     keys = [c for c in KEY_COLUMNS if c != "quantity"]
     totals = _parent_lookup(frame, ["quantity", *keys], {"quantity": "part_of_quantity"})
     pairs = parts.merge(totals, on=["part_of_quantity", *keys])
-    return pd.DataFrame(
-        {
-            "parent": pairs["parent"],
-            "part": pairs["cell"],
-            "group": "part:" + pairs["parent"].astype(str),
-        }
+    splitting = parts.groupby("part_of_quantity")["quantity"].nunique()
+    present = pairs.groupby("parent")["cell"].transform("size").to_numpy()
+    complete = present == pairs["part_of_quantity"].map(splitting).to_numpy()
+    sums, bounds = pairs[complete], pairs[~complete]
+    return (
+        pd.DataFrame(
+            {
+                "parent": sums["parent"],
+                "part": sums["cell"],
+                "group": "part:" + sums["parent"].astype(str),
+            }
+        ),
+        pd.DataFrame({"parent": bounds["parent"], "part": bounds["cell"]}),
     )
 
 

@@ -18,8 +18,9 @@ from orchestration.report.figures import ChartSpec, figure
 SUPPRESSED = "suppressed"
 SUPPRESSION_NOTE = (
     "Suppressed (RPT-03, CalHHS Data De-identification Guidelines): counts from 1 to 10, and "
-    "further cells that would let one be recovered from a total, are not shown; rates, FTE "
-    "and means derived from a suppressed count are left blank. A 0 is shown."
+    "further cells that would let one be recovered from the totals of this report or of the "
+    "other public tables, are not shown; rates, FTE and means derived from a suppressed count "
+    "are left blank. A 0 is shown."
 )
 INTERNAL_NOTE = (
     "INTERNAL EDITION - unsuppressed counts for authorised DHCS state analysts only (RPT-03). "
@@ -57,7 +58,7 @@ def subtitle(data: ReportData) -> str:
 
 def display_frame(frame: pd.DataFrame, table: ReportTable) -> pd.DataFrame:
     """The rows as shown: period columns dropped (the title has them), cells as text."""
-    shown = frame.drop(columns=[*PERIOD_COLUMNS, "complement_set"], errors="ignore")
+    shown = frame.drop(columns=list(PERIOD_COLUMNS))
     out = pd.DataFrame(index=shown.index)
     for column in shown.columns:
         values = shown[column]

@@ -1,43 +1,34 @@
 -- RPT-01 annual program report, certification data, public edition: the rows of
 -- int_annual_program_report__certification (every reporting year, state fiscal and calendar)
--- with the peer counts passed through suppress_counts (RPT-03).
+-- with each peer count shown only where the disclosure control's pattern shows its cell
+-- (int_annual_program_report_cells, macros/disclosure.sql; RPT-03).
 with
 
-cells as (
+report_rows as (
 
     select * from {{ ref('int_annual_program_report__certification') }}
 
 ),
 
-suppressed as (
+counts as (
 
-    {{ suppress_counts(
-        relation='cells',
-        key_columns=[
-            'report_year', 'year_type', 'breakdown', 'category', 'complement_set',
-            'geography_level', 'geography_code'
-        ],
-        count_columns=['peers'],
-        complement_groups=[
-            ['report_year', 'year_type', 'breakdown', 'category', 'geography_level'],
-            ['report_year', 'year_type', 'complement_set', 'geography_level', 'geography_code'],
-        ],
-        passthrough_columns=[
-            'report_period_label', 'period_start', 'period_end', 'is_complete_year', 'geography_name'
-        ],
-    ) }}
+    {{ annual_report_disclosed_counts('certification') }}
 
 ),
 
 final as (
 
     select
-        {{ annual_report_columns('suppressed') }},
-        cast(suppressed.breakdown as {{ dbt.type_string() }}) as breakdown,
-        cast(suppressed.category as {{ dbt.type_string() }}) as category,
-        cast(suppressed.peers as bigint) as peers,
-        cast(suppressed.is_suppressed as boolean) as is_suppressed
-    from suppressed
+        {{ annual_report_columns('report_rows') }},
+        cast(report_rows.breakdown as {{ dbt.type_string() }}) as breakdown,
+        cast(report_rows.category as {{ dbt.type_string() }}) as category,
+        cast(counts.value as bigint) as peers,
+        cast(counts.value is null as boolean) as is_suppressed
+    from report_rows
+    left join counts
+        on
+            {{ annual_report_same_row('counts', 'report_rows') }}
+            and counts.count_column = 'peers'
 
 )
 

@@ -20,6 +20,13 @@ waiver_metrics as (
 
 ),
 
+annual_report as (
+
+    -- RPT-01: each count of the public annual program report.
+    {{ annual_report_counts('public') }}
+
+),
+
 counts as (
 
     select
@@ -53,6 +60,26 @@ counts as (
     inner join metric_quantities
         on waiver_metrics.metric_id = metric_quantities.metric_id
     where waiver_metrics.denominator is not null
+
+    union all
+
+    select
+        annual_report.output_name,
+        cells.quantity,
+        cells.period_start,
+        cells.period_end,
+        cells.geography_level,
+        cells.geography_code,
+        cells.stratum_name,
+        cells.stratum_value,
+        annual_report.value
+    from annual_report
+    inner join {{ ref('int_annual_program_report_cells') }} as cells
+        on
+            annual_report.output_name = cells.output_name
+            and {{ annual_report_same_row('cells', 'annual_report') }}
+            and annual_report.count_column = cells.count_column
+    where annual_report.value is not null
 
 ),
 

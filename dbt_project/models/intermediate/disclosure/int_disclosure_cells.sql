@@ -35,6 +35,22 @@ waiver_sides as (
 
 ),
 
+annual_report as (
+
+    select
+        quantity,
+        period_start,
+        period_end,
+        geography_level,
+        geography_code,
+        parent_geography_code,
+        stratum_name,
+        stratum_value,
+        value
+    from {{ ref('int_annual_program_report_cells') }}
+
+),
+
 complaints_by_county_quarter as (
 
     -- rpt_complaints_by_county_quarter: PI-01's complaints by county and quarter.
@@ -85,12 +101,15 @@ published as (
     select * from complaints_by_county_quarter
     union all
     select * from workforce_statewide_monthly
+    union all
+    select * from annual_report
 
 ),
 
 cells as (
 
-    -- Periods of one span (a demonstration year that is a calendar year) are one cell.
+    -- Periods of one span (a demonstration year that is a calendar year) are one cell, and so
+    -- is a count two outputs show (PI-01's complaints in a year and the annual report's).
     select distinct * from published
 
 ),

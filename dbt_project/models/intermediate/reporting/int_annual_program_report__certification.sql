@@ -2,7 +2,8 @@
 -- state analysts only, never published): for every reporting year, peers by status at the end
 -- of the year, by pathway and by specialization (peers active during the year), and
 -- certification activity in the year (new, renewed, reinstated, lapsed), statewide and by
--- county of residence. rpt_annual_program_report__certification is this table suppressed.
+-- county of residence. rpt_annual_program_report__certification is this table with the
+-- disclosure control's pattern applied (int_annual_program_report_cells, RPT-03).
 
 with
 
@@ -105,7 +106,8 @@ by_specialization as (
 
 activity as (
 
-    -- CERT-03/04/05/06: new certifications, renewals, reinstatements and lapses in the year.
+    -- CERT-03/04/05/06: new certifications, renewals, reinstatements and lapses in the year,
+    -- counted over its months of the reporting grid, as WF-02 counts new certifications.
     select
         report_periods.report_year,
         report_periods.year_type,
@@ -116,7 +118,7 @@ activity as (
             as unit_key
     from {{ ref('int_certification_activity') }} as activity
     inner join report_periods
-        on activity.activity_date between report_periods.period_start and report_periods.period_end
+        on activity.activity_date between report_periods.counted_from and report_periods.counted_through
 
 ),
 
@@ -162,14 +164,7 @@ categories as (
     -- Every category seen, plus the fixed lists, so that a zero is shown rather than missing.
     select
         breakdown,
-        category,
-        -- Complementary suppression across categories only where they add up to a total
-        -- published elsewhere (statuses; pathways of active peers = WF-01 for the year). A
-        -- peer may hold several specializations, and activities are separate events.
-        case
-            when breakdown in ('status_at_period_end', 'pathway_of_active_peers') then breakdown
-            else {{ dbt.concat(['breakdown', "':'", 'category']) }}
-        end as complement_set
+        category
     from (
         select
             breakdown,
@@ -220,7 +215,6 @@ final as (
         {{ annual_report_columns('cells') }},
         cast(categories.breakdown as {{ dbt.type_string() }}) as breakdown,
         cast(categories.category as {{ dbt.type_string() }}) as category,
-        cast(categories.complement_set as {{ dbt.type_string() }}) as complement_set,
         cast(coalesce(counted.peers, 0) as bigint) as peers
     {{ annual_report_grid('geographies', 'counted', 'categories') }}
 

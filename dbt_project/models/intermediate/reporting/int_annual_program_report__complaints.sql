@@ -2,7 +2,9 @@
 -- suppression (internal edition; state analysts only, never published): for every reporting
 -- year, complaints received in the year, by outcome, most severe action, appeal and outcome,
 -- and timeliness, statewide and by the county where the complaint arose; mean days
--- to resolve alongside. rpt_annual_program_report__complaints is this table suppressed.
+-- to resolve alongside. Complaints are counted over the year's months of the reporting grid,
+-- as PI-01 counts them. rpt_annual_program_report__complaints is this table with the disclosure
+-- control's pattern applied (int_annual_program_report_cells, RPT-03).
 {#- Each breakdown: the expression giving a complaint's category, and every category, so a
     zero is shown rather than missing. #}
 {%- set breakdowns = [
@@ -49,7 +51,7 @@ complaints as (
         report_periods.year_type
     from {{ ref('fct_complaints') }} as fct_complaints
     inner join report_periods
-        on fct_complaints.received_date between report_periods.period_start and report_periods.period_end
+        on fct_complaints.received_date between report_periods.counted_from and report_periods.counted_through
 
 ),
 

@@ -2,14 +2,19 @@
 -- analysts only, never published): for every reporting year, peers employed during the year
 -- and on its last day, FTE on its last day, peer supervisors on its last day and peers per
 -- supervisor (SUP-03: reported, never flagged), hires, separations and turnover, statewide,
--- by region and by employing county. rpt_annual_program_report__employment is this table
--- suppressed.
+-- by region and by employing county. Employment during the year, hires and separations are
+-- counted over the year's months of the reporting grid, as the monthly workforce figures are.
+-- rpt_annual_program_report__employment is this table with the disclosure control's pattern
+-- applied (int_annual_program_report_cells, RPT-03).
 
 with
 
 report_periods as (
 
-    select * from {{ ref('int_annual_report_periods') }}
+    select
+        int_annual_report_periods.*,
+        cast({{ dbt.dateadd('day', -1, 'int_annual_report_periods.period_start') }} as date) as eve_of_period
+    from {{ ref('int_annual_report_periods') }}
 
 ),
 
@@ -21,7 +26,10 @@ geographies as (
 
 employment as (
 
-    -- Spells overlapping each year, with where they stand on its first and last day.
+    -- Spells employed on some day from the eve of each year through its last day, with where
+    -- they stand. The turnover rate starts from the headcount on the eve of the year, which is
+    -- the previous year's last-day headcount: the public edition shows the rate only where that
+    -- published count is shown (RPT-03).
     select
         report_periods.report_year,
         report_periods.year_type,
@@ -30,20 +38,28 @@ employment as (
         counties.county_fips,
         coalesce(spells.certificant_id, spells.employment_id) as person_key,
         (
-            spells.hire_date <= report_periods.period_start
-            and (spells.separation_date is null or spells.separation_date >= report_periods.period_start)
-        ) as is_employed_on_period_start,
+            spells.hire_date <= report_periods.counted_through
+            and (spells.separation_date is null or spells.separation_date >= report_periods.counted_from)
+        ) as is_employed_in_period,
+        (
+            spells.hire_date < report_periods.period_start
+            and (spells.separation_date is null or spells.separation_date >= report_periods.eve_of_period)
+        ) as is_employed_on_eve_of_period,
         (
             spells.hire_date <= report_periods.period_end
             and (spells.separation_date is null or spells.separation_date >= report_periods.period_end)
         ) as is_employed_on_period_end,
-        spells.hire_date >= report_periods.period_start as is_hired_in_period,
-        coalesce(spells.separation_date <= report_periods.period_end, false) as is_separated_in_period
+        spells.hire_date between report_periods.counted_from and report_periods.counted_through
+            as is_hired_in_period,
+        coalesce(
+            spells.separation_date between report_periods.counted_from and report_periods.counted_through,
+            false
+        ) as is_separated_in_period
     from {{ ref('stg_county__employment') }} as spells
     inner join report_periods
         on
             spells.hire_date <= report_periods.period_end
-            and (spells.separation_date is null or spells.separation_date >= report_periods.period_start)
+            and (spells.separation_date is null or spells.separation_date >= report_periods.eve_of_period)
     left join {{ ref('counties') }} as counties
         on spells.county_fips = counties.county_fips
 
@@ -56,14 +72,18 @@ counted as (
         employment.year_type,
         geographies.geography_level,
         geographies.geography_code,
-        count(distinct case when employment.role = 'peer_support_specialist' then employment.person_key end)
-            as employed_peers,
         count(
             distinct case
-                when employment.role = 'peer_support_specialist' and employment.is_employed_on_period_start
+                when employment.role = 'peer_support_specialist' and employment.is_employed_in_period
                     then employment.person_key
             end
-        ) as employed_peers_on_period_start,
+        ) as employed_peers,
+        count(
+            distinct case
+                when employment.role = 'peer_support_specialist' and employment.is_employed_on_eve_of_period
+                    then employment.person_key
+            end
+        ) as employed_peers_on_eve_of_period,
         count(
             distinct case
                 when employment.role = 'peer_support_specialist' and employment.is_employed_on_period_end
@@ -124,7 +144,7 @@ final as (
         cast(
             round(
                 counted.separations * 2.0
-                / nullif(counted.employed_peers_on_period_start + counted.employed_peers_on_period_end, 0),
+                / nullif(counted.employed_peers_on_eve_of_period + counted.employed_peers_on_period_end, 0),
                 4
             )
             as decimal(12, 4)
