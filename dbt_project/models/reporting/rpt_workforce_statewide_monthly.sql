@@ -11,7 +11,7 @@ monthly as (
     select
         month_start,
         {%- for column in measures %}
-        sum({{ column }}) as {{ column }}{% if not loop.last %},{% endif %}
+            sum({{ column }}) as {{ column }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     from {{ ref('fct_workforce_monthly') }}
     group by month_start
@@ -28,7 +28,7 @@ cells as (
 
     select
         monthly.*,
-        month_start as period_start,
+        monthly.month_start as period_start,
         cast({{ dbt.last_day('month_start', 'month') }} as date) as period_end,
         'state' as geography_level,
         '06' as geography_code,
@@ -44,14 +44,14 @@ final as (
         cast(cells.month_start as date) as month_start,
         cast(cells.period_end as date) as month_end,
         {%- for column, quantity in measures.items() %}
-        cast({{ disclosed(column ~ '_pattern', 'cells.' ~ column) }} as bigint) as {{ column }},
-        cast({{ disclosure_suppressed(column ~ '_pattern', 'cells.' ~ column) }} as boolean)
-            as {{ column }}_is_suppressed{% if not loop.last %},{% endif %}
+            cast({{ disclosed(column ~ '_pattern', 'cells.' ~ column) }} as bigint) as {{ column }},
+            cast({{ disclosure_suppressed(column ~ '_pattern', 'cells.' ~ column) }} as boolean)
+                as {{ column }}_is_suppressed{% if not loop.last %},{% endif %}
         {%- endfor %}
     from cells
     {%- for column, quantity in measures.items() %}
-    left join pattern as {{ column }}_pattern
-        on {{ disclosure_cell_matches(column ~ '_pattern', 'cells', "'" ~ quantity ~ "'") }}
+        left join pattern as {{ column }}_pattern
+            on {{ disclosure_cell_matches(column ~ '_pattern', 'cells', "'" ~ quantity ~ "'") }}
     {%- endfor %}
 
 )

@@ -74,22 +74,22 @@ workforce_statewide_monthly as (
 
     -- rpt_workforce_statewide_monthly: each measure summed over the counties by month.
     {%- for column, quantity in workforce_statewide_measures().items() %}
-    select
-        '{{ quantity }}' as quantity,
-        month_start as period_start,
-        cast({{ dbt.last_day('month_start', 'month') }} as date) as period_end,
-        'state' as geography_level,
-        '06' as geography_code,
-        cast(null as {{ dbt.type_string() }}) as parent_geography_code,
-        'all' as stratum_name,
-        'all' as stratum_value,
-        sum({{ column }}) as value
-    from {{ ref('fct_workforce_monthly') }}
-    group by month_start
-    {%- if not loop.last %}
+        select
+            '{{ quantity }}' as quantity,
+            month_start as period_start,
+            cast({{ dbt.last_day('month_start', 'month') }} as date) as period_end,
+            'state' as geography_level,
+            '06' as geography_code,
+            cast(null as {{ dbt.type_string() }}) as parent_geography_code,
+            'all' as stratum_name,
+            'all' as stratum_value,
+            sum({{ column }}) as value
+        from {{ ref('fct_workforce_monthly') }}
+        group by month_start
+        {%- if not loop.last %}
 
-    union all
-    {% endif %}
+            union all
+        {% endif %}
     {%- endfor %}
 
 ),
