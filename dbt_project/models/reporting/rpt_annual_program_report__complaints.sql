@@ -25,7 +25,12 @@ final as (
         cast(report_rows.category as {{ dbt.type_string() }}) as category,
         cast(counts.value as bigint) as complaints,
         cast(
-            case when counts.value is not null then report_rows.mean_days_to_resolve end
+            -- Statewide only: a mean is a total over a count, and a county's total would follow
+            -- from its region's minus the others'.
+            case
+                when counts.value is not null and report_rows.geography_level = 'state'
+                    then report_rows.mean_days_to_resolve
+            end
             as decimal(10, 1)
         ) as mean_days_to_resolve,
         cast(counts.value is null as boolean) as is_suppressed

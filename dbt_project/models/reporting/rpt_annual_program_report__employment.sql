@@ -28,8 +28,12 @@ final as (
         cast(employed_peers.value as bigint) as employed_peers,
         cast(employed_peers_on_period_end.value as bigint) as employed_peers_on_period_end,
         cast(
+            -- Statewide only: a county's FTE would follow from its region's minus the others',
+            -- and give away how many peers a suppressed count hides (at least its FTE).
             case
-                when employed_peers_on_period_end.value is not null
+                when
+                    employed_peers_on_period_end.value is not null
+                    and report_rows.geography_level = 'state'
                     then report_rows.employed_fte_on_period_end
             end
             as decimal(12, 2)
