@@ -178,17 +178,28 @@ class _WitnessFinder:
         self.cost = cell_cost(tables)
         self.nonzero = tables.values > 0
         self.county_cells = tables.county_cells()
+        cells = tables.cells
+        self.statewide_totals = (
+            (cells["geography_level"] == "state") & (cells["stratum_name"] == ALL_STRATUM)
+        ).to_numpy()
 
     def find(self, cell: int, audience: str, margin: float) -> Witness | None:
         tables = self.tables
         movable = self.nonzero.copy()
         if audience != PUBLIC:
             movable[self.county_cells.get(audience, [])] = False
+        # The statewide totals are the figures most readers want: a published one is moved
+        # only where no block without it has a witness.
+        sparing = movable & ~(self.statewide_totals & ~self.suppressed)
+        sparing[cell] = True
         # Down first where the cell can fall by the whole margin (its partners then rise, which
         # no bound stops); up otherwise, or when the cells around cannot fall with it.
         changes = [margin] if tables.values[cell] - 1 < margin else [-margin, margin]
-        for depth, cap in BLOCK_SIZES:
-            cells = self.neighbours.block(cell, movable, depth, cap)
+        attempts = [(sparing, size) for size in BLOCK_SIZES] + [
+            (movable, size) for size in BLOCK_SIZES
+        ]
+        for allowed, (depth, cap) in attempts:
+            cells = self.neighbours.block(cell, allowed, depth, cap)
             block = Block.of(tables, cells, self.columns)
             cost = np.where(self.suppressed[cells], SUPPRESSED_COST, self.cost[cells])
             for change in changes:

@@ -3,10 +3,11 @@
 -- denominator_quantity: rows of the disclosure_quantities seed). Internal: rpt_waiver_metrics
 -- is this table with the counts the disclosure control suppressed left out (RPT-03).
 --
--- The published grid (RPT-03, table design): months statewide; quarters and years statewide
--- and by region for every stratum, and by county for the `all` stratum. County-by-stratum
--- and county-month cells are nearly all 1 to 10 at county scale: published, they were
--- suppressed wholesale and made protecting the rest of the tables far costlier.
+-- The published grid (RPT-03, table design): months statewide (for the metrics the catalog
+-- publishes monthly: not counts of rare events); quarters and years statewide and by region
+-- for every stratum, and by county for the `all` stratum. County-by-stratum and county-month
+-- cells are nearly all 1 to 10 at county scale, and so are monthly complaints and findings:
+-- published, they were suppressed wholesale and made protecting the rest far costlier.
 --
 -- Adding a metric: a catalog row, and an entry in waiver_metric_definitions()
 -- (macros/waiver_metrics.sql) naming the CTE of int_waiver_metric_facts its numerator (and, for
@@ -218,9 +219,14 @@ cell_keys as (
     from metric_strata
     cross join period_list
     cross join geographies
+    inner join catalog
+        on metric_strata.metric_id = catalog.metric_id
     where
         case geographies.geography_level
-            when 'state' then metric_strata.stratum_name = 'all' or period_list.period_type <> 'month'
+            when 'state'
+                then
+                    period_list.period_type <> 'month'
+                    or (metric_strata.stratum_name = 'all' and catalog.is_published_monthly)
             when 'region' then period_list.period_type <> 'month'
             else metric_strata.stratum_name = 'all' and period_list.period_type <> 'month'
         end
