@@ -230,6 +230,24 @@ def dashboard(
     raise SystemExit(subprocess.call(dashboard_command(port, address, allowed_hosts)))
 
 
+@main.command("render-contracts")
+@click.option("--check", is_flag=True, help="Only report files that differ; exit 1 if any.")
+def render_contracts(check: bool) -> None:
+    """Write the dbt sources YAML and staging code lists from data_contracts/."""
+    from orchestration.config import PROJECT_ROOT
+    from orchestration.contracts.render import stale_files, write_rendered_files
+
+    changed = stale_files() if check else write_rendered_files()
+    for path in changed:
+        verb = "differs from its contract" if check else "rendered"
+        click.echo(f"{path.relative_to(PROJECT_ROOT)}: {verb}")
+    if check and changed:
+        click.echo("run `peerwh render-contracts` and commit the result", err=True)
+        sys.exit(1)
+    if not changed:
+        click.echo("every rendered file agrees with data_contracts/")
+
+
 @main.command("audit-disclosure")
 @click.option("--warehouse", type=click.Path(path_type=Path, file_okay=False))
 def audit_disclosure(warehouse: Path | None) -> None:

@@ -2,6 +2,10 @@
 
 The warehouse is built once per test session with `peerwh run` (Dagster, GX, dbt, publish),
 exactly as a user would; tests that change it work on a copy.
+
+Every test gets one marker by what it runs, so `make test-fast` (`-m unit`) can leave out the
+slow parts: `e2e` (a browser on a Streamlit server), `pipeline` (the tiny warehouse, or the
+CLI in a child process), `dbt` (a dbt build of its own), `unit` (everything else).
 """
 
 from __future__ import annotations
@@ -12,6 +16,27 @@ import pandas as pd
 import pytest
 
 from tests.pipeline import BuiltWarehouse, run_cli
+
+PIPELINE_FIXTURES = {"tiny_landing", "built_warehouse", "published_warehouse", "answer_key"}
+# Modules that start the pipeline or the CLI themselves, without the session fixtures.
+PIPELINE_MODULES = {"test_pipeline_runs", "test_pii_outside_database", "test_dashboard_server"}
+DBT_MODULES = {"test_dbt_project"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.path.stem
+        if "e2e" in item.path.parts:
+            marker = "e2e"
+        elif PIPELINE_FIXTURES & set(getattr(item, "fixturenames", ())) or (
+            module in PIPELINE_MODULES
+        ):
+            marker = "pipeline"
+        elif module in DBT_MODULES:
+            marker = "dbt"
+        else:
+            marker = "unit"
+        item.add_marker(marker)
 
 
 @pytest.fixture(scope="session")

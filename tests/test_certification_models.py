@@ -11,20 +11,15 @@ code change.
 from __future__ import annotations
 
 import csv
-import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from orchestration.generate.reference import write_county_opt_in_seed
-from tests.pipeline import TEST_HASH_KEY, BuiltWarehouse, copy_warehouse
+from tests.pipeline import DBT_PROJECT_DIR, BuiltWarehouse, copy_warehouse, run_dbt
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 CERT_RULES = ("CERT-01", "CERT-02", "CERT-03", "CERT-04", "CERT-06", "CERT-08", "CERT-09")
 
 
@@ -228,53 +223,6 @@ def test_policy_parameters_seed_matches_the_warehouse(built_warehouse: BuiltWare
 
 # ------------------------------------------------------------------------ policy is data
 
-# dbt-duckdb keeps the database file open for the life of its process, so dbt runs in a child.
-DBT_RUNNER = """
-import json, sys
-from dbt.cli.main import dbtRunner
-
-res = dbtRunner().invoke(sys.argv[1:])
-print(json.dumps({"success": res.success, "exception": str(res.exception or "")}))
-"""
-
-
-def run_dbt_build(project_dir: Path, warehouse_dir: Path, select: str) -> dict[str, object]:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            DBT_RUNNER,
-            "build",
-            "--select",
-            select,
-            "--exclude",
-            "test_type:unit",
-            "--indirect-selection",
-            "cautious",
-            "--project-dir",
-            str(project_dir),
-            "--profiles-dir",
-            str(project_dir),
-            "--target",
-            "dev",
-        ],
-        cwd=project_dir,
-        env={
-            **os.environ,
-            "DO_NOT_TRACK": "1",
-            "PEERWH_WAREHOUSE_DIR": str(warehouse_dir),
-            "PEERWH_HASH_KEY": TEST_HASH_KEY,
-        },
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.stdout.strip(), done.stderr[-3000:]
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    result["log"] = done.stdout[-5000:]
-    return result
-
 
 def test_changing_a_policy_parameter_changes_findings_without_code_change(
     built_warehouse: BuiltWarehouse, answer_key: pd.DataFrame, tmp_path: Path
@@ -291,7 +239,17 @@ def test_changing_a_policy_parameter_changes_findings_without_code_change(
     seed.write_text(text.replace(line, line.replace(",20,", ",200,", 1)), encoding="utf-8")
 
     before = findings(built_warehouse)
-    result = run_dbt_build(project, warehouse, "+fct_certification_findings")
+    result = run_dbt(
+        "build",
+        "--select",
+        "+fct_certification_findings",
+        "--exclude",
+        "test_type:unit",
+        "--indirect-selection",
+        "cautious",
+        project_dir=project,
+        warehouse_dir=warehouse,
+    )
     assert result["success"], result
 
     with duckdb.connect(str(warehouse / "warehouse.duckdb"), read_only=True) as con:

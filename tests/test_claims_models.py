@@ -9,19 +9,14 @@ flagged; no mart may carry PII; and an incremental build of fct_claim_lines must
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from tests.pipeline import TEST_HASH_KEY, BuiltWarehouse, copy_warehouse
+from tests.pipeline import DBT_PROJECT_DIR, BuiltWarehouse, copy_warehouse, run_dbt
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 BILL_RULES = (
     "BILL-01",
     "BILL-02",
@@ -226,47 +221,6 @@ def test_no_mart_carries_pii(built_warehouse: BuiltWarehouse) -> None:
 
 # ------------------------------------------------------------------------ incremental
 
-# dbt-duckdb keeps the database file open for the life of its process, so dbt runs in a child.
-DBT_RUNNER = """
-import json, sys
-from dbt.cli.main import dbtRunner
-
-res = dbtRunner().invoke(sys.argv[1:])
-print(json.dumps({"success": res.success, "exception": str(res.exception or "")}))
-"""
-
-
-def run_dbt(project_dir: Path, warehouse_dir: Path, *args: str) -> dict[str, object]:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            DBT_RUNNER,
-            *args,
-            "--project-dir",
-            str(project_dir),
-            "--profiles-dir",
-            str(project_dir),
-            "--target",
-            "dev",
-        ],
-        cwd=project_dir,
-        env={
-            **os.environ,
-            "DO_NOT_TRACK": "1",
-            "PEERWH_WAREHOUSE_DIR": str(warehouse_dir),
-            "PEERWH_HASH_KEY": TEST_HASH_KEY,
-        },
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.stdout.strip(), done.stderr[-3000:]
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    result["log"] = done.stdout[-5000:]
-    return result
-
 
 def execute(warehouse: Path, sql: str) -> None:
     with duckdb.connect(str(warehouse / "warehouse.duckdb")) as con:
@@ -325,7 +279,14 @@ def test_incremental_run_equals_full_refresh(
         }
     execute(warehouse, f"update raw.claims set _load_status = 'held' where _batch_id = '{batch}'")
     # The staging and claim intermediate models upstream are tables: rebuild them too.
-    before = run_dbt(project, warehouse, "run", "--select", "+fct_claim_lines", "--full-refresh")
+    before = run_dbt(
+        "run",
+        "--select",
+        "+fct_claim_lines",
+        "--full-refresh",
+        project_dir=project,
+        warehouse_dir=warehouse,
+    )
     assert before["success"], before
     assert len(claim_lines(warehouse)) < len(full)
 
@@ -340,7 +301,9 @@ def test_incremental_run_equals_full_refresh(
     execute(
         warehouse, f"update raw.claims set _load_status = 'accepted' where _batch_id = '{batch}'"
     )
-    after = run_dbt(project, warehouse, "run", "--select", "+fct_claim_lines")
+    after = run_dbt(
+        "run", "--select", "+fct_claim_lines", project_dir=project, warehouse_dir=warehouse
+    )
     assert after["success"], after
 
     incremental = claim_lines(warehouse)

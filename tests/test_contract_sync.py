@@ -1,16 +1,23 @@
-"""Everything derived from the contracts agrees with them: the GX suites, the raw tables and
-the dbt sources (columns and PII classification)."""
+"""Everything derived from the contracts agrees with them: the GX suites, the dbt sources and
+staging code lists (rendered by `peerwh render-contracts`), and the generator's code lists."""
 
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
+import yaml
 
 from orchestration.config import FEEDS
-from orchestration.contracts import load_contract
+from orchestration.contracts import load_contract, parse_contract, valid_values
+from orchestration.contracts import render as contract_render
+from orchestration.contracts.reader import contract_path
 from orchestration.dbt_project import dbt_project, ensure_manifest
+from orchestration.generate import reference
 from orchestration.ingest.validation import expectations_for
+from tests.pipeline import run_cli
 
 
 @pytest.fixture(scope="module")
@@ -37,3 +44,67 @@ def test_dbt_source_matches_the_contract(feed: str, manifest: dict) -> None:
     pii = {name for name, column in columns.items() if column.get("meta", {}).get("pii")}
     assert pii == set(contract.pii_columns)
     assert source["meta"]["dagster"]["asset_key"] == [f"raw_{feed}"]
+    assert source["freshness"]["warn_after"] == {"count": 35, "period": "day"}
+
+
+def test_committed_files_are_what_the_contracts_render() -> None:
+    stale = contract_render.stale_files()
+    assert not stale, f"run `peerwh render-contracts`: {stale}"
+
+
+def test_a_hand_edit_of_a_rendered_file_is_caught(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    staging = tmp_path / "staging"
+    shutil.copytree(contract_render.STAGING_DIR, staging)
+    monkeypatch.setattr(contract_render, "STAGING_DIR", staging)
+    assert contract_render.stale_files() == []
+    edited = contract_render.models_path("complaint_events")
+    edited.write_text(edited.read_text().replace('"appeal_filed", ', ""))
+    assert contract_render.stale_files() == [edited]
+    assert contract_render.write_rendered_files() == [edited]
+    assert contract_render.stale_files() == []
+
+
+def test_the_check_command_passes_on_the_committed_files() -> None:
+    result = run_cli("render-contracts", "--check")
+    assert result.returncode == 0, result.output
+    assert "every rendered file agrees" in result.output
+
+
+def test_a_new_code_in_a_contract_reaches_the_sources_and_the_staging_tests() -> None:
+    document = yaml.safe_load(contract_path("complaint_events").read_text())
+    column = next(
+        p for p in document["schema"][0]["properties"] if p["name"] == "allegation_category"
+    )
+    rule = next(q for q in column["quality"] if "validValues" in q.get("arguments", {}))
+    rule["arguments"]["validValues"].append("harassment")
+    changed = parse_contract("complaint_events", document)
+
+    sources = yaml.safe_load(contract_render.render_sources(changed))
+    table = sources["sources"][0]["tables"][0]
+    described = next(c for c in table["columns"] if c["name"] == "allegation_category")
+    assert "`harassment`" in described["description"]
+
+    models_yaml = contract_render.models_path("complaint_events").read_text()
+    staging = yaml.safe_load(contract_render.render_staging_values(changed, models_yaml))
+    tests = next(c for c in staging["models"][0]["columns"] if c["name"] == "allegation_category")[
+        "data_tests"
+    ]
+    accepted = next(t["accepted_values"] for t in tests if "accepted_values" in t)
+    assert accepted["arguments"]["values"][-1] == "harassment"
+
+
+def test_the_generator_reads_its_code_lists_from_the_contracts() -> None:
+    assert valid_values("certification_events", "event_type") == reference.EVENT_TYPES
+    assert valid_values("complaint_events", "event_type") == reference.COMPLAINT_EVENT_TYPES
+    assert valid_values("eligibility", "race_ethnicity") == reference.RACE
+    assert valid_values("claims", "delivery_system") == reference.DELIVERY_SYSTEMS
+    assert set(reference.COUNTY_FIPS) == set(valid_values("claims", "county_fips"))
+
+
+def test_a_code_the_contract_adds_is_generated_and_a_dropped_one_is_an_error() -> None:
+    codes = ("a", "b", "new")
+    assert reference.weights(codes, {"a": 0.7, "b": 0.3}) == (0.7, 0.3, 0.3)
+    with pytest.raises(ValueError, match="no contract lists"):
+        reference.weights(("a",), {"a": 0.7, "b": 0.3})

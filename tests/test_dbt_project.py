@@ -25,9 +25,6 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import os
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -35,7 +32,8 @@ from typing import Any
 import duckdb
 import pytest
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+from tests.pipeline import DBT_PROJECT_DIR, run_dbt
+
 HASH_KEY = "test key \u2713 (not the production key)"  # non-ASCII: the HMAC uses the UTF-8 bytes
 
 # Fixture tables are kept in a compact, row-per-line layout.
@@ -253,50 +251,6 @@ def write_raw_layer(database: Path) -> None:
         con.close()
 
 
-# dbt-duckdb keeps its DuckDB instance open for the life of the process, which would lock
-# the test's own connections out of the warehouse file; so each dbt invocation runs
-# dbtRunner in a child process (as Dagster runs dbt) and reports back as JSON.
-DBT_RUNNER = """
-import json, sys
-from dbt.artifacts.schemas.run import RunExecutionResult
-from dbt.cli.main import dbtRunner
-
-res = dbtRunner().invoke(sys.argv[1:])
-nodes = {}
-if isinstance(res.result, RunExecutionResult):
-    nodes = {r.node.unique_id: [str(r.status), r.message or ""] for r in res.result.results}
-print(json.dumps({"success": res.success, "exception": str(res.exception or ""), "nodes": nodes}))
-"""
-
-
-def run_dbt(command: list[str], work_dir: Path, env: dict[str, str]) -> dict[str, Any]:
-    """Run `dbt <command>` with dbtRunner in a child process; return success, errors, nodes."""
-    args = [
-        *command,
-        "--project-dir",
-        str(DBT_PROJECT_DIR),
-        "--profiles-dir",
-        str(DBT_PROJECT_DIR),
-        "--target",
-        "dev",
-        "--target-path",
-        str(work_dir / "target"),
-        "--log-path",
-        str(work_dir / "logs"),
-    ]
-    child_env = {**os.environ, "DO_NOT_TRACK": "1", **env}
-    done = subprocess.run(
-        [sys.executable, "-c", DBT_RUNNER, *args],
-        env=child_env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.stdout.strip(), done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Write the raw layer, run `dbt build` once, return paths and the run summary."""
@@ -304,11 +258,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     warehouse_dir = work_dir / "warehouse"
     warehouse_dir.mkdir()
     write_raw_layer(warehouse_dir / "warehouse.duckdb")
-    result = run_dbt(
-        ["build"],
-        work_dir,
-        {"PEERWH_WAREHOUSE_DIR": str(warehouse_dir), "PEERWH_HASH_KEY": HASH_KEY},
-    )
+    result = run_dbt("build", warehouse_dir=warehouse_dir, work_dir=work_dir, hash_key=HASH_KEY)
     return {
         "result": result,
         "database": warehouse_dir / "warehouse.duckdb",
@@ -682,8 +632,7 @@ def test_sources_declare_freshness_asset_keys_and_pii(built: dict[str, Any]) -> 
 def parsed_without_key(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     """`dbt parse` with PEERWH_HASH_KEY unset, into a target dir the compile tests reuse."""
     work_dir = tmp_path_factory.mktemp("dbt_no_key")
-    env = {"PEERWH_WAREHOUSE_DIR": str(work_dir), "PEERWH_HASH_KEY": ""}
-    return work_dir, run_dbt(["parse"], work_dir, env)
+    return work_dir, run_dbt("parse", warehouse_dir=work_dir, work_dir=work_dir, hash_key="")
 
 
 def test_parse_needs_no_hash_key(parsed_without_key: tuple[Path, dict[str, Any]]) -> None:
@@ -702,7 +651,13 @@ def test_compiling_the_hmac_without_a_usable_key_fails_clearly(
     message: str,
 ) -> None:
     work_dir, _ = parsed_without_key
-    env = {"PEERWH_WAREHOUSE_DIR": str(work_dir), "PEERWH_HASH_KEY": key}
-    compiled = run_dbt(["compile", "--select", "stg_sdmc__claim_lines"], work_dir, env)
+    compiled = run_dbt(
+        "compile",
+        "--select",
+        "stg_sdmc__claim_lines",
+        warehouse_dir=work_dir,
+        work_dir=work_dir,
+        hash_key=key,
+    )
     assert not compiled["success"]
     assert message in json.dumps(compiled)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from orchestration.contracts import valid_values
 from orchestration.generate import COUNTY_OPT_IN, generate, write_county_opt_in_seed
 
 SEED = 42
@@ -53,52 +54,9 @@ HEADERS = {
     "suspension_effective_date suspension_end_date recorded_at",
 }
 FIPS = {f"06{n:03d}" for n in range(1, 116, 2)}
-RACE = {
-    "hispanic_latino",
-    "white",
-    "black",
-    "asian",
-    "native_hawaiian_pacific_islander",
-    "american_indian_alaska_native",
-    "multiracial",
-    "other",
-    "declined",
-}
-EVENT_TYPES = {
-    "application_submitted",
-    "training_completed",
-    "exam_taken",
-    "ethics_attested",
-    "certified",
-    "specialization_completed",
-    "ce_completed",
-    "renewed",
-    "lapsed",
-    "refresher_completed",
-    "reinstated",
-    "work_hours_attested",
-    "recommendation_received",
-    "peer_training_documented",
-    "supervisor_training_completed",
-    "application_withdrawn",
-    "application_denied",
-}
-COMPLAINT_EVENT_TYPES = {
-    "received",
-    "acknowledged",
-    "investigation_opened",
-    "investigation_extended",
-    "dismissed",
-    "substantiated",
-    "corrective_action_ordered",
-    "corrective_action_completed",
-    "suspended",
-    "suspension_ended",
-    "revoked",
-    "appeal_filed",
-    "appeal_decided",
-    "closed",
-}
+RACE = set(valid_values("certificants", "race_ethnicity"))
+EVENT_TYPES = set(valid_values("certification_events", "event_type"))
+COMPLAINT_EVENT_TYPES = set(valid_values("complaint_events", "event_type"))
 CREDENTIALED = {"certified", "renewed", "reinstated"}
 HOURS_REQUIRED = {
     "training_completed",

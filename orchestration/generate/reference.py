@@ -13,6 +13,8 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from orchestration.contracts import valid_values
+
 W1, W2, W3, W4 = "2022-07-01", "2023-01-01", "2023-07-01", "2024-01-01"
 W5, W6, W7 = "2024-07-01", "2025-01-01", "2025-07-01"
 
@@ -94,7 +96,9 @@ COUNTIES: tuple[County, ...] = (
 
 COUNTY_FIPS: tuple[str, ...] = tuple(c.fips for c in COUNTIES)
 
-DELIVERY_SYSTEMS: tuple[str, ...] = ("SMHS", "DMC", "DMC_ODS")
+DELIVERY_SYSTEMS = valid_values("claims", "delivery_system")
+if valid_values("employment", "delivery_system") != DELIVERY_SYSTEMS:
+    raise ValueError("claims and employment must share one delivery-system code list")
 
 
 @dataclass(frozen=True)
@@ -127,21 +131,40 @@ def write_county_opt_in_seed(path: Path) -> Path:
     return path
 
 
-# ---- code sets (feeds.md); weights are the generator's choices -------------------------------
+# ---- code sets: the contracts' code lists; weights are the generator's choices -------------
 
-EDUCATION = (
-    "none",
-    "ged",
-    "high_school_diploma",
-    "some_college",
-    "associate",
-    "bachelor",
-    "graduate",
+
+def weights(codes: tuple[str, ...], chosen: dict[str, float]) -> tuple[float, ...]:
+    """Weights in the order of a contract code list. A code the contract adds later gets the
+    smallest chosen weight, so the generator still produces it; a weight for a code the
+    contract no longer has is an error."""
+    stale = set(chosen) - set(codes)
+    if stale:
+        raise ValueError(f"generator weights for codes no contract lists: {sorted(stale)}")
+    return tuple(chosen.get(code, min(chosen.values())) for code in codes)
+
+
+EDUCATION = valid_values("certificants", "education_level")
+EDUCATION_WEIGHTS = weights(
+    EDUCATION,
+    {
+        "none": 0.01,
+        "ged": 0.12,
+        "high_school_diploma": 0.35,
+        "some_college": 0.25,
+        "associate": 0.12,
+        "bachelor": 0.11,
+        "graduate": 0.04,
+    },
 )
-EDUCATION_WEIGHTS = (0.01, 0.12, 0.35, 0.25, 0.12, 0.11, 0.04)
-GENDER = ("female", "male", "nonbinary", "other", "declined")
-GENDER_WEIGHTS = (0.58, 0.38, 0.02, 0.01, 0.01)
-RACE = (
+GENDER = valid_values("certificants", "gender")
+GENDER_WEIGHTS = weights(
+    GENDER, {"female": 0.58, "male": 0.38, "nonbinary": 0.02, "other": 0.01, "declined": 0.01}
+)
+RACE = valid_values("certificants", "race_ethnicity")
+if valid_values("eligibility", "race_ethnicity") != RACE:
+    raise ValueError("certificants and eligibility must share one race/ethnicity code list")
+_RACE_ORDER = (
     "hispanic_latino",
     "white",
     "black",
@@ -152,8 +175,15 @@ RACE = (
     "other",
     "declined",
 )
-RACE_WEIGHTS_PEERS = (0.36, 0.31, 0.13, 0.08, 0.01, 0.02, 0.05, 0.02, 0.02)
-RACE_WEIGHTS_MEMBERS = (0.50, 0.20, 0.08, 0.10, 0.005, 0.01, 0.04, 0.035, 0.03)
+RACE_WEIGHTS_PEERS = weights(
+    RACE,
+    dict(zip(_RACE_ORDER, (0.36, 0.31, 0.13, 0.08, 0.01, 0.02, 0.05, 0.02, 0.02), strict=True)),
+)
+RACE_WEIGHTS_MEMBERS = weights(
+    RACE,
+    dict(zip(_RACE_ORDER, (0.50, 0.20, 0.08, 0.10, 0.005, 0.01, 0.04, 0.035, 0.03), strict=True)),
+)
+# Primary language is free text in the feeds (ISO 639-1 expected, no contract code list).
 LANGUAGES = ("en", "es", "vi", "zh", "tl", "ko", "hy", "ru", "fa", "ar", "km", "pa")
 LANGUAGE_WEIGHTS_PEERS = (
     0.64,
@@ -183,33 +213,27 @@ LANGUAGE_WEIGHTS_MEMBERS = (
     0.003,
     0.002,
 )
-LIVED_EXPERIENCE = ("mental_health", "substance_use", "co_occurring", "parent_caregiver_family")
-LIVED_EXPERIENCE_WEIGHTS = (0.35, 0.30, 0.25, 0.10)
-
-PATHWAYS = ("standard", "grandparent", "reciprocity_out_of_state", "reciprocity_in_state")
-STANDARD, GRANDPARENT, RECIP_OUT, RECIP_IN = 0, 1, 2, 3
-
-EVENT_TYPES = (
-    "application_submitted",
-    "training_completed",
-    "exam_taken",
-    "ethics_attested",
-    "certified",
-    "specialization_completed",
-    "ce_completed",
-    "renewed",
-    "lapsed",
-    "refresher_completed",
-    "reinstated",
-    "work_hours_attested",
-    "recommendation_received",
-    "peer_training_documented",
-    "supervisor_training_completed",
-    "application_withdrawn",
-    "application_denied",
+LIVED_EXPERIENCE = valid_values("certificants", "lived_experience")
+LIVED_EXPERIENCE_WEIGHTS = weights(
+    LIVED_EXPERIENCE,
+    {
+        "mental_health": 0.35,
+        "substance_use": 0.30,
+        "co_occurring": 0.25,
+        "parent_caregiver_family": 0.10,
+    },
 )
+
+PATHWAYS = valid_values("certification_events", "pathway")
+STANDARD, GRANDPARENT, RECIP_OUT, RECIP_IN = (
+    PATHWAYS.index(p)
+    for p in ("standard", "grandparent", "reciprocity_out_of_state", "reciprocity_in_state")
+)
+
+EVENT_TYPES = valid_values("certification_events", "event_type")
 EV = {name: i for i, name in enumerate(EVENT_TYPES)}
 
+# Specializations and topics are open lists in the contract (program-added `other_*` codes).
 SPECIALIZATIONS = (
     "crisis",
     "forensic",
@@ -229,63 +253,87 @@ TOPICS = (
     "self",
 )
 TOPIC = {name: i for i, name in enumerate(TOPICS)}
-EXAM_RESULTS = ("pass", "fail")
+EXAM_RESULTS = valid_values("certification_events", "exam_result")
 
-EMPLOYER_TYPES = ("county", "community_based_organization")
-ROLES = ("peer_support_specialist", "peer_supervisor")
-SEPARATION_REASONS = ("resigned", "terminated", "retired", "contract_ended", "other")
-SEPARATION_WEIGHTS = (0.55, 0.10, 0.05, 0.20, 0.10)
-SUPERVISOR_PATHS = ("certified_peer", "behavioral_health_professional", "experience")
-CERTIFIED_PEER_PATH, BHP_PATH, EXPERIENCE_PATH = 0, 1, 2
-LICENSES = ("LMHP", "LPHA")
-LMHP, LPHA = 0, 1
-SMHS, DMC, DMC_ODS = 0, 1, 2
+EMPLOYER_TYPES = valid_values("employment", "employer_type")
+ROLES = valid_values("employment", "role")
+SEPARATION_REASONS = valid_values("employment", "separation_reason")
+SEPARATION_WEIGHTS = weights(
+    SEPARATION_REASONS,
+    {"resigned": 0.55, "terminated": 0.10, "retired": 0.05, "contract_ended": 0.20, "other": 0.10},
+)
+SUPERVISOR_PATHS = valid_values("employment", "supervisor_path")
+CERTIFIED_PEER_PATH, BHP_PATH, EXPERIENCE_PATH = (
+    SUPERVISOR_PATHS.index(p)
+    for p in ("certified_peer", "behavioral_health_professional", "experience")
+)
+LICENSES = valid_values("employment", "directing_bhp_license")
+LMHP, LPHA = LICENSES.index("LMHP"), LICENSES.index("LPHA")
+SMHS, DMC, DMC_ODS = (DELIVERY_SYSTEMS.index(d) for d in ("SMHS", "DMC", "DMC_ODS"))
 
 PEER_TAXONOMY = "175T00000X"
 HCPCS = ("H0038", "H0025", "H0050", "H2017", "H0004", "T1017")
 H0038, H0025, H0050 = 0, 1, 2
-MODALITIES = ("in_person", "telephone", "telehealth_video")
-IN_PERSON, TELEPHONE, VIDEO = 0, 1, 2
+MODALITIES = valid_values("claims", "modality")
+IN_PERSON, TELEPHONE, VIDEO = (
+    MODALITIES.index(m) for m in ("in_person", "telephone", "telehealth_video")
+)
 MODIFIERS = ("95", "93", "HQ")
 PLACES_OF_SERVICE = ("02", "10", "11", "12", "53", "57", "55", "99", "04", "15")
-ASAM_LEVELS = ("0.5", "1.0", "2.1", "2.5", "3.1", "3.3", "3.5", "3.7", "4.0", "OTP")
-ASAM_WEIGHTS = (0.03, 0.45, 0.15, 0.03, 0.08, 0.04, 0.10, 0.04, 0.02, 0.06)
-CLAIM_STATUSES = ("approved", "denied", "pending", "voided", "paid")
-APPROVED, DENIED, PENDING, VOIDED = 0, 1, 2, 3
+ASAM_LEVELS = valid_values("claims", "level_of_care")
+ASAM_WEIGHTS = weights(
+    ASAM_LEVELS,
+    {
+        "0.5": 0.03,
+        "1.0": 0.45,
+        "2.1": 0.15,
+        "2.5": 0.03,
+        "3.1": 0.08,
+        "3.3": 0.04,
+        "3.5": 0.10,
+        "3.7": 0.04,
+        "4.0": 0.02,
+        "OTP": 0.06,
+    },
+)
+# "paid" is not a contract code: the generator plants it as a quarantine case.
+CLAIM_STATUSES = (*valid_values("claims", "claim_status"), "paid")
+APPROVED, DENIED, PENDING, VOIDED = (
+    CLAIM_STATUSES.index(c) for c in ("approved", "denied", "pending", "voided")
+)
 DENIAL_REASONS = ("16", "18", "29", "31", "50", "52", "96")
 DENIAL_WEIGHTS = (0.35, 0.05, 0.15, 0.10, 0.15, 0.05, 0.15)
 UNIT_RATE = {SMHS: 48.50, DMC: 42.00, DMC_ODS: 45.75}  # illustrative, not real rates
 
-SEX = ("F", "M", "X", "U")
-SEX_WEIGHTS = (0.54, 0.44, 0.01, 0.01)
+SEX = valid_values("eligibility", "sex")
+SEX_WEIGHTS = weights(SEX, {"F": 0.54, "M": 0.44, "X": 0.01, "U": 0.01})
 AID_CODES = ("M1", "L1", "1H", "3N", "34", "3R", "60", "7U", "P5", "C1", "0A", "N7", "M3", "E7")
 
-COMPLAINT_EVENT_TYPES = (
-    "received",
-    "acknowledged",
-    "investigation_opened",
-    "investigation_extended",
-    "dismissed",
-    "substantiated",
-    "corrective_action_ordered",
-    "corrective_action_completed",
-    "suspended",
-    "suspension_ended",
-    "revoked",
-    "appeal_filed",
-    "appeal_decided",
-    "closed",
-)
+COMPLAINT_EVENT_TYPES = valid_values("complaint_events", "event_type")
 CX = {name: i for i, name in enumerate(COMPLAINT_EVENT_TYPES)}
-ALLEGATIONS = (
-    "ethics_boundary",
-    "confidentiality",
-    "fraud_billing",
-    "misconduct",
-    "impairment",
-    "other",
+ALLEGATIONS = valid_values("complaint_events", "allegation_category")
+ALLEGATION_WEIGHTS = weights(
+    ALLEGATIONS,
+    {
+        "ethics_boundary": 0.30,
+        "confidentiality": 0.20,
+        "fraud_billing": 0.12,
+        "misconduct": 0.20,
+        "impairment": 0.08,
+        "other": 0.10,
+    },
 )
-ALLEGATION_WEIGHTS = (0.30, 0.20, 0.12, 0.20, 0.08, 0.10)
-COMPLAINANTS = ("beneficiary", "family", "employer", "county", "peer", "anonymous", "other")
-COMPLAINANT_WEIGHTS = (0.35, 0.15, 0.20, 0.10, 0.08, 0.08, 0.04)
-APPEAL_OUTCOMES = ("upheld", "overturned", "modified")
+COMPLAINANTS = valid_values("complaint_events", "complainant_type")
+COMPLAINANT_WEIGHTS = weights(
+    COMPLAINANTS,
+    {
+        "beneficiary": 0.35,
+        "family": 0.15,
+        "employer": 0.20,
+        "county": 0.10,
+        "peer": 0.08,
+        "anonymous": 0.08,
+        "other": 0.04,
+    },
+)
+APPEAL_OUTCOMES = valid_values("complaint_events", "appeal_outcome")

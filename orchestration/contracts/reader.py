@@ -1,4 +1,4 @@
-"""Data contracts: read `data_contracts/<feed>.odcs.yaml` into typed objects.
+"""Read `data_contracts/<feed>.odcs.yaml` into typed objects.
 
 The contracts (Open Data Contract Standard v3.2, format in `data_contracts/README.md`) are
 the single source of truth for every row-level rule. This module only reads and validates
@@ -98,6 +98,9 @@ class Contract:
     version: str
     columns: tuple[Column, ...]
     rules: tuple[Rule, ...]
+    purpose: str = ""
+    # Days after the last delivery before the feed counts as stale (slaProperties frequency).
+    delivery_every_days: int | None = None
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -126,6 +129,13 @@ class Contract:
             if r.rule_id == rule_id:
                 return r
         raise KeyError(f"{self.feed} has no rule {rule_id!r}")
+
+    def valid_values(self, column: str) -> tuple[str, ...] | None:
+        """The code list of a column (its validValues rule), or None when it has none."""
+        for r in self.rules:
+            if r.column == column and "validValues" in r.arguments:
+                return tuple(str(v) for v in r.arguments["validValues"])
+        return None
 
 
 @functools.cache
@@ -221,7 +231,18 @@ def parse_contract(feed: str, document: dict[str, Any]) -> Contract:
         version=str(document.get("version", "")),
         columns=columns,
         rules=tuple(rules),
+        purpose=" ".join(str((document.get("description") or {}).get("purpose", "")).split()),
+        delivery_every_days=_delivery_every_days(feed, document),
     )
+
+
+def _delivery_every_days(feed: str, document: dict[str, Any]) -> int | None:
+    for sla in document.get("slaProperties") or []:
+        if sla.get("property") == "frequency":
+            if sla.get("unit") not in ("d", "day", "days"):
+                raise ContractError(f"{feed}: the frequency SLA must be in days (unit: d)")
+            return int(sla["value"])
+    return None
 
 
 @functools.cache
@@ -230,6 +251,14 @@ def load_contract(feed: str, contracts_dir: Path = CONTRACTS_DIR) -> Contract:
     if not path.exists():
         raise ContractError(f"no contract for feed {feed!r} at {path}")
     return parse_contract(feed, yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def valid_values(feed: str, column: str) -> tuple[str, ...]:
+    """The contract's code list for a column; a KeyError when the column has none."""
+    values = load_contract(feed).valid_values(column)
+    if values is None:
+        raise KeyError(f"{feed}.{column} has no validValues rule in its contract")
+    return values
 
 
 def load_contracts(contracts_dir: Path = CONTRACTS_DIR) -> dict[str, Contract]:
