@@ -16,7 +16,7 @@ export GX_ANALYTICS_ENABLED := false
 export PEERWH_LANDING_DIR ?= $(LANDING)
 export PEERWH_WAREHOUSE_DIR ?= $(WAREHOUSE)
 
-.PHONY: run test dashboard ui lint bench venv chromium clean
+.PHONY: run test test-fast dashboard ui lint bench venv chromium clean
 
 # --compile-bytecode: every process (dbt, Dagster, Streamlit, each test's dbt run) then loads
 # compiled modules, also where PYTHONDONTWRITEBYTECODE keeps Python from caching them itself
@@ -51,6 +51,10 @@ run: venv $(DAGSTER_HOME)/dagster.yaml
 ## make test: environment, Debian chromium if missing, every test.
 test: venv chromium
 	$(BIN)/python -m pytest -q
+
+## make test-fast: the unit tests only (no warehouse build, no browser), under two minutes.
+test-fast: venv
+	$(BIN)/python -m pytest -q -m unit
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -81,6 +81,21 @@ def feed_freshness(scope: Scope, serving_dir: Path, build_id: str) -> pd.DataFra
     return query(scope, serving_dir, build_id, sql, tables=(FEED_FRESHNESS_VIEW,))
 
 
+SOURCE_FRESHNESS_TABLE = "audit__source_freshness"
+
+
+def source_freshness(scope: Scope, serving_dir: Path, build_id: str) -> pd.DataFrame:
+    """dbt source freshness at build time, per feed: `last_loaded_at`, `days_since_last_load`,
+    `delivery_every_days` (the contract's SLA), `status` (`on_time` or `stale`), `checked_at`."""
+    sql = f"""
+        SELECT feed, status, last_loaded_at, days_since_last_load, delivery_every_days,
+            checked_at
+        FROM {SOURCE_FRESHNESS_TABLE}
+        ORDER BY status DESC, feed
+    """
+    return query(scope, serving_dir, build_id, sql, tables=(SOURCE_FRESHNESS_TABLE,))
+
+
 _LATEST_RESULTS = f"""
     latest AS (
         SELECT *

@@ -120,6 +120,15 @@ def summarize(result: Any) -> tuple[list[str], bool]:
         # A failed blocking check already shows under "Failed checks"; other failures show here.
         if error is not None and error.cls_name != "DagsterAssetCheckFailedError":
             lines += ["", f"Step {step.step_key} failed: {error.message.strip().splitlines()[0]}"]
+    freshness = materialized.get("audit/source_freshness")
+    if freshness is not None:
+        late = str(freshness["stale"].value)
+        lines += [
+            "",
+            "Deliveries: every feed within its contract's frequency (dbt source freshness)"
+            if late == "none"
+            else f"Deliveries: late (no delivery within the contract's frequency): {late}",
+        ]
     disclosure = materialized.get("disclosure_audit")
     if disclosure is not None:
         lines += ["", "Disclosure control (RPT-03):"]

@@ -7,6 +7,7 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.assets.dbt import public_dbt_models, warehouse_dbt_models
 from orchestration.assets.disclosure import disclosure_audit, disclosure_suppression
+from orchestration.assets.freshness import source_freshness
 from orchestration.assets.ingest import ingest_assets, landing_specs
 from orchestration.assets.serving import (
     annual_program_report,
@@ -27,6 +28,7 @@ defs = dg.Definitions(
     assets=[
         *landing_specs,
         *ingest_assets,
+        source_freshness,
         warehouse_dbt_models,
         disclosure_suppression,
         public_dbt_models,

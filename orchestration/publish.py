@@ -28,7 +28,12 @@ from orchestration.permissions import make_world_readable
 PUBLISHED_SCHEMAS = ("marts", "reporting")
 PUBLIC_SCHEMA = "reporting"
 PUBLIC_FOLDER = "public"
-PUBLISHED_AUDIT_TABLES = ("check_results", "ingest_files", "disclosure_summary")
+PUBLISHED_AUDIT_TABLES = (
+    "check_results",
+    "ingest_files",
+    "source_freshness",
+    "disclosure_summary",
+)
 PUBLIC_AUDIT_TABLES = ("disclosure_summary",)
 # Seeds (schema `reference`) the dashboards read: metric definitions for the waiver metrics page,
 # and the policy parameters from which the query layer takes the RPT-03 suppression thresholds.

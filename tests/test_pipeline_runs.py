@@ -6,9 +6,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
+from orchestration.config import FEEDS
 from tests.pipeline import BuiltWarehouse, copy_warehouse, run_cli
 
 SCHEMAS = ("raw", "audit", "staging", "intermediate", "marts", "reference")
@@ -43,15 +45,35 @@ def test_first_run_prints_a_summary_per_feed(built_warehouse: BuiltWarehouse) ->
     for feed in ("certificants", "claims", "eligibility", "suspended_ineligible"):
         assert feed in output
     assert "Published snapshot" in output
+    assert "Deliveries: every feed within its contract's frequency" in output
 
 
-def test_second_run_on_the_same_landing_changes_no_row_count(
+def test_every_feed_is_checked_for_freshness_against_its_contract(
+    built_warehouse: BuiltWarehouse,
+) -> None:
+    freshness = built_warehouse.query("select * from audit.source_freshness order by feed")
+    assert list(freshness["feed"]) == sorted(FEEDS)
+    assert set(freshness["status"]) == {"on_time"}
+    assert set(freshness["delivery_every_days"]) == {35}
+
+
+def test_second_run_on_the_same_landing_changes_no_row_count_and_reports_a_late_feed(
     private_copy: BuiltWarehouse,
 ) -> None:
+    """Nothing new lands: no row changes. Claims last loaded 40 days ago is past the contract's
+    35-day frequency: the run says so (a warning: it still publishes)."""
+    with duckdb.connect(str(private_copy.database)) as con:
+        con.execute("update raw.claims set _ingested_at = _ingested_at - interval 40 days")
     before = row_counts(private_copy)
     code, output = rerun(private_copy)
     assert code == 0, output
     assert row_counts(private_copy) == before
+    assert "Deliveries: late (no delivery within the contract's frequency): claims" in output
+    assert "Published snapshot" in output
+    status = private_copy.query("select feed, status from audit.source_freshness")
+    assert dict(status.to_numpy()) == {
+        feed: "stale" if feed == "claims" else "on_time" for feed in FEEDS
+    }
 
 
 def clean_rows(landing: Path, path: Path) -> pd.DataFrame:

@@ -96,8 +96,44 @@ def render() -> None:
         },
     )
 
+    _delivery_freshness(scope, snapshot)
     _disclosure_control(scope, snapshot)
     st.caption(snapshot.caption())
+
+
+def _delivery_freshness(scope: Scope, snapshot: OpenSnapshot) -> None:
+    """dbt source freshness at build time against each contract's delivery frequency."""
+    st.subheader("Deliveries on time")
+    if queries.SOURCE_FRESHNESS_TABLE not in snapshot.manifest.tables:
+        st.info("This snapshot carries no freshness check.", icon=":material/info:")
+        return
+    freshness = queries.source_freshness(scope, snapshot.serving_dir, snapshot.build_id)
+    stale = freshness.loc[freshness["status"] != "on_time", "feed"].tolist()
+    if stale:
+        st.warning(
+            f"Late: {', '.join(stale)}. No delivery within the frequency the feed's contract "
+            "promises; the warehouse was built from what had arrived.",
+            icon=":material/schedule:",
+        )
+    else:
+        st.success(
+            "Every feed was delivered within the frequency its contract promises.",
+            icon=":material/check_circle:",
+        )
+    st.dataframe(
+        freshness.replace({"status": {"on_time": "On time", "stale": "Late"}}),
+        hide_index=True,
+        column_config={
+            "feed": st.column_config.TextColumn("Feed"),
+            "status": st.column_config.TextColumn("Status"),
+            "last_loaded_at": st.column_config.DatetimeColumn(
+                "Last loaded", format="YYYY-MM-DD HH:mm"
+            ),
+            "days_since_last_load": st.column_config.NumberColumn("Days since", format="%.1f"),
+            "delivery_every_days": st.column_config.NumberColumn("Due every (days)"),
+            "checked_at": st.column_config.DatetimeColumn("Checked", format="YYYY-MM-DD HH:mm"),
+        },
+    )
 
 
 def _disclosure_control(scope: Scope, snapshot: OpenSnapshot) -> None:

@@ -16,6 +16,7 @@ from dagster_duckdb import DuckDBResource
 
 from orchestration.assets.dbt import WarehouseTranslator, dbt_environment, public_dbt_models
 from orchestration.assets.disclosure import disclosure_audit
+from orchestration.assets.freshness import source_freshness
 from orchestration.dbt_project import dbt_project, generate_docs
 from orchestration.publish import publish
 from orchestration.report import EDITIONS, default_out_dir, latest_complete_period, write_report
@@ -25,7 +26,7 @@ REPORT_EXPOSURE = "annual_program_report"
 
 
 @dg.asset(
-    deps=[public_dbt_models, disclosure_audit],
+    deps=[public_dbt_models, disclosure_audit, source_freshness],
     group_name="serving",
     kinds={"parquet"},
     pool="warehouse",

@@ -29,6 +29,7 @@ TABLES = (
     "audit__ingest_files",
     "audit__check_results",
     "audit__disclosure_summary",
+    "audit__source_freshness",
 )
 LATEST_RESULTS = """
     WITH latest AS (
@@ -221,6 +222,21 @@ def test_data_quality_shows_the_disclosure_audit_verdict_and_loss(
     assert table_rows(loss) == _disclosure_rows(parquet)
     no_exception(page)
     screenshot(page, tmp_path / "data_quality_disclosure.png")
+
+
+def test_data_quality_shows_whether_every_feed_was_delivered_on_time(
+    page: Page, streamlit_url: str, parquet: dict[str, Path]
+) -> None:
+    """dbt source freshness against each contract's delivery frequency, one row per feed."""
+    rows = sql(parquet, "SELECT feed, status FROM audit__source_freshness ORDER BY feed")
+    page.goto(f"{streamlit_url}/data_quality")
+    expect(page.get_by_role("heading", name="Deliveries on time")).to_be_visible()
+    if all(status == "on_time" for _, status in rows):
+        expect(page.get_by_text("Every feed was delivered within the frequency")).to_be_visible()
+    else:
+        expect(page.get_by_text("Late:")).to_be_visible()
+    assert len(rows) == 7
+    no_exception(page)
 
 
 @pytest.mark.parametrize("path", ["", "/workforce", "/data_quality"])
