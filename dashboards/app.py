@@ -8,20 +8,14 @@ layer, which enforces the role's scope whatever page or URL is asked for.
 from __future__ import annotations
 
 import logging
-import sys
 from pathlib import Path
 
 import streamlit as st
+from peerwh.dashboards import session
+from peerwh.dashboards.access import Role
+from peerwh.dashboards.auth import UsersFileError
 
 HERE = Path(__file__).resolve().parent
-# `streamlit run` puts only this folder on sys.path;
-# the pages import `dashboards.*` and `orchestration.*`.
-if str(HERE.parent) not in sys.path:
-    sys.path.insert(0, str(HERE.parent))
-
-from dashboards import session  # noqa: E402
-from dashboards.access import Role  # noqa: E402
-from dashboards.auth import UsersFileError  # noqa: E402
 
 # The operator's log on the server's stderr: users-file problems and failed sign-ins, beside
 # Streamlit's own lines (an uncaught error's traceback, which users never see: see

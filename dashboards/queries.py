@@ -12,8 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-
-from dashboards.access import (
+from peerwh.dashboards.access import (
     CLAIM_SERVICES_VIEW,
     FEED_FRESHNESS_VIEW,
     WAIVER_METRICS_CATALOG_TABLE,
@@ -22,7 +21,7 @@ from dashboards.access import (
     Scope,
     require_county_detail,
 )
-from dashboards.snapshot import Param, Params, query
+from peerwh.dashboards.snapshot import Param, Params, query
 
 WORKFORCE_TABLE = "fct_workforce_monthly"
 CHECK_RESULTS_TABLE = "audit__check_results"

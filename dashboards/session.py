@@ -14,9 +14,8 @@ from collections.abc import Callable
 from typing import ParamSpec
 
 import streamlit as st
-
-from dashboards.access import ROLE_LABELS, Scope
-from dashboards.auth import (
+from peerwh.dashboards.access import ROLE_LABELS, Scope
+from peerwh.dashboards.auth import (
     AUTH_ENV,
     SignInThrottle,
     User,

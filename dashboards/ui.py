@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from peerwh.dashboards import queries
+from peerwh.dashboards.access import Role, Scope
+from peerwh.dashboards.metrics import Headline
+from peerwh.dashboards.snapshot import Manifest, SnapshotError, current_build_id, read_manifest
 
-from dashboards import queries
-from dashboards.access import Role, Scope
-from dashboards.metrics import Headline
-from dashboards.snapshot import Manifest, SnapshotError, current_build_id, read_manifest
-from orchestration.config import serving_dir
+from peerwh.config import serving_dir
 
 _LOG = logging.getLogger(__name__)
 

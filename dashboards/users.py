@@ -12,8 +12,8 @@ import getpass
 import os
 import sys
 
-from dashboards.access import Role
-from dashboards.auth import UsersFileError, add_user, load_users, remove_user, users_file
+from peerwh.dashboards.access import Role
+from peerwh.dashboards.auth import UsersFileError, add_user, load_users, remove_user, users_file
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,1 +1,1 @@
-"""Medi-Cal Peer Support Specialist warehouse: ingestion, orchestration and the CLI."""
+"""The Dagster code location (package peerwh.orchestration): `definitions.py` loads `defs/`."""

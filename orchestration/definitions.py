@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
-
-from orchestration.assets.dbt import public_dbt_models, warehouse_dbt_models
-from orchestration.assets.disclosure import disclosure_audit, disclosure_suppression
-from orchestration.assets.freshness import source_freshness
-from orchestration.assets.ingest import ingest_assets, landing_specs
-from orchestration.assets.serving import (
+from peerwh.orchestration.defs.automation import daily_build, landing_sensor, warehouse_build
+from peerwh.orchestration.defs.dbt import public_dbt_models, warehouse_dbt_models
+from peerwh.orchestration.defs.disclosure import disclosure_audit, disclosure_suppression
+from peerwh.orchestration.defs.freshness import source_freshness
+from peerwh.orchestration.defs.ingest import ingest_assets, landing_specs
+from peerwh.orchestration.defs.resources import default_resources
+from peerwh.orchestration.defs.serving import (
     annual_program_report,
     dashboard_specs,
     dbt_docs_site,
     serving_snapshot,
 )
-from orchestration.automation import daily_build, landing_sensor, warehouse_build
-from orchestration.dbt_project import DBT_EXECUTABLE, dbt_project
-from orchestration.permissions import restrict_new_files
-from orchestration.resources import default_resources
+
+from peerwh.dbt_project import DBT_EXECUTABLE, dbt_project
+from peerwh.permissions import restrict_new_files
 
 # `dg dev` and its run workers load this module in processes that `peerwh` did not start: what
 # they write (the warehouse, snapshots, GX results) is for the owner's eyes only too.

@@ -42,7 +42,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def tiny_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Tiny synthetic feeds with planted problems and `answer_key.csv`."""
-    from orchestration.generate import generate
+    from peerwh_synthetic import generate
 
     landing = tmp_path_factory.mktemp("landing")
     generate(landing, scale="tiny", seed=7, progress=False)

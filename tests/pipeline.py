@@ -15,7 +15,7 @@ import pandas as pd
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
-PEERWH = [sys.executable, "-m", "orchestration.cli"]
+PEERWH = [sys.executable, "-m", "peerwh.cli"]
 TEST_HASH_KEY = "test-key-not-a-secret"
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from orchestration.generate.reference import write_county_opt_in_seed
+from peerwh_synthetic.reference import write_county_opt_in_seed
 from tests.pipeline import DBT_PROJECT_DIR, BuiltWarehouse, copy_warehouse, run_dbt
 
 CERT_RULES = ("CERT-01", "CERT-02", "CERT-03", "CERT-04", "CERT-06", "CERT-08", "CERT-09")

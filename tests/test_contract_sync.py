@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from orchestration.config import FEEDS
-from orchestration.contracts import load_contract, parse_contract, valid_values
-from orchestration.contracts import render as contract_render
-from orchestration.contracts.reader import contract_path
-from orchestration.dbt_project import dbt_project, ensure_manifest
-from orchestration.generate import reference
-from orchestration.ingest.validation import expectations_for
+from peerwh.config import FEEDS
+from peerwh.contracts import load_contract, parse_contract, valid_values
+from peerwh.contracts import render as contract_render
+from peerwh.contracts.reader import contract_path
+from peerwh.dbt_project import dbt_project, ensure_manifest
+from peerwh.ingest.validation import expectations_for
+from peerwh_synthetic import reference
 from tests.pipeline import run_cli
 
 

@@ -6,11 +6,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
-from dashboards import session
-from dashboards.access import Role, Scope
-from dashboards.auth import (
+from peerwh.dashboards import session
+from peerwh.dashboards.access import Role, Scope
+from peerwh.dashboards.auth import (
     SignInThrottle,
     UsersFileError,
     add_user,
@@ -21,14 +19,16 @@ from dashboards.auth import (
     load_users,
     remove_user,
 )
-from dashboards.session import (
+from peerwh.dashboards.session import (
     DEMO_BANNER,
     SESSION_ENDED,
     SIGN_IN_FAILED,
     SIGN_IN_UNAVAILABLE,
 )
-from dashboards.ui import SUPPRESSION_RULE
-from dashboards.users import main as users_main
+from peerwh.dashboards.ui import SUPPRESSION_RULE
+from peerwh.dashboards.users import main as users_main
+from streamlit.testing.v1 import AppTest
+
 from tests.test_dashboard_access import publish
 
 DASHBOARDS = Path(__file__).resolve().parents[1] / "dashboards"

@@ -8,8 +8,7 @@ import openpyxl
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-
-from dashboards.downloads import (
+from peerwh.dashboards.downloads import (
     NOTES_SHEET,
     PARQUET_FOOTNOTE_KEY,
     SUPPRESSION_NOTE_COLUMN,

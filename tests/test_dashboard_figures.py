@@ -9,10 +9,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-
-from dashboards import queries
-from dashboards.access import Role, Scope
-from dashboards.figures import (
+from peerwh.dashboards import queries
+from peerwh.dashboards.access import Role, Scope
+from peerwh.dashboards.figures import (
     COMPLAINT_COURSE_STAGES,
     SUPPRESSION_FOOTNOTE,
     UTILIZATION_SERIES,
@@ -31,14 +30,15 @@ from dashboards.figures import (
     utilization_trend_figure,
     workforce_trend_figure,
 )
-from dashboards.metrics import last_months, latest_with_year_change
-from dashboards.snapshot import (
+from peerwh.dashboards.metrics import last_months, latest_with_year_change
+from peerwh.dashboards.snapshot import (
     SnapshotError,
     current_build_id,
     read_manifest,
     run_query,
 )
-from dashboards.tables import freshness_table, quarantine_table, suppressed_labels
+from peerwh.dashboards.tables import freshness_table, quarantine_table, suppressed_labels
+
 from tests.test_dashboard_access import WORKFORCE_DETAIL_ZEROS
 
 STATE = Scope(Role.STATE_ANALYST)
@@ -346,7 +346,7 @@ def _findings(rows: list[tuple[str, str, int, float]]) -> pd.DataFrame:
 
 
 def test_stacked_monthly_bars_has_one_trace_per_rule_with_its_months_in_order() -> None:
-    from dashboards.figures import stacked_monthly_bars
+    from peerwh.dashboards.figures import stacked_monthly_bars
 
     frame = _findings(
         [
@@ -366,7 +366,7 @@ def test_stacked_monthly_bars_has_one_trace_per_rule_with_its_months_in_order() 
 
 
 def test_stacked_monthly_bars_in_dollars_keeps_the_cents() -> None:
-    from dashboards.figures import stacked_monthly_bars
+    from peerwh.dashboards.figures import stacked_monthly_bars
 
     fig = stacked_monthly_bars(
         _findings([("2024-01-01", "BILL-10", 1, 10.25), ("2024-02-01", "BILL-10", 2, 20.5)]),
@@ -384,7 +384,7 @@ def test_stacked_monthly_bars_in_dollars_keeps_the_cents() -> None:
 
 
 def test_stacked_monthly_bars_of_no_rows_says_so() -> None:
-    from dashboards.figures import stacked_monthly_bars
+    from peerwh.dashboards.figures import stacked_monthly_bars
 
     fig = stacked_monthly_bars(
         _findings([]), month="service_month", series="rule_id", value="findings", title="t",
@@ -411,7 +411,7 @@ def _waiver(rows: list[tuple[str, str, float | None, float | None, bool]]) -> pd
 
 
 def test_waiver_figure_draws_the_rate_and_its_dashed_baseline() -> None:
-    from dashboards.figures import waiver_metric_figure
+    from peerwh.dashboards.figures import waiver_metric_figure
 
     fig = waiver_metric_figure(
         _waiver(
@@ -430,7 +430,7 @@ def test_waiver_figure_draws_the_rate_and_its_dashed_baseline() -> None:
 
 
 def test_waiver_figure_leaves_gaps_for_suppressed_rates_with_a_footnote() -> None:
-    from dashboards.figures import WAIVER_RATE_SUPPRESSED_FOOTNOTE, waiver_metric_figure
+    from peerwh.dashboards.figures import WAIVER_RATE_SUPPRESSED_FOOTNOTE, waiver_metric_figure
 
     fig = waiver_metric_figure(
         _waiver(
@@ -450,7 +450,7 @@ def test_waiver_figure_leaves_gaps_for_suppressed_rates_with_a_footnote() -> Non
 
 
 def test_waiver_table_marks_suppressed_cells_and_dashes_what_does_not_apply() -> None:
-    from dashboards.tables import waiver_metric_table
+    from peerwh.dashboards.tables import waiver_metric_table
 
     frame = _waiver(
         [("2024-01-01", "all", 1234.5, 1000.0, False), ("2024-02-01", "all", None, 1000.0, True)]
@@ -465,7 +465,7 @@ def test_waiver_table_marks_suppressed_cells_and_dashes_what_does_not_apply() ->
 
 
 def test_integrity_rule_table_formats_counts_and_dollars() -> None:
-    from dashboards.tables import integrity_rule_table
+    from peerwh.dashboards.tables import integrity_rule_table
 
     frame = pd.DataFrame(
         {

@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from dashboards.geo import (
+from peerwh.dashboards.geo import (
     CALIFORNIA_GEOJSON,
     TopologyError,
     decode_arcs,

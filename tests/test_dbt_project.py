@@ -545,7 +545,7 @@ def test_counties_seed_has_58_counties_with_text_fips(built: dict[str, Any]) -> 
 
 
 def test_counties_seed_agrees_with_the_generator_reference() -> None:
-    from orchestration.generate.reference import COUNTIES
+    from peerwh_synthetic.reference import COUNTIES
 
     with (DBT_PROJECT_DIR / "seeds" / "counties.csv").open(encoding="utf-8") as handle:
         seed = {(r["county_fips"], r["county_name"], r["region"]) for r in csv.DictReader(handle)}

@@ -18,10 +18,10 @@ SNAPSHOT = Path(__file__).parent / "snapshots" / "asset_graph.json"
 
 @pytest.fixture(scope="module")
 def defs() -> dg.Definitions:
-    from orchestration.dbt_project import ensure_manifest
+    from peerwh.dbt_project import ensure_manifest
 
     ensure_manifest(force=True)
-    from orchestration.definitions import defs
+    from peerwh.orchestration.definitions import defs
 
     return defs
 
@@ -62,7 +62,7 @@ def test_lineage_runs_from_feed_files_to_the_dashboard(defs: dg.Definitions) -> 
 
 
 def test_error_rules_are_blocking_checks(defs: dg.Definitions) -> None:
-    from orchestration.contracts import load_contract
+    from peerwh.contracts import load_contract
 
     specs = {
         spec.key.name: spec
@@ -83,7 +83,7 @@ def test_the_sensor_and_the_schedule_target_the_whole_build(defs: dg.Definitions
 def test_landing_sensor_requests_a_build_once_per_change(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from orchestration.automation import landing_sensor
+    from peerwh.orchestration.defs.automation import landing_sensor
 
     monkeypatch.setenv("PEERWH_LANDING_DIR", str(tmp_path))
     empty = landing_sensor(dg.build_sensor_context())

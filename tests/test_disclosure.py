@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orchestration.disclosure.audit import EXACT, NARROW, SHOWN, audit, peel
-from orchestration.disclosure.protection import ProtectionRule, protect
-from orchestration.disclosure.system import CellsError, linked_tables
+from peerwh.disclosure.audit import EXACT, NARROW, SHOWN, audit, peel
+from peerwh.disclosure.protection import ProtectionRule, protect
+from peerwh.disclosure.system import CellsError, linked_tables
 
 RULE = ProtectionRule(min_count=1, max_count=10, margin_floor=3, margin_share=0.5)
 Q1 = ("2024-01-01", "2024-03-31")

@@ -11,8 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.dbt_project import dbt_project
-from orchestration.publish import PUBLIC_FOLDER
+from peerwh.dbt_project import dbt_project
+from peerwh.publish import PUBLIC_FOLDER
 from tests.pipeline import BuiltWarehouse, copy_warehouse, run_cli
 
 

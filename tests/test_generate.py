@@ -1,4 +1,4 @@
-"""The synthetic feed generator (orchestration/generate), checked on tiny data.
+"""The synthetic feed generator (src/peerwh_synthetic/), checked on tiny data.
 
 The checks below restate feeds.md independently of the generator's code (headers, patterns,
 code sets, required / required-when rules, date order, NPI check digits), so that "the rows the
@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orchestration.contracts import valid_values
-from orchestration.generate import COUNTY_OPT_IN, generate, write_county_opt_in_seed
+from peerwh.contracts import valid_values
+from peerwh_synthetic import COUNTY_OPT_IN, generate, write_county_opt_in_seed
 
 SEED = 42
 FEEDS = (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from orchestration.config import FEEDS
-from orchestration.contracts import load_contracts
+from peerwh.config import FEEDS
+from peerwh.contracts import load_contracts
 from tests.pipeline import BuiltWarehouse
 
 

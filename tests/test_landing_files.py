@@ -9,9 +9,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.contracts import load_contract
-from orchestration.ingest import FeedReport, ingest_feed
-from orchestration.ingest.validation import BatchValidator
+from peerwh.contracts import load_contract
+from peerwh.ingest import FeedReport, ingest_feed
+from peerwh.ingest.validation import BatchValidator
 
 FEED = "suspended_ineligible"
 NOW = dt.datetime(2026, 11, 1, 12, 0)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.permissions import PRIVATE_UMASK, make_world_readable
+from peerwh.permissions import PRIVATE_UMASK, make_world_readable
 from tests.pipeline import BuiltWarehouse
 
 

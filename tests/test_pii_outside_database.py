@@ -24,7 +24,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from orchestration.contracts import load_contracts
+from peerwh.contracts import load_contracts
 from tests.pipeline import PROJECT_ROOT, BuiltWarehouse, run_cli
 
 DATABASE_SUFFIXES = (".duckdb", ".wal")
@@ -235,7 +235,7 @@ def plant(landing: Path) -> list[Planted]:
 
 @pytest.fixture(scope="module")
 def planted_run(tmp_path_factory: pytest.TempPathFactory) -> PlantedRun:
-    from orchestration.generate import generate
+    from peerwh_synthetic import generate
 
     root = tmp_path_factory.mktemp("pii")
     landing, warehouse, dagster_home = root / "landing", root / "warehouse", root / "dagster"

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.config import FEEDS
+from peerwh.config import FEEDS
 from tests.pipeline import BuiltWarehouse, copy_warehouse, run_cli
 
 SCHEMAS = ("raw", "audit", "staging", "intermediate", "marts", "reference")

@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.permissions import PRIVATE_UMASK
-from orchestration.publish import BUILDS_KEPT, PublishError, current_build_id, publish
+from peerwh.permissions import PRIVATE_UMASK
+from peerwh.publish import BUILDS_KEPT, PublishError, current_build_id, publish
 
 CIN_PATTERN = "[0-9]{8}[A-Z]"  # a Medi-Cal Client Index Number (feeds.md)
 
@@ -112,7 +112,7 @@ def test_old_builds_are_pruned(con: duckdb.DuckDBPyConnection, tmp_path: Path) -
 
 def test_published_snapshot_carries_no_pii(published_warehouse: Path) -> None:
     """No column a contract classifies as PII, and no CIN-shaped value anywhere (RPT-03)."""
-    from orchestration.contracts import load_contracts
+    from peerwh.contracts import load_contracts
 
     pii = {c for contract in load_contracts().values() for c in contract.pii_columns}
     build = published_warehouse / "serving" / current_build_id(published_warehouse / "serving")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from orchestration.contracts import Contract, load_contract, parse_contract
-from orchestration.ingest.validation import BatchValidator, npi_check_digit_ok, parse_typed
+from peerwh.contracts import Contract, load_contract, parse_contract
+from peerwh.ingest.validation import BatchValidator, npi_check_digit_ok, parse_typed
 
 EXTRACT = dt.date(2024, 3, 31)
 

@@ -15,11 +15,10 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
-
-from dashboards import figures, queries, session
-from dashboards.access import AccessDenied, Role, Scope
-from dashboards.tables import suppressed_labels
-from dashboards.ui import (
+from peerwh.dashboards import figures, queries, session
+from peerwh.dashboards.access import AccessDenied, Role, Scope
+from peerwh.dashboards.tables import suppressed_labels
+from peerwh.dashboards.ui import (
     SUPPRESSION_RULE,
     OpenSnapshot,
     county_detail_choice,

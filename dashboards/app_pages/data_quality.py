@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-
-from dashboards import figures, queries, session
-from dashboards.access import AccessDenied, Scope
-from dashboards.tables import disclosure_loss_table, quarantine_table
-from dashboards.ui import OpenSnapshot, open_snapshot
+from peerwh.dashboards import figures, queries, session
+from peerwh.dashboards.access import AccessDenied, Scope
+from peerwh.dashboards.tables import disclosure_loss_table, quarantine_table
+from peerwh.dashboards.ui import OpenSnapshot, open_snapshot
 
 ALL_FEEDS = "All feeds"
 STATUS_COLUMNS = {

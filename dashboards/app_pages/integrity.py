@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 import streamlit as st
-
-from dashboards import figures, queries, session, tables
-from dashboards.access import AccessDenied, Role
-from dashboards.ui import open_snapshot
+from peerwh.dashboards import figures, queries, session, tables
+from peerwh.dashboards.access import AccessDenied, Role
+from peerwh.dashboards.ui import open_snapshot
 
 ALL_COUNTIES = "All counties"
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
-
-from dashboards import figures, queries, session
-from dashboards.access import FEED_FRESHNESS_VIEW, Scope, readable
-from dashboards.metrics import last_months, latest_with_year_change
-from dashboards.tables import freshness_table
-from dashboards.ui import SUPPRESSION_RULE, open_snapshot, show_headline
+from peerwh.dashboards import figures, queries, session
+from peerwh.dashboards.access import FEED_FRESHNESS_VIEW, Scope, readable
+from peerwh.dashboards.metrics import last_months, latest_with_year_change
+from peerwh.dashboards.tables import freshness_table
+from peerwh.dashboards.ui import SUPPRESSION_RULE, open_snapshot, show_headline
 
 PERIODS: dict[str, int | None] = {"Last 12 months": 12, "Last 24 months": 24, "All months": None}
 

@@ -12,9 +12,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 import streamlit as st
-
-from dashboards import downloads, figures, queries, session, tables
-from dashboards.ui import SUPPRESSED, SUPPRESSION_RULE, OpenSnapshot, open_snapshot
+from peerwh.dashboards import downloads, figures, queries, session, tables
+from peerwh.dashboards.ui import SUPPRESSED, SUPPRESSION_RULE, OpenSnapshot, open_snapshot
 
 PERIOD_LABELS: dict[str, str] = {
     "month": "Month",

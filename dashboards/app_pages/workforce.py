@@ -17,12 +17,11 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
-
-from dashboards import figures, queries, session
-from dashboards.access import AccessDenied, Role, Scope
-from dashboards.geo import load_california_counties
-from dashboards.metrics import latest_with_year_change
-from dashboards.ui import (
+from peerwh.dashboards import figures, queries, session
+from peerwh.dashboards.access import AccessDenied, Role, Scope
+from peerwh.dashboards.geo import load_california_counties
+from peerwh.dashboards.metrics import latest_with_year_change
+from peerwh.dashboards.ui import (
     SUPPRESSED,
     SUPPRESSION_RULE,
     OpenSnapshot,

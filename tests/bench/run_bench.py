@@ -22,7 +22,7 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from orchestration.config import FEEDS
+from peerwh.config import FEEDS
 
 
 def baseline_seconds(landing: Path) -> float:
@@ -67,13 +67,13 @@ def main() -> None:
         PEERWH_HASH_KEY=os.environ.get("PEERWH_HASH_KEY", "bench-key"),
     )
 
-    from orchestration.generate import generate
+    from peerwh_synthetic import generate
 
     t0 = time.perf_counter()
     summary = generate(landing, scale=args.scale, seed=args.seed, progress=False)
     generation = time.perf_counter() - t0
 
-    from orchestration.cli import build_warehouse, summarize
+    from peerwh.cli import build_warehouse, summarize
 
     instance = dg.DagsterInstance.ephemeral()
     t1 = time.perf_counter()

@@ -150,8 +150,8 @@ BAD_COUNTY_USER = E2EUser("nowhere", "nowhere-pw", "county", "06999")
 def users_file(tmp_path_factory: pytest.TempPathFactory, county_user: E2EUser) -> Path:
     """A users file with a state analyst, an evaluator and a county user (real Argon2 hashes),
     and `BAD_COUNTY_USER`."""
-    from dashboards.access import Role
-    from dashboards.auth import add_user, hash_password
+    from peerwh.dashboards.access import Role
+    from peerwh.dashboards.auth import add_user, hash_password
 
     path = tmp_path_factory.mktemp("users") / "users.yaml"
     for user in (STATE_USER, EVALUATOR_USER, county_user):
@@ -191,7 +191,7 @@ def _serve(
         "--server.fileWatcherType", "none",
     ]  # fmt: skip
     if via_cli:
-        command = [sys.executable, "-m", "orchestration.cli", "dashboard", "--port", str(port)]
+        command = [sys.executable, "-m", "peerwh.cli", "dashboard", "--port", str(port)]
     started = time.perf_counter()
     with log_path.open("wb") as log:
         process = subprocess.Popen(

@@ -165,8 +165,9 @@ def test_an_evaluators_views_over_the_real_snapshot_are_its_public_folder(
 ) -> None:
     """On the published warehouse: every view an evaluator's query can see is a table of the
     snapshot's public/ folder (by the manifest), and that folder holds only protected outputs."""
-    from dashboards.access import Role, Scope
-    from dashboards.snapshot import run_query
+    from peerwh.dashboards.access import Role, Scope
+    from peerwh.dashboards.snapshot import run_query
+
     from tests.e2e.conftest import snapshot_manifest
 
     folder, manifest = snapshot_manifest(e2e_warehouse)

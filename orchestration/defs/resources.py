@@ -1,0 +1,36 @@
+"""Dagster resources: the warehouse connection and the run's landing and warehouse folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from peerwh import config
+
+
+class WarehousePaths(dg.ConfigurableResource):
+    """The folders a run reads from and writes to (from PEERWH_* variables by default)."""
+
+    landing_dir: str
+    warehouse_dir: str
+
+    @property
+    def landing(self) -> Path:
+        return Path(self.landing_dir)
+
+    @property
+    def warehouse(self) -> Path:
+        return Path(self.warehouse_dir)
+
+
+def default_resources() -> dict[str, object]:
+    warehouse = config.warehouse_dir()
+    warehouse.mkdir(parents=True, exist_ok=True)
+    return {
+        "paths": WarehousePaths(
+            landing_dir=str(config.landing_dir()), warehouse_dir=str(warehouse)
+        ),
+        "duckdb": DuckDBResource(database=str(config.warehouse_path())),
+    }

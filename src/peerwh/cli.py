@@ -1,0 +1,342 @@
+"""`peerwh`: generate sample feeds, build the warehouse through Dagster, open the dashboard."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from peerwh import config
+from peerwh.permissions import restrict_new_files
+
+SCALES = ("tiny", "small", "medium", "large")
+
+
+@click.group()
+def main() -> None:
+    """Medi-Cal Peer Support Specialist data warehouse."""
+    # Before any command writes: feeds, warehouse, snapshots, GX results and reports, and what
+    # dbt or Streamlit write as our children, are readable by their owner only.
+    restrict_new_files()
+
+
+@main.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Landing directory to write the feed folders and answer_key.csv into.",
+)
+@click.option("--scale", type=click.Choice(SCALES), default="small", show_default=True)
+@click.option("--seed", type=int, default=42, show_default=True)
+def generate(out_dir: Path, scale: str, seed: int) -> None:
+    """Write synthetic feeds (with planted problems and their answer key)."""
+    from peerwh_synthetic import generate as run_generator
+
+    summary = run_generator(out_dir, scale=scale, seed=seed, progress=True)
+    click.echo(f"wrote {scale} feeds (seed {seed}) to {out_dir} in {summary.seconds:.1f} s")
+    for feed, rows in summary.rows.items():
+        click.echo(f"  {feed:<22} {summary.files[feed]:>3} files {rows:>12,} rows")
+    click.echo(f"  answer key: {out_dir / 'answer_key.csv'}")
+
+
+def _set_dirs(landing: Path | None, warehouse: Path | None) -> None:
+    if landing:
+        os.environ["PEERWH_LANDING_DIR"] = str(landing.resolve())
+    if warehouse:
+        os.environ["PEERWH_WAREHOUSE_DIR"] = str(warehouse.resolve())
+
+
+def build_warehouse(quiet: bool = True, instance: Any = None) -> Any:
+    """Materialize the whole asset graph in this process; return Dagster's result."""
+    import dagster as dg
+
+    from peerwh.dbt_project import ensure_manifest
+
+    ensure_manifest(force=True)
+    from peerwh.orchestration.definitions import defs
+
+    if instance is None and os.environ.get("DAGSTER_HOME"):
+        # Keep the run history where `dg dev` shows it; a missing home is created, not fatal.
+        home = Path(os.environ["DAGSTER_HOME"])
+        home.mkdir(parents=True, exist_ok=True)
+        (home / "dagster.yaml").touch()
+        instance = dg.DagsterInstance.get()
+    run_config = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}} if quiet else {}
+    job = defs.resolve_job_def("warehouse_build")
+    # dbt's own progress lines go to a log file, so the terminal shows only the summary.
+    log_path = config.warehouse_dir() / "logs" / "last_run.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("w") as log, contextlib.redirect_stdout(log):
+        return job.execute_in_process(
+            instance=instance or dg.DagsterInstance.ephemeral(),
+            raise_on_error=False,
+            run_config=run_config,
+        )
+
+
+def summarize(result: Any) -> tuple[list[str], bool]:
+    """Lines for the user, and whether a snapshot was published."""
+    lines: list[str] = []
+    materialized = {
+        m.asset_key.to_user_string(): m.metadata
+        for m in result.get_asset_materialization_events()
+        for m in [m.event_specific_data.materialization]
+    }
+    lines.append(
+        f"{'feed':<22}{'new files':>10}{'rejected':>9}{'held':>6}"
+        f"{'rows loaded':>13}{'quarantined':>13}"
+    )
+    messages: list[str] = []
+    for feed in config.FEEDS:
+        meta = materialized.get(f"raw_{feed}")
+        if meta is None:
+            lines.append(f"{feed:<22}  (not ingested: see errors above)")
+            continue
+        value = {k: v.value for k, v in meta.items()}
+        lines.append(
+            f"{feed:<22}{value['files_new']:>10}{value['files_rejected']:>9}"
+            f"{value['files_held']:>6}{value['rows_loaded']:>13,}{value['rows_quarantined']:>13,}"
+        )
+        if value["messages"] != "none":
+            messages += [m.removeprefix("- ") for m in str(value["messages"]).splitlines()]
+    failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    if messages:
+        lines += ["", "Problems found in the files:", *(f"  {m}" for m in messages)]
+    if failed:
+        lines += ["", "Failed checks:"]
+        lines += [
+            f"  {e.asset_key.to_user_string()}: {e.check_name} ({e.severity.value.lower()})"
+            for e in failed
+        ]
+    for step in result.all_events:
+        error = step.event_specific_data.error if step.is_step_failure else None
+        # A failed blocking check already shows under "Failed checks"; other failures show here.
+        if error is not None and error.cls_name != "DagsterAssetCheckFailedError":
+            lines += ["", f"Step {step.step_key} failed: {error.message.strip().splitlines()[0]}"]
+    freshness = materialized.get("audit/source_freshness")
+    if freshness is not None:
+        late = str(freshness["stale"].value)
+        lines += [
+            "",
+            "Deliveries: every feed within its contract's frequency (dbt source freshness)"
+            if late == "none"
+            else f"Deliveries: late (no delivery within the contract's frequency): {late}",
+        ]
+    disclosure = materialized.get("disclosure_audit")
+    if disclosure is not None:
+        lines += ["", "Disclosure control (RPT-03):"]
+        lines += [f"  {line}" for line in str(disclosure["verdict"].value).splitlines()]
+    snapshot = materialized.get("serving_snapshot")
+    if snapshot is None:
+        lines += ["", "Publication stopped: the current snapshot was left unchanged."]
+        return lines, False
+    lines += [
+        "",
+        f"Published snapshot {snapshot['build_id'].value} at {snapshot['path'].value}",
+    ]
+    return lines, True
+
+
+@main.command()
+@click.option(
+    "--landing",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Landing directory (default $PEERWH_LANDING_DIR or ./landing).",
+)
+@click.option(
+    "--warehouse",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Warehouse directory (default $PEERWH_WAREHOUSE_DIR or ./warehouse).",
+)
+def run(landing: Path | None, warehouse: Path | None) -> None:
+    """Ingest every feed, build the dbt project and publish the snapshot (through Dagster)."""
+    _set_dirs(landing, warehouse)
+    landing_dir = config.landing_dir()
+    if not landing_dir.is_dir():
+        raise click.ClickException(f"landing directory {landing_dir} does not exist")
+    key_file_used = config.hash_key()[1]
+    if key_file_used:
+        click.echo(
+            f"demo mode: PEERWH_HASH_KEY is not set; hashing CINs with the generated key "
+            f"in {config.warehouse_dir() / 'demo_hash_key'}"
+        )
+    click.echo(f"building {config.warehouse_path()} from {landing_dir} ...")
+    result = build_warehouse()
+    lines, published = summarize(result)
+    click.echo("\n".join(lines))
+    if not published:
+        sys.exit(1)
+
+
+def dashboard_command(port: int, address: str, allowed_hosts: tuple[str, ...]) -> list[str]:
+    """The `streamlit run` command line. Every fixed setting (XSRF, CORS, toolbar, error details,
+    the loopback defaults) is in `dashboards/.streamlit/config.toml`, which Streamlit reads beside
+    `app.py` however the app is started; the flags here override it."""
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(config.DASHBOARDS_DIR / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        address,
+    ]
+    for host in allowed_hosts:
+        command += ["--server.allowedHosts", host]
+    return command
+
+
+def _check_sign_in() -> None:
+    """Tell the operator at start-up what keeps anyone from signing in (the app logs it too)."""
+    from peerwh.dashboards.auth import (
+        UsersFileError,
+        demo_mode,
+        load_users,
+        trusted_proxies,
+        users_file,
+    )
+
+    try:
+        if demo_mode():
+            return
+        trusted_proxies()
+    except UsersFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    for message in load_users(users_file()).messages():
+        click.echo(f"warning: {message}", err=True)
+
+
+@main.command()
+@click.option("--warehouse", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--port", type=int, default=8501, show_default=True)
+@click.option(
+    "--address",
+    envvar="PEERWH_DASHBOARD_ADDRESS",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on ($PEERWH_DASHBOARD_ADDRESS). Keep the default and put a TLS "
+    "reverse proxy in front (README) rather than listening on 0.0.0.0.",
+)
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    envvar="PEERWH_DASHBOARD_ALLOWED_HOSTS",
+    help="A host name browsers use to reach the dashboard, e.g. the proxy's; repeat for more "
+    "($PEERWH_DASHBOARD_ALLOWED_HOSTS, space-separated). Replaces the default localhost names. "
+    "Other Host headers are refused (DNS rebinding).",
+)
+def dashboard(
+    warehouse: Path | None, port: int, address: str, allowed_hosts: tuple[str, ...]
+) -> None:
+    """Start the Streamlit dashboards on the current snapshot."""
+    _set_dirs(None, warehouse)
+    _check_sign_in()
+    click.echo(f"dashboard on http://{address}:{port} (snapshot under {config.serving_dir()})")
+    raise SystemExit(subprocess.call(dashboard_command(port, address, allowed_hosts)))
+
+
+@main.command("render-contracts")
+@click.option("--check", is_flag=True, help="Only report files that differ; exit 1 if any.")
+def render_contracts(check: bool) -> None:
+    """Write the dbt sources YAML and staging code lists from data_contracts/."""
+    from peerwh.config import PROJECT_ROOT
+    from peerwh.contracts.render import stale_files, write_rendered_files
+
+    changed = stale_files() if check else write_rendered_files()
+    for path in changed:
+        verb = "differs from its contract" if check else "rendered"
+        click.echo(f"{path.relative_to(PROJECT_ROOT)}: {verb}")
+    if check and changed:
+        click.echo("run `peerwh render-contracts` and commit the result", err=True)
+        sys.exit(1)
+    if not changed:
+        click.echo("every rendered file agrees with data_contracts/")
+
+
+@main.command("audit-disclosure")
+@click.option("--warehouse", type=click.Path(path_type=Path, file_okay=False))
+def audit_disclosure(warehouse: Path | None) -> None:
+    """Audit the public outputs (RPT-03): can a suppressed count be worked back?"""
+    import duckdb
+
+    from peerwh.disclosure.audit import verdict_lines
+    from peerwh.disclosure.warehouse import DisclosureError, audit_warehouse
+
+    _set_dirs(None, warehouse)
+    database = config.warehouse_path()
+    if not database.exists():
+        raise click.ClickException(f"no warehouse at {database}: run `peerwh run` first")
+    try:
+        with duckdb.connect(str(database)) as con:
+            result, differing = audit_warehouse(con)
+    except (DisclosureError, duckdb.Error) as error:
+        raise click.ClickException(f"cannot audit {database}: {error}") from None
+    lines = verdict_lines(result, differing)
+    click.echo("\n".join(lines))
+    if differing or not result.passed:
+        sys.exit(1)
+
+
+@main.command()
+@click.option(
+    "--year", type=int, required=True, help="Reporting year: SFY ending in it (2024 = SFY 2023-24)."
+)
+@click.option(
+    "--calendar", is_flag=True, help="Report the calendar year instead of the state fiscal year."
+)
+@click.option(
+    "--edition",
+    type=click.Choice(["public", "internal", "both"]),
+    default="public",
+    show_default=True,
+    help="public: suppressed (RPT-03); internal: unsuppressed, DHCS state analysts only.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Output directory (default <warehouse>/reports/<year>/).",
+)
+@click.option("--warehouse", type=click.Path(path_type=Path, file_okay=False))
+def report(
+    year: int, calendar: bool, edition: str, out_dir: Path | None, warehouse: Path | None
+) -> None:
+    """Write the annual program report (HTML, Excel, PDF) from the warehouse."""
+    from peerwh.dbt_project import dbt_project, ensure_manifest
+    from peerwh.report import (
+        EDITIONS,
+        ReportError,
+        connect,
+        default_out_dir,
+        find_period,
+        write_report,
+    )
+
+    _set_dirs(None, warehouse)
+    editions = EDITIONS if edition == "both" else (edition,)
+    try:
+        with connect(config.warehouse_path()) as con:
+            period = find_period(con, year, "calendar_year" if calendar else "state_fiscal_year")
+            ensure_manifest()
+            target = out_dir or default_out_dir(config.warehouse_dir(), period)
+            written = write_report(con, period, editions, target, dbt_project.manifest_path)
+    except ReportError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"annual program report {period.label} in {target}")
+    for files in written:
+        for path in (files.html, files.excel, files.pdf):
+            click.echo(f"  {files.edition:<9}{path.name}")
+
+
+if __name__ == "__main__":
+    main()

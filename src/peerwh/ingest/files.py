@@ -1,0 +1,213 @@
+"""Find delivered files in the landing zone and read them as text, or reject them whole.
+
+A file is one batch. Every value is read as text (empty = NULL) so that the contract, not
+the reader, decides what is well formed; a file that cannot be read as a table at all is
+rejected with one line naming the file and the problem.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from peerwh.contracts import Contract
+
+FILE_NAME = re.compile(
+    r"^(?P<feed>[a-z_]+)_(?P<date>\d{8})(?:_(?P<seq>\d{2}))?\.(?P<ext>csv|parquet)$"
+)
+READ_BLOCK_BYTES = 16 << 20
+# How Arrow reports a row with more or fewer fields than the header (then it quotes the row).
+RAGGED_ROW = re.compile(
+    r"CSV parse error: (?:Row #(?P<row>\d+): )?"
+    r"Expected (?P<expected>\d+) columns, got (?P<actual>\d+)"
+)
+
+
+class RejectedFile(Exception):
+    """The file cannot be loaded at all; the message says why, in one line."""
+
+
+@dataclass(frozen=True)
+class LandedFile:
+    feed: str
+    path: Path
+    sha256: str
+    extract_date: dt.date
+    file_format: str
+
+    @property
+    def batch_id(self) -> str:
+        # Content-addressed: the same delivery always gets the same batch id.
+        return self.sha256[:16]
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+@dataclass(frozen=True)
+class Batch:
+    """A readable file: its rows as text, the contract columns found and the extras."""
+
+    table: pa.Table  # contract columns (absent optional ones as nulls) then extra columns
+    present_columns: frozenset[str]
+    extra_columns: tuple[str, ...]
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def discover(landing_dir: Path, feed: str) -> tuple[list[LandedFile], list[str]]:
+    """The feed's files in delivery order, and one message per file whose name is not valid."""
+    folder = landing_dir / feed
+    files: list[LandedFile] = []
+    problems: list[str] = []
+    if not folder.is_dir():
+        return files, problems
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        match = FILE_NAME.match(path.name)
+        if not match or match["feed"] != feed:
+            problems.append(
+                f"{path}: file name does not follow {feed}_YYYYMMDD[_NN].csv|parquet; skipped"
+            )
+            continue
+        try:
+            extract_date = dt.datetime.strptime(match["date"], "%Y%m%d").date()
+        except ValueError:
+            problems.append(f"{path}: {match['date']} in the file name is not a date; skipped")
+            continue
+        files.append(LandedFile(feed, path, sha256_of(path), extract_date, match["ext"]))
+    files.sort(key=lambda f: (f.extract_date, f.name))
+    return files, problems
+
+
+def _split_header(line: str) -> list[str]:
+    return next(csv.reader([line.strip("\r\n")]))
+
+
+def _normalise(names: list[str]) -> list[str]:
+    return [n.strip().lower() for n in names]
+
+
+def _check_header(names: list[str], contract: Contract) -> None:
+    # Missing columns first: a file without a header has a data row in its place, and only
+    # this message never quotes what the header holds.
+    missing = [c for c in contract.required_columns if c not in names]
+    if missing:
+        raise RejectedFile(f"required column(s) missing from the header: {', '.join(missing)}")
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise RejectedFile(f"the header repeats column(s) {', '.join(duplicates)}")
+    if "" in names:
+        raise RejectedFile("the header has an empty column name")
+
+
+def read_batch(landed: LandedFile, contract: Contract) -> Batch:
+    """Read a landed file as text columns; raise RejectedFile if it is not a readable table."""
+    try:
+        if landed.file_format == "parquet":
+            table = _read_parquet(landed.path)
+        else:
+            table = _read_csv(landed.path)
+    except RejectedFile:
+        raise
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OSError, UnicodeDecodeError) as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise RejectedFile(f"cannot be read as {landed.file_format.upper()}: {first_line}") from exc
+    names = _normalise(table.column_names)
+    _check_header(names, contract)
+    table = table.rename_columns(names)
+    if table.num_rows == 0:
+        raise RejectedFile("the file has a header but no rows")
+    present = frozenset(n for n in names if n in contract.column_names)
+    extras = tuple(n for n in names if n not in contract.column_names)
+    columns = [
+        table[c] if c in present else pa.nulls(table.num_rows, pa.string())
+        for c in contract.column_names
+    ] + [table[c] for c in extras]
+    return Batch(
+        table=pa.table(columns, names=[*contract.column_names, *extras]),
+        present_columns=present,
+        extra_columns=extras,
+    )
+
+
+def _read_csv(path: Path, use_threads: bool = True) -> pa.Table:
+    header = _split_header(_first_line(path))
+    try:
+        return pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(
+                block_size=READ_BLOCK_BYTES, encoding="utf8", use_threads=use_threads
+            ),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in header},
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        ragged = RAGGED_ROW.match(str(exc))
+        if ragged is None:
+            raise
+    # Arrow's message ends with the whole row, which may hold PII: name the row instead, raised
+    # after the `except` so that no traceback chains Arrow's message either.
+    if ragged["row"] is None and use_threads:
+        # Threaded reads do not number rows; the file is rejected anyway, so read it on one
+        # thread to name the row.
+        return _read_csv(path, use_threads=False)
+    where = f"row {int(ragged['row']) - 1}" if ragged["row"] else "a row"  # row 1 is the header
+    raise RejectedFile(
+        f"{where} has {ragged['actual']} fields where the header has {ragged['expected']}"
+        " (row not shown: it may hold PII)"
+    )
+
+
+def _first_line(path: Path) -> str:
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    first = head.split(b"\n", 1)[0]
+    if not first.strip():
+        raise RejectedFile("the file is empty or its first line (the header) is blank")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise RejectedFile("the file is UTF-16 text; feeds must be UTF-8")
+    if b"\x00" in head:
+        raise RejectedFile("the file is binary, not CSV text")
+    try:
+        return first.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RejectedFile(f"the header is not UTF-8 text ({exc.reason})") from exc
+
+
+def _read_parquet(path: Path) -> pa.Table:
+    table = pq.read_table(path)
+    return pa.table(
+        [_as_text(table[name]) for name in table.column_names], names=table.column_names
+    )
+
+
+def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    # Arrow renders booleans as true/false and dates as ISO text, as the CSV form has them.
+    return column.cast(pa.string())
+
+
+def chunks(table: pa.Table, rows_per_chunk: int) -> Iterator[tuple[int, pa.Table]]:
+    """Slices of the batch with the 1-based row number of their first row."""
+    for offset in range(0, table.num_rows, rows_per_chunk):
+        yield offset + 1, table.slice(offset, rows_per_chunk)
