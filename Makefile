@@ -74,7 +74,7 @@ lint: venv
 	cd dbt_project && $(BIN)/sqlfluff lint models
 
 ## make bench SCALE=medium|large: timings of every stage and of every dashboard page, in one run.
-## SCREENSHOTS=1 also refreshes the README's page screenshots (dashboards/screenshots/).
+## SCREENSHOTS=1 also refreshes the page screenshots the docs link to (dashboards/screenshots/).
 bench: venv chromium
 	$(BIN)/python tests/bench/run_bench.py --scale $(or $(SCALE),medium) \
 	  $(if $(SCREENSHOTS),--screenshots $(CURDIR)/dashboards/screenshots)

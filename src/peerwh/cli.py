@@ -224,7 +224,7 @@ def _check_sign_in() -> None:
     default="127.0.0.1",
     show_default=True,
     help="Address to listen on ($PEERWH_DASHBOARD_ADDRESS). Keep the default and put a TLS "
-    "reverse proxy in front (README) rather than listening on 0.0.0.0.",
+    "reverse proxy in front (docs/dashboards.md) rather than listening on 0.0.0.0.",
 )
 @click.option(
     "--allowed-host",

@@ -11,7 +11,8 @@ first render at most 2 s, a filter change at most 0.5 s; each figure is the medi
 loads of the page (a fresh browser session each), and "cold" is the page's first load, before
 its queries are in Streamlit's cache.
 
-Also writes one full-page screenshot per page when `--screenshots` is given (the README's).
+Also writes one full-page screenshot per page when `--screenshots` is given (the ones in
+dashboards/screenshots/ that the docs link to).
 """
 
 from __future__ import annotations
