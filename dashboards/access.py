@@ -96,7 +96,7 @@ PROGRAM_INTEGRITY_TABLES: frozenset[str] = frozenset(
     }
 )
 
-# Reference seeds published with every snapshot, in its public folder (src/peerwh/publish.py).
+# Reference seeds published with every snapshot, in its public folder (peerwh/publish.py).
 WAIVER_METRICS_CATALOG_TABLE = "waiver_metrics_catalog"
 # Feed freshness (latest extract date of a file not rejected, per feed) is metadata for the roles
 # that read internal data; evaluators read the public folder only.

@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 
 import streamlit as st
+
 from peerwh.dashboards import session
 from peerwh.dashboards.access import Role
 from peerwh.dashboards.auth import UsersFileError

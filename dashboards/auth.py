@@ -36,9 +36,9 @@ from typing import Any
 import yaml
 from argon2 import PasswordHasher, Type, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError
-from peerwh.dashboards.access import Role, Scope
 
 from peerwh.config import DBT_PROJECT_DIR, warehouse_dir
+from peerwh.dashboards.access import Role, Scope
 
 AUTH_ENV = "PEERWH_AUTH"
 USERS_FILE_ENV = "PEERWH_USERS_FILE"

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+
 from peerwh.dashboards.access import (
     CLAIM_SERVICES_VIEW,
     FEED_FRESHNESS_VIEW,

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import ParamSpec
 
 import streamlit as st
+
 from peerwh.dashboards.access import ROLE_LABELS, Scope
 from peerwh.dashboards.auth import (
     AUTH_ENV,

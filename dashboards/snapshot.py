@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import streamlit as st
+
 from peerwh.dashboards.access import Role, Scope, require, scoped_views
 
 POINTER_FILE = "current"

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+
+from peerwh.config import serving_dir
 from peerwh.dashboards import queries
 from peerwh.dashboards.access import Role, Scope
 from peerwh.dashboards.metrics import Headline
 from peerwh.dashboards.snapshot import Manifest, SnapshotError, current_build_id, read_manifest
-
-from peerwh.config import serving_dir
 
 _LOG = logging.getLogger(__name__)
 

@@ -1,1 +1,1 @@
-"""The Dagster code location (package peerwh.orchestration): `definitions.py` loads `defs/`."""
+"""The Dagster code location: `definitions.py` loads the `defs/` folder (see its docstring)."""

@@ -26,6 +26,8 @@ DBT_MODULES = {"test_dbt_project"}
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         module = item.path.stem
+        if any(item.get_closest_marker(m) for m in ("unit", "dbt", "pipeline", "e2e")):
+            continue  # marked by the test itself
         if "e2e" in item.path.parts:
             marker = "e2e"
         elif PIPELINE_FIXTURES & set(getattr(item, "fixturenames", ())) or (

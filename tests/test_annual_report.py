@@ -342,8 +342,9 @@ def test_the_dagster_asset_writes_the_latest_complete_year(
 ) -> None:
     import dagster as dg
     from dagster_duckdb import DuckDBResource
-    from peerwh.orchestration.defs.resources import WarehousePaths
-    from peerwh.orchestration.defs.serving import annual_program_report
+
+    from orchestration.defs.resources import WarehousePaths
+    from orchestration.defs.serving import annual_program_report
 
     warehouse = copy_warehouse(built_warehouse, tmp_path / "warehouse")
     latest = built_warehouse.query(
@@ -386,12 +387,12 @@ def test_every_exposure_is_an_asset_downstream_of_its_models() -> None:
     import json
 
     import dagster as dg
-    from peerwh.orchestration.definitions import defs
 
-    from peerwh.dbt_project import dbt_project
+    from orchestration.definitions import defs
+    from peerwh.dbt_project import MANIFEST_PATH
 
     graph = defs.resolve_asset_graph()
-    manifest = json.loads(dbt_project.manifest_path.read_text())
+    manifest = json.loads(MANIFEST_PATH.read_text())
     exposures = {e["name"]: e for e in manifest["exposures"].values()}
     assert {
         "dashboard_overview",

@@ -14,7 +14,7 @@ from peerwh.config import FEEDS
 from peerwh.contracts import load_contract, parse_contract, valid_values
 from peerwh.contracts import render as contract_render
 from peerwh.contracts.reader import contract_path
-from peerwh.dbt_project import dbt_project, ensure_manifest
+from peerwh.dbt_project import MANIFEST_PATH, ensure_manifest
 from peerwh.ingest.validation import expectations_for
 from peerwh_synthetic import reference
 from tests.pipeline import run_cli
@@ -23,7 +23,7 @@ from tests.pipeline import run_cli
 @pytest.fixture(scope="module")
 def manifest() -> dict:
     ensure_manifest()
-    return json.loads(dbt_project.manifest_path.read_text())
+    return json.loads(MANIFEST_PATH.read_text())
 
 
 @pytest.mark.parametrize("feed", FEEDS)

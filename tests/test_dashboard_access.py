@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+
 from peerwh.dashboards import queries
 from peerwh.dashboards.access import CLAIM_SERVICES_VIEW, AccessDenied, Role, Scope, readable
 from peerwh.dashboards.snapshot import query, run_query
@@ -136,7 +137,7 @@ TABLES: dict[str, str] = {
 }
 
 
-# The snapshot's public folder, as src/peerwh/publish.py fills it: the reporting models, the
+# The snapshot's public folder, as peerwh/publish.py fills it: the reporting models, the
 # reference tables needed to read them and the disclosure audit's summary.
 PUBLIC_REFERENCE_TABLES = (
     "waiver_metrics_catalog",

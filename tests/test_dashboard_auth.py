@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
+
 from peerwh.dashboards import session
 from peerwh.dashboards.access import Role, Scope
 from peerwh.dashboards.auth import (
@@ -27,8 +29,6 @@ from peerwh.dashboards.session import (
 )
 from peerwh.dashboards.ui import SUPPRESSION_RULE
 from peerwh.dashboards.users import main as users_main
-from streamlit.testing.v1 import AppTest
-
 from tests.test_dashboard_access import publish
 
 DASHBOARDS = Path(__file__).resolve().parents[1] / "dashboards"

@@ -8,6 +8,7 @@ import openpyxl
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+
 from peerwh.dashboards.downloads import (
     NOTES_SHEET,
     PARQUET_FOOTNOTE_KEY,

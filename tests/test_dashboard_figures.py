@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+
 from peerwh.dashboards import queries
 from peerwh.dashboards.access import Role, Scope
 from peerwh.dashboards.figures import (
@@ -38,7 +39,6 @@ from peerwh.dashboards.snapshot import (
     run_query,
 )
 from peerwh.dashboards.tables import freshness_table, quarantine_table, suppressed_labels
-
 from tests.test_dashboard_access import WORKFORCE_DETAIL_ZEROS
 
 STATE = Scope(Role.STATE_ANALYST)

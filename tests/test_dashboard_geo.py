@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from peerwh.dashboards.geo import (
     CALIFORNIA_GEOJSON,
     TopologyError,

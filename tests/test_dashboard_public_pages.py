@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+
 from peerwh.dashboards import figures, queries
 from peerwh.dashboards.access import Role, Scope
-
 from tests.test_dashboard_access import (
     BUILD_ID,
     MAP_METRICS,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from peerwh.dashboards.access import Role
-from peerwh.dashboards.auth import add_user
 
 from peerwh import cli
+from peerwh.dashboards.access import Role
+from peerwh.dashboards.auth import add_user
 
 
 def _dashboard(

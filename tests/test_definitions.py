@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -21,9 +23,29 @@ def defs() -> dg.Definitions:
     from peerwh.dbt_project import ensure_manifest
 
     ensure_manifest(force=True)
-    from peerwh.orchestration.definitions import defs
+    from orchestration.definitions import load_definitions
 
-    return defs
+    return load_definitions()
+
+
+def test_importing_the_code_location_runs_nothing(tmp_path: Path) -> None:
+    """No dbt parse, no defs module, no folder created: the work waits for Dagster's load."""
+    warehouse = tmp_path / "warehouse"
+    probe = (
+        "import sys, orchestration.definitions as d;"
+        "loaded = [m for m in sys.modules if m.startswith('orchestration.defs')];"
+        "assert not loaded, loaded;"
+        "assert d.load_definitions.cache_info().currsize == 0"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**os.environ, "PEERWH_WAREHOUSE_DIR": str(warehouse)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not warehouse.exists()
 
 
 def graph_of(defs: dg.Definitions) -> dict[str, dict[str, object]]:
@@ -83,7 +105,7 @@ def test_the_sensor_and_the_schedule_target_the_whole_build(defs: dg.Definitions
 def test_landing_sensor_requests_a_build_once_per_change(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from peerwh.orchestration.defs.automation import landing_sensor
+    from orchestration.defs.automation import landing_sensor
 
     monkeypatch.setenv("PEERWH_LANDING_DIR", str(tmp_path))
     empty = landing_sensor(dg.build_sensor_context())

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from peerwh.dbt_project import dbt_project
+from peerwh.dbt_project import MANIFEST_PATH
 from peerwh.publish import PUBLIC_FOLDER
 from tests.pipeline import BuiltWarehouse, copy_warehouse, run_cli
 
@@ -66,7 +66,7 @@ def test_every_published_count_is_an_unsuppressed_cell_with_its_true_value(
 def test_every_public_model_reads_the_suppression_pattern() -> None:
     # A model of the reporting schema that did not depend on the pattern would publish counts
     # the disclosure control never saw.
-    manifest = json.loads(dbt_project.manifest_path.read_text())
+    manifest = json.loads(MANIFEST_PATH.read_text())
     pattern = "source.peerwh.disclosure.suppression"
     parents = manifest["parent_map"]
 

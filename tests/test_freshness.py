@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peerwh.orchestration.defs.freshness import freshness_rows
+from orchestration.defs.freshness import freshness_rows
 
 
 def result(feed: str, status: str, loaded: str | None, age_s: float | None) -> dict:

@@ -1,4 +1,4 @@
-"""The synthetic feed generator (src/peerwh_synthetic/), checked on tiny data.
+"""The synthetic feed generator (peerwh_synthetic/), checked on tiny data.
 
 The checks below restate feeds.md independently of the generator's code (headers, patterns,
 code sets, required / required-when rules, date order, NPI check digits), so that "the rows the

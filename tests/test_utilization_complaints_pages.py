@@ -11,11 +11,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
+
 from peerwh.dashboards.access import Role, Scope
 from peerwh.dashboards.auth import add_user, load_users
 from peerwh.dashboards.ui import SUPPRESSION_RULE
-from streamlit.testing.v1 import AppTest
-
 from tests.test_dashboard_access import UTILIZATION_TABLES, publish
 
 PAGES = Path(__file__).resolve().parents[1] / "dashboards" / "app_pages"

@@ -15,6 +15,7 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
+
 from peerwh.dashboards import figures, queries, session
 from peerwh.dashboards.access import AccessDenied, Role, Scope
 from peerwh.dashboards.tables import suppressed_labels

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+
 from peerwh.dashboards import figures, queries, session
 from peerwh.dashboards.access import AccessDenied, Scope
 from peerwh.dashboards.tables import disclosure_loss_table, quarantine_table

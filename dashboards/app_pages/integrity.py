@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import streamlit as st
+
 from peerwh.dashboards import figures, queries, session, tables
 from peerwh.dashboards.access import AccessDenied, Role
 from peerwh.dashboards.ui import open_snapshot

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
+
 from peerwh.dashboards import figures, queries, session
 from peerwh.dashboards.access import FEED_FRESHNESS_VIEW, Scope, readable
 from peerwh.dashboards.metrics import last_months, latest_with_year_change

@@ -14,6 +14,7 @@ import dataclasses
 from dataclasses import dataclass
 
 import streamlit as st
+
 from peerwh.dashboards import figures, queries, session
 from peerwh.dashboards.access import AccessDenied, Role, Scope
 from peerwh.dashboards.tables import suppressed_labels

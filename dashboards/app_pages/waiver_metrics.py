@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 import streamlit as st
+
 from peerwh.dashboards import downloads, figures, queries, session, tables
 from peerwh.dashboards.ui import SUPPRESSED, SUPPRESSION_RULE, OpenSnapshot, open_snapshot
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+
 from peerwh.dashboards import figures, queries, session
 from peerwh.dashboards.access import AccessDenied, Role, Scope
 from peerwh.dashboards.geo import load_california_counties

@@ -1,6 +1,5 @@
 """dbt models as Dagster assets; dbt tests become asset checks automatically."""
 
-import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -8,8 +7,7 @@ import dagster as dg
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from peerwh import config
-from peerwh.dbt_project import dbt_project, ensure_manifest
+from peerwh.dbt_project import dbt_project
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -24,16 +22,6 @@ class WarehouseTranslator(DagsterDbtTranslator):
         return spec.replace_attributes(group_name=layer if layer != "raw" else "ingest")
 
 
-def dbt_environment() -> dict[str, str]:
-    """The variables dbt's profile and models read, so dbt agrees with the CLI and Dagster."""
-    key, _ = config.hash_key()
-    return {
-        "PEERWH_WAREHOUSE_DIR": str(config.warehouse_dir()),
-        "PEERWH_HASH_KEY": key,
-        "DO_NOT_TRACK": "1",
-    }
-
-
 # Unit tests check the SQL of the models against hand-made rows, not the data: they run in
 # `make test` (tests/test_dbt_project.py builds with them), not in every warehouse build,
 # as dbt recommends for production runs.
@@ -44,28 +32,24 @@ BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
 # every model downstream of the pattern, with the disclosure/suppression asset between them.
 PUBLIC_OUTPUTS = "source:disclosure.suppression+"
 
-ensure_manifest()
-
 
 @dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
+    manifest=dbt_project().manifest_path,
+    project=dbt_project(),
     dagster_dbt_translator=WarehouseTranslator(),
     exclude=PUBLIC_OUTPUTS,
     pool="warehouse",
 )
 def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-    os.environ.update(dbt_environment())
     yield from dbt.cli(BUILD_ARGS, context=context).stream()
 
 
 @dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
+    manifest=dbt_project().manifest_path,
+    project=dbt_project(),
     dagster_dbt_translator=WarehouseTranslator(),
     select=PUBLIC_OUTPUTS,
     pool="warehouse",
 )
 def public_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-    os.environ.update(dbt_environment())
     yield from dbt.cli(BUILD_ARGS, context=context).stream()

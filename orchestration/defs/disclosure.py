@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
-from peerwh.orchestration.defs.dbt import public_dbt_models, warehouse_dbt_models
 
+from orchestration.defs.dbt import public_dbt_models, warehouse_dbt_models
 from peerwh.disclosure.audit import verdict_lines
 from peerwh.disclosure.warehouse import audit_warehouse, protect_warehouse
 

@@ -7,7 +7,6 @@ asset check. A late feed is a warning, not a stop: the warehouse still builds fr
 """
 
 import datetime as dt
-import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -15,9 +14,8 @@ import dagster as dg
 from dagster import AssetExecutionContext
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
-from peerwh.orchestration.defs.dbt import dbt_environment
-from peerwh.orchestration.defs.ingest import ingest_assets
 
+from orchestration.defs.ingest import ingest_assets
 from peerwh.contracts import load_contract
 
 CHECK_NAME = "every_feed_delivered_within_its_sla"
@@ -86,7 +84,6 @@ def _timestamp(text: str | None) -> dt.datetime | None:
 def source_freshness(
     context: AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
-    os.environ.update(dbt_environment())
     invocation = dbt.cli(["source", "freshness", "--select", "source:raw"], raise_on_error=False)
     invocation.wait()
     try:

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import dagster as dg
 from dagster import AssetExecutionContext
 from dagster_duckdb import DuckDBResource
-from peerwh.orchestration.defs.resources import WarehousePaths
 
+from orchestration.defs.resources import WarehousePaths
 from peerwh.config import FEEDS
 from peerwh.contracts import Contract, Rule, load_contract
 from peerwh.ingest import FeedReport, ingest_feed

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
+from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
 from peerwh import config
+from peerwh.dbt_project import DBT_EXECUTABLE, dbt_project
 
 
 class WarehousePaths(dg.ConfigurableResource):
@@ -25,12 +27,19 @@ class WarehousePaths(dg.ConfigurableResource):
         return Path(self.warehouse_dir)
 
 
-def default_resources() -> dict[str, object]:
+@dg.definitions
+def resources() -> dg.Definitions:
+    """The resources every asset shares, and one writer on the DuckDB file: every step runs
+    in one process, one after another."""
     warehouse = config.warehouse_dir()
     warehouse.mkdir(parents=True, exist_ok=True)
-    return {
-        "paths": WarehousePaths(
-            landing_dir=str(config.landing_dir()), warehouse_dir=str(warehouse)
-        ),
-        "duckdb": DuckDBResource(database=str(config.warehouse_path())),
-    }
+    return dg.Definitions(
+        resources={
+            "paths": WarehousePaths(
+                landing_dir=str(config.landing_dir()), warehouse_dir=str(warehouse)
+            ),
+            "duckdb": DuckDBResource(database=str(config.warehouse_path())),
+            "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=DBT_EXECUTABLE),
+        },
+        executor=dg.in_process_executor,
+    )

@@ -13,12 +13,12 @@ from typing import Any
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
-from peerwh.orchestration.defs.dbt import WarehouseTranslator, dbt_environment, public_dbt_models
-from peerwh.orchestration.defs.disclosure import disclosure_audit
-from peerwh.orchestration.defs.freshness import source_freshness
-from peerwh.orchestration.defs.resources import WarehousePaths
 
-from peerwh.dbt_project import dbt_project, generate_docs
+from orchestration.defs.dbt import WarehouseTranslator, public_dbt_models
+from orchestration.defs.disclosure import disclosure_audit
+from orchestration.defs.freshness import source_freshness
+from orchestration.defs.resources import WarehousePaths
+from peerwh.dbt_project import MANIFEST_PATH, dbt_environment, dbt_project, generate_docs
 from peerwh.publish import publish
 from peerwh.report import EDITIONS, default_out_dir, latest_complete_period, write_report
 
@@ -60,13 +60,13 @@ def dbt_docs_site(paths: WarehousePaths) -> dg.MaterializeResult:
 
 
 def _exposures() -> dict[str, Mapping[str, Any]]:
-    manifest = json.loads(dbt_project.manifest_path.read_text())
+    manifest = json.loads(MANIFEST_PATH.read_text())
     translator = WarehouseTranslator()
     return {
         exposure["name"]: {
             **exposure,
             "asset_deps": [
-                translator.get_asset_spec(manifest, unique_id, dbt_project).key
+                translator.get_asset_spec(manifest, unique_id, dbt_project()).key
                 for unique_id in exposure["depends_on"]["nodes"]
             ],
         }
@@ -109,7 +109,7 @@ def annual_program_report(duckdb: DuckDBResource, paths: WarehousePaths) -> dg.M
                 metadata={"written": "nothing: no complete state fiscal year in the data"}
             )
         out_dir = default_out_dir(paths.warehouse, period)
-        written = write_report(con, period, EDITIONS, out_dir, dbt_project.manifest_path)
+        written = write_report(con, period, EDITIONS, out_dir, MANIFEST_PATH)
     return dg.MaterializeResult(
         metadata={
             "report_period": period.label,

@@ -17,11 +17,11 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import Browser, BrowserType, Page, expect
+
 from peerwh.dashboards.access import Role
 from peerwh.dashboards.auth import add_user, remove_user
 from peerwh.dashboards.session import SESSION_ENDED, SIGN_IN_FAILED
-from playwright.sync_api import Browser, BrowserType, Page, expect
-
 from tests.e2e.conftest import (
     BAD_COUNTY_USER,
     CHROMIUM_ARGS,

@@ -167,7 +167,6 @@ def test_an_evaluators_views_over_the_real_snapshot_are_its_public_folder(
     snapshot's public/ folder (by the manifest), and that folder holds only protected outputs."""
     from peerwh.dashboards.access import Role, Scope
     from peerwh.dashboards.snapshot import run_query
-
     from tests.e2e.conftest import snapshot_manifest
 
     folder, manifest = snapshot_manifest(e2e_warehouse)

@@ -60,7 +60,11 @@ def build_warehouse(quiet: bool = True, instance: Any = None) -> Any:
     from peerwh.dbt_project import ensure_manifest
 
     ensure_manifest(force=True)
-    from peerwh.orchestration.definitions import defs
+    # The code location is a folder of the project, not of the installed package: load it
+    # from there, as `dg dev` does.
+    if str(config.PROJECT_ROOT) not in sys.path:
+        sys.path.insert(0, str(config.PROJECT_ROOT))
+    from orchestration.definitions import load_definitions
 
     if instance is None and os.environ.get("DAGSTER_HOME"):
         # Keep the run history where `dg dev` shows it; a missing home is created, not fatal.
@@ -69,7 +73,7 @@ def build_warehouse(quiet: bool = True, instance: Any = None) -> Any:
         (home / "dagster.yaml").touch()
         instance = dg.DagsterInstance.get()
     run_config = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}} if quiet else {}
-    job = defs.resolve_job_def("warehouse_build")
+    job = load_definitions().resolve_job_def("warehouse_build")
     # dbt's own progress lines go to a log file, so the terminal shows only the summary.
     log_path = config.warehouse_dir() / "logs" / "last_run.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -312,7 +316,7 @@ def report(
     year: int, calendar: bool, edition: str, out_dir: Path | None, warehouse: Path | None
 ) -> None:
     """Write the annual program report (HTML, Excel, PDF) from the warehouse."""
-    from peerwh.dbt_project import dbt_project, ensure_manifest
+    from peerwh.dbt_project import MANIFEST_PATH, ensure_manifest
     from peerwh.report import (
         EDITIONS,
         ReportError,
@@ -329,7 +333,7 @@ def report(
             period = find_period(con, year, "calendar_year" if calendar else "state_fiscal_year")
             ensure_manifest()
             target = out_dir or default_out_dir(config.warehouse_dir(), period)
-            written = write_report(con, period, editions, target, dbt_project.manifest_path)
+            written = write_report(con, period, editions, target, MANIFEST_PATH)
     except ReportError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"annual program report {period.label} in {target}")

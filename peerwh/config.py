@@ -9,7 +9,7 @@ import os
 import secrets
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]  # src/peerwh/config.py
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS_DIR = PROJECT_ROOT / "data_contracts"
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DASHBOARDS_DIR = PROJECT_ROOT / "dashboards"
