@@ -72,7 +72,7 @@ def test_the_check_command_passes_on_the_committed_files() -> None:
     assert "every rendered file agrees" in result.output
 
 
-def test_a_new_code_in_a_contract_reaches_the_sources_and_the_staging_tests() -> None:
+def test_a_new_code_in_a_contract_reaches_the_sources_the_staging_tests_and_the_docs() -> None:
     document = yaml.safe_load(contract_path("complaint_events").read_text())
     column = next(
         p for p in document["schema"][0]["properties"] if p["name"] == "allegation_category"
@@ -93,6 +93,8 @@ def test_a_new_code_in_a_contract_reaches_the_sources_and_the_staging_tests() ->
     ]
     accepted = next(t["accepted_values"] for t in tests if "accepted_values" in t)
     assert accepted["arguments"]["values"][-1] == "harassment"
+
+    assert "`harassment`" in contract_render.render_feed_columns([changed])
 
 
 def test_the_generator_reads_its_code_lists_from_the_contracts() -> None:

@@ -5,6 +5,7 @@
 - In `models/staging/<feed>/_<feed>__models.yml` only the `values:` line of each
   `accepted_values` test on a column with a contract code list is rewritten; the rest of that
   file describes what staging adds and stays hand-written.
+- In `docs/feeds.md` the column tables between two marker lines are rewritten.
 
 `peerwh render-contracts` writes the files; `--check` (and the tests) fail on any difference.
 """
@@ -15,11 +16,14 @@ import json
 import re
 from pathlib import Path
 
-from peerwh.config import DBT_PROJECT_DIR, FEEDS
+from peerwh.config import DBT_PROJECT_DIR, FEEDS, PROJECT_ROOT
 from peerwh.contracts.reader import Column, Contract, load_contract
 from peerwh.ingest.store import LINEAGE_COLUMNS
 
 STAGING_DIR = DBT_PROJECT_DIR / "models" / "staging"
+FEEDS_DOC = PROJECT_ROOT / "docs" / "feeds.md"
+DOC_BEGIN = "<!-- BEGIN columns rendered from data_contracts by peerwh render-contracts -->"
+DOC_END = "<!-- END columns rendered from data_contracts -->"
 
 # Longer code lists (the 58 counties) are in the contract and the county seed, not the docs.
 MAX_CODES_LISTED = 20
@@ -127,6 +131,46 @@ def render_staging_values(contract: Contract, text: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def render_feed_columns(contracts: list[Contract]) -> str:
+    """One Markdown table per feed: column, type, required, key, PII, description."""
+    parts: list[str] = []
+    for contract in contracts:
+        parts += [
+            "",
+            f"### {contract.feed}",
+            "",
+            f"Contract: [data_contracts/{contract.feed}.odcs.yaml]"
+            f"(../data_contracts/{contract.feed}.odcs.yaml), version {contract.version}.",
+            "",
+            "| column | type | required | key | PII | description |",
+            "|---|---|---|---|---|---|",
+        ]
+        for column in contract.columns:
+            flags = [
+                "yes" if column.required else "",
+                "yes" if column.primary_key else "",
+                "yes" if column.pii else "",
+            ]
+            parts.append(
+                f"| `{column.name}` | {column.parse_type} | {' | '.join(flags)} | "
+                f"{_cell(_column_description(contract, column))} |"
+            )
+    return "\n".join(parts) + "\n"
+
+
+def render_feeds_doc(contracts: list[Contract], text: str) -> str:
+    """docs/feeds.md with the part between the marker lines rendered from the contracts."""
+    head, found, rest = text.partition(DOC_BEGIN)
+    _, found_end, tail = rest.partition(DOC_END)
+    if not found or not found_end:
+        raise ValueError(f"{FEEDS_DOC} lacks the marker lines {DOC_BEGIN!r} and {DOC_END!r}")
+    return head + DOC_BEGIN + "\n" + render_feed_columns(contracts) + "\n" + DOC_END + tail
+
+
 def rendered_files() -> dict[Path, str]:
     """Every file the contracts render, with the text it should have."""
     files: dict[Path, str] = {}
@@ -135,6 +179,8 @@ def rendered_files() -> dict[Path, str]:
         files[sources_path(feed)] = render_sources(contract)
         models = models_path(feed)
         files[models] = render_staging_values(contract, models.read_text(encoding="utf-8"))
+    contracts = [load_contract(feed) for feed in FEEDS]
+    files[FEEDS_DOC] = render_feeds_doc(contracts, FEEDS_DOC.read_text(encoding="utf-8"))
     return files
 
 
