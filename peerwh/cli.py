@@ -159,8 +159,20 @@ def summarize(result: Any) -> tuple[list[str], bool]:
     type=click.Path(path_type=Path, file_okay=False),
     help="Warehouse directory (default $PEERWH_WAREHOUSE_DIR or ./warehouse).",
 )
-def run(landing: Path | None, warehouse: Path | None) -> None:
-    """Ingest every feed, build the dbt project and publish the snapshot (through Dagster)."""
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Build even when nothing changed since the last published build.",
+)
+def run(landing: Path | None, warehouse: Path | None, force: bool) -> None:
+    """Ingest every feed, build the dbt project and publish the snapshot (through Dagster).
+
+    A run that finds no new or changed landed file and no change to the contracts, the dbt
+    project (seeds and policy parameters included), the code or the hash key since the build it
+    last published says so and stops: nothing is rebuilt or published.
+    """
+    from peerwh.build_inputs import forget_build, inputs_fingerprint, last_build, record_build
+
     _set_dirs(landing, warehouse)
     landing_dir = config.landing_dir()
     if not landing_dir.is_dir():
@@ -171,12 +183,24 @@ def run(landing: Path | None, warehouse: Path | None) -> None:
             f"demo mode: PEERWH_HASH_KEY is not set; hashing CINs with the generated key "
             f"in {config.warehouse_dir() / 'demo_hash_key'}"
         )
+    # Taken before ingestion: a file landing during the run makes the next run build again.
+    fingerprint = inputs_fingerprint(landing_dir)
+    previous = last_build()
+    if not force and previous is not None and previous.fingerprint == fingerprint:
+        click.echo(
+            f"Nothing new since snapshot {previous.build_id}: no new or changed file in "
+            f"{landing_dir}, no change to the contracts, the dbt project, its seeds and policy "
+            "parameters, or the code. Nothing was rebuilt or published (--force builds anyway)."
+        )
+        return
+    forget_build()
     click.echo(f"building {config.warehouse_path()} from {landing_dir} ...")
     result = build_warehouse()
     lines, published = summarize(result)
     click.echo("\n".join(lines))
     if not published:
         sys.exit(1)
+    record_build(fingerprint, (config.serving_dir() / "current").read_text().strip())
 
 
 def dashboard_command(port: int, address: str, allowed_hosts: tuple[str, ...]) -> list[str]:

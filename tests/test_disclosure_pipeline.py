@@ -126,8 +126,14 @@ def test_a_build_whose_public_outputs_fail_the_audit_does_not_publish(
             "update disclosure.suppression set is_suppressed = false "
             "where is_suppressed and not is_primary"
         )
+    # --force: the landing and the project are unchanged, which alone would make a no-op run.
     result = run_cli(
-        "run", "--landing", str(private_copy.landing), "--warehouse", str(private_copy.warehouse)
+        "run",
+        "--force",
+        "--landing",
+        str(private_copy.landing),
+        "--warehouse",
+        str(private_copy.warehouse),
     )
     assert result.returncode == 1, result.output
     assert "audit FAILED" in result.output

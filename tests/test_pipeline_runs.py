@@ -3,6 +3,7 @@ loads, and a batch over a blocking threshold stops publication."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pandas as pd
 import pytest
 
 from peerwh.config import FEEDS
-from tests.pipeline import BuiltWarehouse, copy_warehouse, run_cli
+from tests.pipeline import TEST_HASH_KEY, BuiltWarehouse, copy_warehouse, run_cli
 
 SCHEMAS = ("raw", "audit", "staging", "intermediate", "marts", "reference")
 
@@ -35,8 +36,10 @@ def private_copy(built_warehouse: BuiltWarehouse, tmp_path: Path) -> BuiltWareho
     return BuiltWarehouse(landing, warehouse, built_warehouse.first_run)
 
 
-def rerun(built: BuiltWarehouse) -> tuple[int, str]:
-    result = run_cli("run", "--landing", str(built.landing), "--warehouse", str(built.warehouse))
+def rerun(built: BuiltWarehouse, *flags: str) -> tuple[int, str]:
+    result = run_cli(
+        "run", *flags, "--landing", str(built.landing), "--warehouse", str(built.warehouse)
+    )
     return result.returncode, result.output
 
 
@@ -57,15 +60,62 @@ def test_every_feed_is_checked_for_freshness_against_its_contract(
     assert set(freshness["delivery_every_days"]) == {35}
 
 
-def test_second_run_on_the_same_landing_changes_no_row_count_and_reports_a_late_feed(
+def test_a_run_with_nothing_new_does_nothing(private_copy: BuiltWarehouse) -> None:
+    """Same landing, same project: no ingestion, no dbt, no new snapshot."""
+    serving = private_copy.warehouse / "serving"
+    published = (serving / "current").read_text()
+    before = row_counts(private_copy)
+    code, output = rerun(private_copy)
+    assert code == 0, output
+    assert f"Nothing new since snapshot {published}" in output
+    assert "building" not in output
+    assert (serving / "current").read_text() == published
+    assert row_counts(private_copy) == before
+
+
+def test_a_changed_seed_or_landed_file_makes_the_next_run_build(
+    private_copy: BuiltWarehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fingerprint of what a build is made of: a landed file, a policy parameter (a seed)
+    or the hash key changes it; a failed run forgets it, so the retry builds."""
+    from peerwh import build_inputs, config
+
+    monkeypatch.setenv("PEERWH_WAREHOUSE_DIR", str(private_copy.warehouse))
+    monkeypatch.setenv("PEERWH_HASH_KEY", TEST_HASH_KEY)
+    landing = private_copy.landing
+    recorded = build_inputs.last_build()
+    assert recorded is not None
+    assert build_inputs.inputs_fingerprint(landing) == recorded.fingerprint
+
+    landed = next((landing / "claims").iterdir())
+    os.utime(landed, ns=(landed.stat().st_atime_ns, landed.stat().st_mtime_ns + 1))
+    assert build_inputs.inputs_fingerprint(landing) != recorded.fingerprint
+
+    project = private_copy.warehouse.parent / "project"
+    seeds = project / "dbt_project" / "seeds"
+    shutil.copytree(config.PROJECT_ROOT / "dbt_project" / "seeds", seeds)
+    monkeypatch.setattr(config, "PROJECT_ROOT", project)
+    unchanged = build_inputs.inputs_fingerprint(landing)
+    parameters = seeds / "policy_parameters.csv"
+    parameters.write_text(parameters.read_text().replace(",20,", ",24,", 1))
+    assert build_inputs.inputs_fingerprint(landing) != unchanged
+
+    monkeypatch.setenv("PEERWH_HASH_KEY", "another key")
+    assert build_inputs.inputs_fingerprint(landing) != unchanged
+
+    build_inputs.forget_build()
+    assert build_inputs.last_build() is None
+
+
+def test_a_forced_run_changes_no_row_count_and_reports_a_late_feed(
     private_copy: BuiltWarehouse,
 ) -> None:
-    """Nothing new lands: no row changes. Claims last loaded 40 days ago is past the contract's
-    35-day frequency: the run says so (a warning: it still publishes)."""
+    """--force builds again: no row changes. Claims last loaded 40 days ago is past the
+    contract's 35-day frequency: the run says so (a warning: it still publishes)."""
     with duckdb.connect(str(private_copy.database)) as con:
         con.execute("update raw.claims set _ingested_at = _ingested_at - interval 40 days")
     before = row_counts(private_copy)
-    code, output = rerun(private_copy)
+    code, output = rerun(private_copy, "--force")
     assert code == 0, output
     assert row_counts(private_copy) == before
     assert "Deliveries: late (no delivery within the contract's frequency): claims" in output
