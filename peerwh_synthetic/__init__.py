@@ -8,8 +8,9 @@ seed always give byte-identical files; nothing reads the clock (the generator's 
 
 Modules: ``scales`` (sizes), ``reference`` (counties, opt-in, code sets), ``people``
 (certificants), ``events`` (certification lifecycle), ``employment``, ``claims``,
-``eligibility``, ``complaints``, ``suspended`` (S&I list), ``anomalies`` (policy plants),
-``contract_plants``, ``corrections`` (re-deliveries), ``answer_key``, ``writer``.
+``eligibility``, ``complaints``, ``suspended`` (S&I list), ``plants`` (policy plants, one
+module per rule family behind a registry), ``contract_plants``, ``corrections``
+(re-deliveries), ``answer_key``, ``writer``.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from peerwh_synthetic import anomalies, contract_plants, corrections
 from peerwh_synthetic import complaints as cx
+from peerwh_synthetic import contract_plants, corrections, plants
 from peerwh_synthetic.answer_key import AnswerKey
 from peerwh_synthetic.claims import (
     CLAIM_COLUMNS,
@@ -59,6 +60,7 @@ from peerwh_synthetic.people import (
     certificant_rows,
     finalize_certificants,
 )
+from peerwh_synthetic.plants import Stage, World
 from peerwh_synthetic.reference import COUNTY_OPT_IN, write_county_opt_in_seed
 from peerwh_synthetic.sampling import pick, uniform_int
 from peerwh_synthetic.scales import SCALES, Scale, get_scale
@@ -154,50 +156,46 @@ def generate(
     _clear(out)
     bar = tqdm(total=17, desc=f"generate {scale}", unit="step", disable=not progress)
     rng = np.random.default_rng(seed)
-    key = AnswerKey()
+    key = AnswerKey([*plants.RULE_IDS, *contract_plants.CONTRACT_RULES])
     n = spec.policy_plants
 
     people = build_people(rng, spec.certificants)
     life = build_lifecycle(rng, people)
+    w = World(rng, key, n, people, life, opt_in_table())
+    used = w.used  # planters mark it in place
     bar.update()
-    used = anomalies.plant_certification(rng, key, people, life, n)
-    lapse_workers = anomalies.pick_lapse_workers(rng, life, used, n)
-    emp = build_employment(rng, people, life, used, lapse_workers)
-    anomalies.plant_supervision(rng, key, emp, n)
-    optin = opt_in_table()
-    actions = anomalies.plan_adverse_actions(rng, key, life, emp, optin, used, n)
-    append_events(life, _supervisor_training_events(emp.sups))
-    bar.update()
-
-    segs = billable_segments(emp, life, optin, actions.holes)
-    cins = CinPool(rng, int(spec.claim_lines / 9 * 1.3) + 2_000 + 50 * n)
-    claims = build_clean_claims(rng, spec.claim_lines, segs, cins)
-    bar.update()
-    billing = anomalies.plant_billing(
-        rng, key, claims, segs, emp, life, optin, cins, actions, lapse_workers, used, n
-    )
-    del claims  # superseded by billing.lines; large frames are released as soon as replaced
-    benes, removed_months = billing.benes, billing.removed_months
-    lines, exclusions = anomalies.plant_exclusions(rng, key, billing.lines, people, emp, used, n)
-    del billing
-    bar.update()
-    eligibility = build_eligibility(rng, benes, lines, removed_months)
-    del benes
+    plants.run(Stage.LIFECYCLE, w)
+    w.emp = build_employment(rng, people, life, used, w.lapse_workers)
+    plants.run(Stage.EMPLOYMENT, w)
+    append_events(life, _supervisor_training_events(w.emp.sups))
     bar.update()
 
-    peer_pid = emp.peers["pid"].to_numpy()
+    w.segs = billable_segments(w.emp, life, w.optin, w.actions.holes)
+    w.cins = CinPool(rng, int(spec.claim_lines / 9 * 1.3) + 2_000 + 50 * n)
+    w.claims = build_clean_claims(rng, spec.claim_lines, w.segs, w.cins)
+    bar.update()
+    plants.run(Stage.CLAIMS, w)
+    # Only generate() needs the claims from here on; holding them in one place lets each large
+    # frame go as soon as it is replaced.
+    claims = w.claims
+    del w.claims
+    bar.update()
+    eligibility = build_eligibility(rng, claims.benes, claims.lines, w.removed_months)
+    lines = claims.lines
+    del claims
+    bar.update()
+
+    peer_pid = w.emp.peers["pid"].to_numpy()
     clean_plans = cx.plan_clean_complaints(
-        rng, emp.peers, ~used[peer_pid], round(spec.complaint_rate * len(emp.peers))
+        rng, w.emp.peers, ~used[peer_pid], round(spec.complaint_rate * len(w.emp.peers))
     )
-    plant_plans = anomalies.plan_complaint_plants(
-        rng, key, emp, life, people.county, actions.revoked, used, n
-    )
-    plans = pd.concat([clean_plans, actions.plans, plant_plans], ignore_index=True)
+    plants.run(Stage.COMPLAINTS, w)
+    plans = pd.concat([clean_plans, w.actions.plans, w.complaint_plans], ignore_index=True)
     complaint_events = cx.build_complaint_events(rng, plans)
     bar.update()
 
-    former = _former_peers(rng, lines, emp.peers, used, n // 2 + 1)
-    listed = pd.concat([actions.revoked, former], ignore_index=True)
+    former = _former_peers(rng, lines, w.emp.peers, used, n // 2 + 1)
+    listed = pd.concat([w.actions.revoked, former], ignore_index=True)
     listed_pid = listed["pid"].to_numpy()
     si = pd.concat(
         [
@@ -208,10 +206,10 @@ def generate(
                 certno=life.certno[listed_pid],
             ),
             si_rows(
-                exclusions["provider_name"].to_numpy(dtype=object),
-                exclusions["effective"].to_numpy(),
-                npi=exclusions["npi"].to_numpy(),
-                certno=exclusions["certno"].to_numpy(),
+                w.exclusions["provider_name"].to_numpy(dtype=object),
+                w.exclusions["effective"].to_numpy(),
+                npi=w.exclusions["npi"].to_numpy(),
+                certno=w.exclusions["certno"].to_numpy(),
             ),
         ],
         ignore_index=True,
@@ -223,7 +221,7 @@ def generate(
     cert_rows = contract_plants.plant_certificants(rng, key, cert_rows, used, wanted)
     events = contract_plants.plant_events(rng, key, life.events, used, wanted)
     emp_rows = contract_plants.plant_employment(
-        rng, key, employment_rows(emp, people.certificant_num), wanted
+        rng, key, employment_rows(w.emp, people.certificant_num), wanted
     )
     lines = contract_plants.plant_claims(rng, key, lines, used, wanted)
     eligibility = contract_plants.plant_eligibility(rng, key, eligibility, wanted)

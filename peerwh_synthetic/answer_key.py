@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,11 +28,16 @@ class Finding:
 
 
 class AnswerKey:
-    def __init__(self) -> None:
+    def __init__(self, rule_ids: Iterable[str]) -> None:
+        """``rule_ids``: the rules a finding may name, those of the registered planters and the
+        contract rules; a finding under any other id is a planter's bug, refused here."""
+        self.rule_ids = frozenset(rule_ids)
         self.findings: list[Finding] = []
         self.located: list[tuple[int, str, int, str]] = []
 
     def add(self, kind: str, rule_id: str, feed: str, note: str, key: str = RECORD) -> int:
+        if rule_id not in self.rule_ids:
+            raise ValueError(f"{rule_id!r} is not the rule of any registered planter")
         self.findings.append(Finding(kind, rule_id, feed, key, note))
         return len(self.findings) - 1
 

@@ -5,8 +5,8 @@ timeline follows from the mode. Clean complaints are acknowledged within 1-3 bus
 decided and closed within 88 days of receipt (118 when the investigation was extended, before
 day 90), concern an incident 1-120 days earlier while the peer was certified and employed, and
 end in dismissal or substantiation with corrective action (PI-01, PI-04, PI-05). Suspensions
-and revocations only come from planned adverse actions (PI-02, see anomalies.py), whose plan
-rows carry their own decision, action and appeal dates.
+and revocations only come from planned adverse actions (PI-02, see plants/complaints.py), whose
+plan rows carry their own decision, action and appeal dates.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Mostly providers unrelated to peer support (NPIs outside the generator's organization range),
 plus a few former peers listed only after their last claim line (clean), peers whose revocation
 was upheld (listed after the revocation, when they no longer bill), and the BILL-10 plants that
-anomalies.py adds.
+plants/billing.py adds.
 """
 
 from __future__ import annotations

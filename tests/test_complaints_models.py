@@ -16,7 +16,7 @@ import pytest
 
 from tests.pipeline import BuiltWarehouse
 
-# The answer key's note for each PI-04 plant (peerwh_synthetic/anomalies.py) and the
+# The answer key's note for each PI-04 plant (peerwh_synthetic/plants/complaints.py) and the
 # late_reasons the warehouse must give it.
 PI04_REASON_BY_NOTE = {
     "acknowledged 8-12 business days after receipt": "late_acknowledgement",
