@@ -12,6 +12,7 @@ import argparse
 import os
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -73,13 +74,26 @@ def main() -> None:
     summary = generate(landing, scale=args.scale, seed=args.seed, progress=False)
     generation = time.perf_counter() - t0
 
+    from peerwh.build_inputs import inputs_fingerprint, record_build
     from peerwh.cli import build_warehouse, summarize
 
     instance = dg.DagsterInstance.ephemeral()
     t1 = time.perf_counter()
+    fingerprint = inputs_fingerprint(landing)
     result = build_warehouse(instance=instance)
     pipeline = time.perf_counter() - t1
     lines, published = summarize(result)
+    noop = float("nan")
+    if published:
+        # As `peerwh run` does after publishing; the same command again has nothing to do.
+        record_build(fingerprint, (warehouse / "serving" / "current").read_text().strip())
+        t2 = time.perf_counter()
+        again = subprocess.run(
+            [sys.executable, "-m", "peerwh.cli", "run"], capture_output=True, text=True, check=False
+        )
+        noop = time.perf_counter() - t2
+        if "Nothing new" not in again.stdout:
+            print(f"the no-op run built again:\n{again.stdout[-2000:]}{again.stderr[-2000:]}")
     steps = step_seconds(instance, result.run_id)
     baseline = baseline_seconds(landing)
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -101,6 +115,7 @@ def main() -> None:
     ):
         print(f"  {label:<28}{steps.get(step, float('nan')):>9.1f} s")
     print(f"  {'pipeline total (Dagster)':<28}{pipeline:>9.1f} s")
+    print(f"  {'run again, nothing new':<28}{noop:>9.1f} s   (peerwh run, a new process)")
     print(f"  {'plain DuckDB baseline':<28}{baseline:>9.1f} s   ratio {pipeline / baseline:.1f}x")
     print(
         f"  {'peak memory':<28}{peak_self:>9.0f} MB (this process), "
