@@ -1,15 +1,14 @@
 """The SQL behind the pages. Aggregation happens in DuckDB; pandas only receives the result.
 
-Every function takes the signed-in `Scope` first and names the tables it reads, so the snapshot
-layer refuses (`AccessDenied`) anything outside the scope before running, and its views hold
-only what the scope may see.
+Every function takes a `SnapshotReader` (the signed-in scope and the build) first and names the
+tables it reads, so the snapshot layer refuses (`AccessDenied`) anything outside the scope before
+running, and its views hold only what the scope may see.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 
@@ -22,7 +21,7 @@ from peerwh.dashboards.access import (
     Scope,
     require_county_detail,
 )
-from peerwh.dashboards.snapshot import Param, Params, query
+from peerwh.dashboards.snapshot import Param, Params, SnapshotReader
 
 WORKFORCE_TABLE = "fct_workforce_monthly"
 CHECK_RESULTS_TABLE = "audit__check_results"
@@ -30,17 +29,14 @@ INGEST_FILES_TABLE = "audit__ingest_files"
 CHECK_STATUSES: tuple[str, ...] = ("pass", "fail", "not_applicable", "error")
 
 
-def counties(scope: Scope, serving_dir: Path, build_id: str) -> pd.DataFrame:
-    """Counties whose workforce detail `scope` may see: `county_fips`, `county_name`, by name.
+def counties(reader: SnapshotReader) -> pd.DataFrame:
+    """Counties whose workforce detail the scope may see: `county_fips`, `county_name`, by name.
 
     State analysts get every county, a county user its own; evaluators none (`AccessDenied`).
     """
-    if scope.role is Role.EVALUATOR:
+    if reader.scope.role is Role.EVALUATOR:
         raise AccessDenied("Evaluators see statewide public, suppressed figures only.")
-    return query(
-        scope,
-        serving_dir,
-        build_id,
+    return reader.query(
         f"""
         SELECT DISTINCT county_fips, county_name
         FROM {WORKFORCE_TABLE}
@@ -50,16 +46,14 @@ def counties(scope: Scope, serving_dir: Path, build_id: str) -> pd.DataFrame:
     )
 
 
-def workforce_trend(
-    scope: Scope, serving_dir: Path, build_id: str, county_fips: str | None = None
-) -> pd.DataFrame:
+def workforce_trend(reader: SnapshotReader, county_fips: str | None = None) -> pd.DataFrame:
     """Monthly `active_certified_peers` and `employed_peers`: statewide, or one county's.
 
     Columns: `month_start`, each measure and `<measure>_is_suppressed`; one row per month, oldest
     first. Statewide figures come from the public series for every role but state analysts
-    (`workforce_months`); one county's detail is refused unless `scope` may see that county.
+    (`workforce_months`); one county's detail is refused unless `reader.scope` may see that county.
     """
-    months = workforce_months(scope, county_fips)
+    months = workforce_months(reader.scope, county_fips)
     measures = ", ".join(TREND_MEASURES)
     flags = ", ".join(f"{m}_is_suppressed" for m in TREND_MEASURES)
     sql = f"""
@@ -68,23 +62,23 @@ def workforce_trend(
         FROM monthly
         ORDER BY month_start
     """
-    return query(scope, serving_dir, build_id, sql, months.params, tables=(months.table,))
+    return reader.query(sql, months.params, tables=(months.table,))
 
 
-def feed_freshness(scope: Scope, serving_dir: Path, build_id: str) -> pd.DataFrame:
+def feed_freshness(reader: SnapshotReader) -> pd.DataFrame:
     """Per feed: `latest_extract_date`, `last_ingested_at`, `files` (every role may see this)."""
     sql = f"""
         SELECT feed, latest_extract_date, last_ingested_at, files
         FROM {FEED_FRESHNESS_VIEW}
         ORDER BY feed
     """
-    return query(scope, serving_dir, build_id, sql, tables=(FEED_FRESHNESS_VIEW,))
+    return reader.query(sql, tables=(FEED_FRESHNESS_VIEW,))
 
 
 SOURCE_FRESHNESS_TABLE = "audit__source_freshness"
 
 
-def source_freshness(scope: Scope, serving_dir: Path, build_id: str) -> pd.DataFrame:
+def source_freshness(reader: SnapshotReader) -> pd.DataFrame:
     """dbt source freshness at build time, per feed: `last_loaded_at`, `days_since_last_load`,
     `delivery_every_days` (the contract's SLA), `status` (`on_time` or `stale`), `checked_at`."""
     sql = f"""
@@ -93,7 +87,7 @@ def source_freshness(scope: Scope, serving_dir: Path, build_id: str) -> pd.DataF
         FROM {SOURCE_FRESHNESS_TABLE}
         ORDER BY status DESC, feed
     """
-    return query(scope, serving_dir, build_id, sql, tables=(SOURCE_FRESHNESS_TABLE,))
+    return reader.query(sql, tables=(SOURCE_FRESHNESS_TABLE,))
 
 
 _LATEST_RESULTS = f"""
@@ -108,9 +102,7 @@ _LATEST_RESULTS = f"""
 """
 
 
-def check_status_counts(
-    scope: Scope, serving_dir: Path, build_id: str, feed: str | None = None
-) -> pd.DataFrame:
+def check_status_counts(reader: SnapshotReader, feed: str | None = None) -> pd.DataFrame:
     """Latest result per (file, rule), counted per feed and status: `feed`, `status`, `results`."""
     sql = f"""
         WITH {_LATEST_RESULTS}
@@ -119,12 +111,10 @@ def check_status_counts(
         GROUP BY feed, status
         ORDER BY feed, status
     """
-    return query(scope, serving_dir, build_id, sql, {"feed": feed}, tables=(CHECK_RESULTS_TABLE,))
+    return reader.query(sql, {"feed": feed}, tables=(CHECK_RESULTS_TABLE,))
 
 
-def scorecard(
-    scope: Scope, serving_dir: Path, build_id: str, feed: str | None = None
-) -> pd.DataFrame:
+def scorecard(reader: SnapshotReader, feed: str | None = None) -> pd.DataFrame:
     """One row per feed and rule: files passing, failing, not applicable, in error.
 
     Columns: `feed`, `check_id`, `check_name`, `severity`, one per `CHECK_STATUSES`,
@@ -142,12 +132,10 @@ def scorecard(
         GROUP BY feed, check_id
         ORDER BY feed, fail DESC, error DESC, check_id
     """
-    return query(scope, serving_dir, build_id, sql, {"feed": feed}, tables=(CHECK_RESULTS_TABLE,))
+    return reader.query(sql, {"feed": feed}, tables=(CHECK_RESULTS_TABLE,))
 
 
-def quarantine_by_feed(
-    scope: Scope, serving_dir: Path, build_id: str, feed: str | None = None
-) -> pd.DataFrame:
+def quarantine_by_feed(reader: SnapshotReader, feed: str | None = None) -> pd.DataFrame:
     """Per feed: `files`, `rows_received`, `rows_loaded`, `rows_quarantined`, `files_rejected`."""
     sql = f"""
         SELECT feed, CAST(count(*) AS BIGINT) AS files,
@@ -160,12 +148,10 @@ def quarantine_by_feed(
         GROUP BY feed
         ORDER BY feed
     """
-    return query(scope, serving_dir, build_id, sql, {"feed": feed}, tables=(INGEST_FILES_TABLE,))
+    return reader.query(sql, {"feed": feed}, tables=(INGEST_FILES_TABLE,))
 
 
-def recent_files(
-    scope: Scope, serving_dir: Path, build_id: str, feed: str | None = None, limit: int = 50
-) -> pd.DataFrame:
+def recent_files(reader: SnapshotReader, feed: str | None = None, limit: int = 50) -> pd.DataFrame:
     """The most recently ingested files, newest first, with their row counts and status."""
     sql = f"""
         SELECT ingested_at, feed, file_name, extract_date, status, rows_received, rows_loaded,
@@ -175,19 +161,16 @@ def recent_files(
         ORDER BY ingested_at DESC, feed, file_name
         LIMIT $limit
     """
-    return query(
-        scope,
-        serving_dir,
-        build_id,
+    return reader.query(
         sql,
         {"feed": feed, "limit": limit},
         tables=(INGEST_FILES_TABLE,),
     )
 
 
-def feeds(scope: Scope, serving_dir: Path, build_id: str) -> list[str]:
+def feeds(reader: SnapshotReader) -> list[str]:
     """Feeds with ingested files, sorted."""
-    frame = feed_freshness(scope, serving_dir, build_id)
+    frame = feed_freshness(reader)
     return [str(f) for f in frame["feed"]]
 
 
@@ -197,7 +180,7 @@ DISCLOSURE_SUMMARY_TABLE = "audit__disclosure_summary"
 GEOGRAPHY_LEVELS: tuple[str, ...] = ("state", "region", "county")
 
 
-def disclosure_summary(scope: Scope, serving_dir: Path, build_id: str) -> pd.DataFrame:
+def disclosure_summary(reader: SnapshotReader) -> pd.DataFrame:
     """One row per quantity and geography level (state, region, county first): `cells`,
     `primaries` (1 to 10), `complements`, `suppressed_cells`, `cells_suppressed_share`,
     `total_value`, `suppressed_value`, `value_suppressed_share`, `failures`, `checked_at`,
@@ -211,7 +194,7 @@ def disclosure_summary(scope: Scope, serving_dir: Path, build_id: str) -> pd.Dat
         ORDER BY quantity, coalesce(list_position([{levels}], geography_level), 99),
             geography_level
     """
-    return query(scope, serving_dir, build_id, sql, tables=(DISCLOSURE_SUMMARY_TABLE,))
+    return reader.query(sql, tables=(DISCLOSURE_SUMMARY_TABLE,))
 
 
 # --- Program integrity (state analysts only: access.PROGRAM_INTEGRITY_TABLES) ---------------------
@@ -267,24 +250,19 @@ _PER_RULE_MEASURES = """
 
 
 def _findings_query(
-    scope: Scope,
-    serving_dir: Path,
-    build_id: str,
+    reader: SnapshotReader,
     sql: str,
     selection: IntegrityFilter,
     **extra: Param,
 ) -> pd.DataFrame:
-    return query(
-        scope,
-        serving_dir,
-        build_id,
+    return reader.query(
         sql,
         {**selection.params(), **extra},
         tables=(INTEGRITY_FINDINGS_TABLE, CLAIM_LINES_TABLE),
     )
 
 
-def integrity_filter_options(scope: Scope, serving_dir: Path, build_id: str) -> pd.DataFrame:
+def integrity_filter_options(reader: SnapshotReader) -> pd.DataFrame:
     """Filter choices: `kind`, `value`, `label`, sorted within each kind.
 
     `kind` is `rule` (claim-line rule ids), `county` (counties with claim-line findings) or
@@ -312,12 +290,10 @@ def integrity_filter_options(scope: Scope, serving_dir: Path, build_id: str) -> 
         )
         ORDER BY kind, value
     """
-    return query(scope, serving_dir, build_id, sql, tables=INTEGRITY_TABLES)
+    return reader.query(sql, tables=INTEGRITY_TABLES)
 
 
-def integrity_findings_by_month(
-    scope: Scope, serving_dir: Path, build_id: str, selection: IntegrityFilter
-) -> pd.DataFrame:
+def integrity_findings_by_month(reader: SnapshotReader, selection: IntegrityFilter) -> pd.DataFrame:
     """Claim-line findings per service month and rule: `service_month`, `rule_id`, `findings`,
     `claim_lines`, `approved_amount_at_risk`; oldest month first."""
     sql = f"""
@@ -326,12 +302,10 @@ def integrity_findings_by_month(
         GROUP BY l.service_month, f.rule_id
         ORDER BY l.service_month, f.rule_id
     """
-    return _findings_query(scope, serving_dir, build_id, sql, selection)
+    return _findings_query(reader, sql, selection)
 
 
-def integrity_findings_by_rule(
-    scope: Scope, serving_dir: Path, build_id: str, selection: IntegrityFilter
-) -> pd.DataFrame:
+def integrity_findings_by_rule(reader: SnapshotReader, selection: IntegrityFilter) -> pd.DataFrame:
     """Per rule: `rule_id`, `severity`, `findings`, `claim_lines`, `approved_amount_at_risk`."""
     sql = f"""
         SELECT f.rule_id, any_value(f.severity) AS severity, {_PER_RULE_MEASURES}
@@ -339,12 +313,10 @@ def integrity_findings_by_rule(
         GROUP BY f.rule_id
         ORDER BY f.rule_id
     """
-    return _findings_query(scope, serving_dir, build_id, sql, selection)
+    return _findings_query(reader, sql, selection)
 
 
-def integrity_totals(
-    scope: Scope, serving_dir: Path, build_id: str, selection: IntegrityFilter
-) -> pd.DataFrame:
+def integrity_totals(reader: SnapshotReader, selection: IntegrityFilter) -> pd.DataFrame:
     """One row: `findings`, `claim_lines`, `approved_amount_at_risk` of the selection.
 
     A line breaking several rules is one claim line and its amount is at risk once (the largest
@@ -362,7 +334,7 @@ def integrity_totals(
             CAST(coalesce(sum(at_risk), 0) AS DECIMAL(14, 2)) AS approved_amount_at_risk
         FROM lines
     """
-    return _findings_query(scope, serving_dir, build_id, sql, selection)
+    return _findings_query(reader, sql, selection)
 
 
 # The claim-line columns a drill-down shows: the beneficiary only by its keyed hash, never PHI.
@@ -386,9 +358,7 @@ FINDING_LINE_COLUMNS: tuple[str, ...] = (
 
 
 def integrity_finding_lines(
-    scope: Scope,
-    serving_dir: Path,
-    build_id: str,
+    reader: SnapshotReader,
     selection: IntegrityFilter,
     limit: int = 500,
 ) -> pd.DataFrame:
@@ -404,7 +374,7 @@ def integrity_finding_lines(
             f.rule_id
         LIMIT $limit
     """
-    return _findings_query(scope, serving_dir, build_id, sql, selection, limit=limit)
+    return _findings_query(reader, sql, selection, limit=limit)
 
 
 _DETECTED_IN_MONTHS = """
@@ -414,9 +384,7 @@ _DETECTED_IN_MONTHS = """
 
 
 def policy_findings_by_month(
-    scope: Scope,
-    serving_dir: Path,
-    build_id: str,
+    reader: SnapshotReader,
     table: str,
     first_month: str | None = None,
     last_month: str | None = None,
@@ -437,13 +405,11 @@ def policy_findings_by_month(
         ORDER BY month, rule_id
     """
     params = {"first_month": first_month, "last_month": last_month}
-    return query(scope, serving_dir, build_id, sql, params, tables=(table,))
+    return reader.query(sql, params, tables=(table,))
 
 
 def policy_findings(
-    scope: Scope,
-    serving_dir: Path,
-    build_id: str,
+    reader: SnapshotReader,
     table: str,
     first_month: str | None = None,
     last_month: str | None = None,
@@ -464,7 +430,7 @@ def policy_findings(
         LIMIT $limit
     """
     params = {"first_month": first_month, "last_month": last_month, "limit": limit}
-    return query(scope, serving_dir, build_id, sql, params, tables=(table,))
+    return reader.query(sql, params, tables=(table,))
 
 
 # --- Waiver metrics (public, suppressed: every role) ----------------------------------------------
@@ -494,7 +460,7 @@ WAIVER_METRIC_COLUMNS: tuple[str, ...] = (
 )
 
 
-def waiver_metrics_catalog(scope: Scope, serving_dir: Path, build_id: str) -> pd.DataFrame:
+def waiver_metrics_catalog(reader: SnapshotReader) -> pd.DataFrame:
     """The metric definitions (the `waiver_metrics_catalog` seed) of the published metrics."""
     sql = f"""
         SELECT c.metric_id, c.metric_name, c.definition, c.numerator, c.denominator, c.unit,
@@ -503,18 +469,13 @@ def waiver_metrics_catalog(scope: Scope, serving_dir: Path, build_id: str) -> pd
         WHERE c.metric_id IN (SELECT DISTINCT metric_id FROM {WAIVER_METRICS_TABLE})
         ORDER BY c.metric_id
     """
-    return query(
-        scope,
-        serving_dir,
-        build_id,
+    return reader.query(
         sql,
         tables=(WAIVER_METRICS_CATALOG_TABLE, WAIVER_METRICS_TABLE),
     )
 
 
-def waiver_metric_cells(
-    scope: Scope, serving_dir: Path, build_id: str, metric_id: str
-) -> pd.DataFrame:
+def waiver_metric_cells(reader: SnapshotReader, metric_id: str) -> pd.DataFrame:
     """The (period type, geography level, geography code, stratum) combinations of a metric.
 
     Columns `period_type`, `geography_level`, `geography_code`, `stratum_name`; for the pickers.
@@ -525,15 +486,11 @@ def waiver_metric_cells(
         WHERE metric_id = $metric
         ORDER BY ALL
     """
-    return query(
-        scope, serving_dir, build_id, sql, {"metric": metric_id}, tables=(WAIVER_METRICS_TABLE,)
-    )
+    return reader.query(sql, {"metric": metric_id}, tables=(WAIVER_METRICS_TABLE,))
 
 
 def waiver_metric_rows(
-    scope: Scope,
-    serving_dir: Path,
-    build_id: str,
+    reader: SnapshotReader,
     metric_id: str,
     period_type: str,
     geography_level: str,
@@ -563,10 +520,7 @@ def waiver_metric_rows(
         "code": geography_code,
         "stratum": stratum_name,
     }
-    return query(
-        scope,
-        serving_dir,
-        build_id,
+    return reader.query(
         sql,
         params,
         tables=(WAIVER_METRICS_TABLE, WAIVER_METRICS_CATALOG_TABLE),
@@ -636,37 +590,29 @@ def require_detail_area(scope: Scope, county_fips: str | None) -> None:
     require_county_detail(scope, county_fips)
 
 
-def service_months(scope: Scope, serving_dir: Path, build_id: str) -> list[date]:
+def service_months(reader: SnapshotReader) -> list[date]:
     """Months with approved services the scope may see in detail, oldest first."""
-    require_detail_area(scope, scope.county_fips)
-    frame = query(
-        scope,
-        serving_dir,
-        build_id,
+    require_detail_area(reader.scope, reader.scope.county_fips)
+    frame = reader.query(
         f"SELECT DISTINCT service_month FROM {CLAIM_SERVICES_VIEW} ORDER BY service_month",
         tables=(CLAIM_SERVICES_VIEW,),
     )
     return [pd.Timestamp(m).date() for m in frame["service_month"]]
 
 
-def delivery_systems(scope: Scope, serving_dir: Path, build_id: str) -> list[str]:
-    require_detail_area(scope, scope.county_fips)
-    frame = query(
-        scope,
-        serving_dir,
-        build_id,
+def delivery_systems(reader: SnapshotReader) -> list[str]:
+    require_detail_area(reader.scope, reader.scope.county_fips)
+    frame = reader.query(
         f"SELECT DISTINCT delivery_system FROM {CLAIM_SERVICES_VIEW} ORDER BY 1",
         tables=(CLAIM_SERVICES_VIEW,),
     )
     return [str(d) for d in frame["delivery_system"]]
 
 
-def utilization_summary(
-    scope: Scope, serving_dir: Path, build_id: str, selection: UtilizationFilter
-) -> pd.DataFrame:
+def utilization_summary(reader: SnapshotReader, selection: UtilizationFilter) -> pd.DataFrame:
     """One row: `beneficiaries_served` and `under_21_served` (distinct over the range),
     `services`, `collateral_services`, `units` of the approved lines in `selection`."""
-    require_detail_area(scope, selection.county_fips)
+    require_detail_area(reader.scope, selection.county_fips)
     sql = f"""
         SELECT CAST(count(DISTINCT beneficiary_key) AS BIGINT) AS beneficiaries_served,
             CAST(count(DISTINCT beneficiary_key) FILTER (WHERE under_21) AS BIGINT)
@@ -677,15 +623,11 @@ def utilization_summary(
         FROM {CLAIM_SERVICES_VIEW}
         WHERE {_UTILIZATION_WHERE}
     """
-    return query(
-        scope, serving_dir, build_id, sql, selection.params(), tables=(CLAIM_SERVICES_VIEW,)
-    )
+    return reader.query(sql, selection.params(), tables=(CLAIM_SERVICES_VIEW,))
 
 
 def utilization_breakdowns(
-    scope: Scope,
-    serving_dir: Path,
-    build_id: str,
+    reader: SnapshotReader,
     selection: UtilizationFilter,
     dimensions: tuple[str, ...],
 ) -> pd.DataFrame:
@@ -696,7 +638,7 @@ def utilization_breakdowns(
     over the range), `services`, `collateral_services`, `collateral_share` (fraction); by
     dimension in the order given, then category.
     """
-    require_detail_area(scope, selection.county_fips)
+    require_detail_area(reader.scope, selection.county_fips)
     # One grouping set per dimension: one scan of the lines, not one per chart. The grouped
     # column of a row is the one grouping() marks; the others are null in that row.
     columns = [f"d{index}" for index in range(len(dimensions))]
@@ -733,29 +675,23 @@ def utilization_breakdowns(
         FROM grouped
         ORDER BY position, category
     """
-    return query(
-        scope, serving_dir, build_id, sql, selection.params(), tables=(CLAIM_SERVICES_VIEW,)
-    )
+    return reader.query(sql, selection.params(), tables=(CLAIM_SERVICES_VIEW,))
 
 
 def utilization_by(
-    scope: Scope,
-    serving_dir: Path,
-    build_id: str,
+    reader: SnapshotReader,
     selection: UtilizationFilter,
     dimension: str,
 ) -> pd.DataFrame:
     """`utilization_breakdowns` of one dimension, without the `dimension` column."""
-    frame = utilization_breakdowns(scope, serving_dir, build_id, selection, (dimension,))
+    frame = utilization_breakdowns(reader, selection, (dimension,))
     return frame.drop(columns="dimension").reset_index(drop=True)
 
 
-def utilization_by_county(
-    scope: Scope, serving_dir: Path, build_id: str, selection: UtilizationFilter
-) -> pd.DataFrame:
+def utilization_by_county(reader: SnapshotReader, selection: UtilizationFilter) -> pd.DataFrame:
     """Per county in the scope: `county_fips`, `county_name`, `services`, `units`,
     `service_minutes`, `approved_amount`, `collateral_services` (sums of the monthly mart)."""
-    require_detail_area(scope, selection.county_fips)
+    require_detail_area(reader.scope, selection.county_fips)
     sql = f"""
         WITH names AS (
             SELECT DISTINCT county_fips, county_name FROM {PUBLIC_COUNTY_NAMES_TABLE}
@@ -774,10 +710,7 @@ def utilization_by_county(
         GROUP BY u.county_fips
         ORDER BY services DESC, u.county_fips
     """
-    return query(
-        scope,
-        serving_dir,
-        build_id,
+    return reader.query(
         sql,
         selection.params(),
         tables=(UTILIZATION_TABLE, PUBLIC_COUNTY_NAMES_TABLE),
@@ -785,7 +718,7 @@ def utilization_by_county(
 
 
 def public_periods(
-    scope: Scope, serving_dir: Path, build_id: str, period_type: str, metric_id: str = "UT-02"
+    reader: SnapshotReader, period_type: str, metric_id: str = "UT-02"
 ) -> pd.DataFrame:
     """Periods of `period_type` with county cells of `metric_id` in the public metrics:
     `period_start`, `period_end`, `is_partial_period`, newest first. Public: every role."""
@@ -795,10 +728,7 @@ def public_periods(
         WHERE metric_id = $metric AND period_type = $period_type AND geography_level = 'county'
         ORDER BY period_start DESC
     """
-    return query(
-        scope,
-        serving_dir,
-        build_id,
+    return reader.query(
         sql,
         {"period_type": period_type, "metric": metric_id},
         tables=(WAIVER_METRICS_TABLE,),
@@ -806,7 +736,7 @@ def public_periods(
 
 
 def penetration_by_county(
-    scope: Scope, serving_dir: Path, build_id: str, period_type: str, period_start: date
+    reader: SnapshotReader, period_type: str, period_start: date
 ) -> pd.DataFrame:
     """UT-02 per county from the public metrics (suppressed for every role, RPT-03).
 
@@ -833,10 +763,7 @@ def penetration_by_county(
             AND m.geography_level = 'county' AND m.stratum_name = 'all'
         ORDER BY county_name
     """
-    return query(
-        scope,
-        serving_dir,
-        build_id,
+    return reader.query(
         sql,
         {"period_type": period_type, "period_start": period_start.isoformat()},
         tables=(WAIVER_METRICS_TABLE, PUBLIC_COUNTY_NAMES_TABLE),
@@ -844,9 +771,7 @@ def penetration_by_county(
 
 
 def public_utilization_metrics(
-    scope: Scope,
-    serving_dir: Path,
-    build_id: str,
+    reader: SnapshotReader,
     period_type: str,
     period_start: date,
     geography_code: str = "06",
@@ -866,10 +791,7 @@ def public_utilization_metrics(
             AND period_start = CAST($period_start AS DATE) AND geography_code = $geography
         ORDER BY metric_id, stratum_name <> 'all', stratum_name, stratum_value
     """
-    return query(
-        scope,
-        serving_dir,
-        build_id,
+    return reader.query(
         sql,
         {
             "period_type": period_type,
@@ -918,25 +840,20 @@ _COMPLAINTS_WHERE = """
 """
 
 
-def complaint_quarters(scope: Scope, serving_dir: Path, build_id: str) -> list[date]:
+def complaint_quarters(reader: SnapshotReader) -> list[date]:
     """First days of the quarters with complaints received (public table: every role)."""
-    frame = query(
-        scope,
-        serving_dir,
-        build_id,
+    frame = reader.query(
         f"SELECT DISTINCT quarter_start FROM {COMPLAINTS_PUBLIC_TABLE} ORDER BY 1",
         tables=(COMPLAINTS_PUBLIC_TABLE,),
     )
     return [pd.Timestamp(q).date() for q in frame["quarter_start"]]
 
 
-def complaints_summary(
-    scope: Scope, serving_dir: Path, build_id: str, selection: ComplaintsFilter
-) -> pd.DataFrame:
+def complaints_summary(reader: SnapshotReader, selection: ComplaintsFilter) -> pd.DataFrame:
     """One row: the course (received, acknowledged, investigated, resolved, closed, open),
     appeals, and PI-04 timeliness (judged and on time, for acknowledgement and resolution;
     late), with the median days to resolve."""
-    require_detail_area(scope, selection.county_fips)
+    require_detail_area(reader.scope, selection.county_fips)
     sql = f"""
         SELECT CAST(count(*) AS BIGINT) AS received,
             CAST(count(acknowledged_date) AS BIGINT) AS acknowledged,
@@ -954,14 +871,12 @@ def complaints_summary(
         FROM {COMPLAINTS_TABLE}
         WHERE {_COMPLAINTS_WHERE}
     """
-    return query(scope, serving_dir, build_id, sql, selection.params(), tables=(COMPLAINTS_TABLE,))
+    return reader.query(sql, selection.params(), tables=(COMPLAINTS_TABLE,))
 
 
-def complaints_by_quarter(
-    scope: Scope, serving_dir: Path, build_id: str, selection: ComplaintsFilter
-) -> pd.DataFrame:
+def complaints_by_quarter(reader: SnapshotReader, selection: ComplaintsFilter) -> pd.DataFrame:
     """Per quarter received: `quarter_start`, `received`, `acknowledged`, `resolved`, `late`."""
-    require_detail_area(scope, selection.county_fips)
+    require_detail_area(reader.scope, selection.county_fips)
     sql = f"""
         SELECT CAST(date_trunc('quarter', received_date) AS DATE) AS quarter_start,
             CAST(count(*) AS BIGINT) AS received,
@@ -973,18 +888,16 @@ def complaints_by_quarter(
         GROUP BY ALL
         ORDER BY quarter_start
     """
-    return query(scope, serving_dir, build_id, sql, selection.params(), tables=(COMPLAINTS_TABLE,))
+    return reader.query(sql, selection.params(), tables=(COMPLAINTS_TABLE,))
 
 
 def complaints_by(
-    scope: Scope,
-    serving_dir: Path,
-    build_id: str,
+    reader: SnapshotReader,
     selection: ComplaintsFilter,
     dimension: str,
 ) -> pd.DataFrame:
     """Complaints in `selection` by one of `COMPLAINT_DIMENSIONS`: `category`, `complaints`."""
-    require_detail_area(scope, selection.county_fips)
+    require_detail_area(reader.scope, selection.county_fips)
     sql = f"""
         SELECT {COMPLAINT_DIMENSIONS[dimension]} AS category,
             CAST(count(*) AS BIGINT) AS complaints
@@ -993,14 +906,12 @@ def complaints_by(
         GROUP BY ALL
         ORDER BY complaints DESC, category
     """
-    return query(scope, serving_dir, build_id, sql, selection.params(), tables=(COMPLAINTS_TABLE,))
+    return reader.query(sql, selection.params(), tables=(COMPLAINTS_TABLE,))
 
 
-def late_complaints(
-    scope: Scope, serving_dir: Path, build_id: str, selection: ComplaintsFilter
-) -> pd.DataFrame:
+def late_complaints(reader: SnapshotReader, selection: ComplaintsFilter) -> pd.DataFrame:
     """The PI-04 list: complaints acknowledged or resolved late, oldest received first."""
-    require_detail_area(scope, selection.county_fips)
+    require_detail_area(reader.scope, selection.county_fips)
     sql = f"""
         SELECT complaint_id, county_fips, received_date, acknowledged_date,
             business_days_to_acknowledge, resolution_due_date, resolved_date, days_to_resolve,
@@ -1009,12 +920,10 @@ def late_complaints(
         WHERE is_late AND {_COMPLAINTS_WHERE}
         ORDER BY received_date, complaint_id
     """
-    return query(scope, serving_dir, build_id, sql, selection.params(), tables=(COMPLAINTS_TABLE,))
+    return reader.query(sql, selection.params(), tables=(COMPLAINTS_TABLE,))
 
 
-def complaints_by_county(
-    scope: Scope, serving_dir: Path, build_id: str, start: date, end: date
-) -> pd.DataFrame:
+def complaints_by_county(reader: SnapshotReader, start: date, end: date) -> pd.DataFrame:
     """Complaints received per county and quarter from `start` to `end` quarters.
 
     Columns: `quarter_start`, `county_fips`, `county_name`, `complaints_received` and its
@@ -1022,7 +931,7 @@ def complaints_by_county(
     disclosure control published it (suppressed counts NULL and flagged); state analysts read
     the internal aggregate, with `complaints_substantiated` and `substantiated_pct` besides.
     """
-    if scope.is_state:
+    if reader.scope.is_state:
         table = COMPLAINTS_BY_COUNTY_TABLE
         columns = """complaints_received, false AS complaints_received_is_suppressed,
             complaints_substantiated, CAST(substantiated_pct AS DOUBLE) AS substantiated_pct"""
@@ -1035,10 +944,7 @@ def complaints_by_county(
         WHERE quarter_start BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
         ORDER BY quarter_start DESC, county_name
     """
-    return query(
-        scope,
-        serving_dir,
-        build_id,
+    return reader.query(
         sql,
         {"start": start.isoformat(), "end": end.isoformat()},
         tables=(table,),
@@ -1157,15 +1063,13 @@ def _require_detail(scope: Scope, county_fips: str | None, what: str) -> None:
     require_county_detail(scope, county_fips)
 
 
-def workforce_detail(
-    scope: Scope, serving_dir: Path, build_id: str, county_fips: str | None = None
-) -> pd.DataFrame:
+def workforce_detail(reader: SnapshotReader, county_fips: str | None = None) -> pd.DataFrame:
     """Monthly `WORKFORCE_DETAIL_MEASURES` and `WORKFORCE_RATES`, statewide or a county.
 
     One row per month, oldest first; each measure and rate has `<name>_is_suppressed`, and a
     rate of a suppressed figure is suppressed. Sources as in `workforce_months`.
     """
-    months = workforce_months(scope, county_fips)
+    months = workforce_months(reader.scope, county_fips)
     measures = ", ".join(WORKFORCE_DETAIL_MEASURES)
     flags = ", ".join(f"{m}_is_suppressed" for m in WORKFORCE_DETAIL_MEASURES)
     sql = f"""
@@ -1174,12 +1078,10 @@ def workforce_detail(
         FROM monthly
         ORDER BY month_start
     """
-    return query(scope, serving_dir, build_id, sql, months.params, tables=(months.table,))
+    return reader.query(sql, months.params, tables=(months.table,))
 
 
-def certification_pipeline(
-    scope: Scope, serving_dir: Path, build_id: str, county_fips: str | None = None
-) -> pd.DataFrame:
+def certification_pipeline(reader: SnapshotReader, county_fips: str | None = None) -> pd.DataFrame:
     """One row: applications reaching each stage, the exam pass rate and median days between.
 
     Columns: `applications`, `trained`, `exam_passed`, `certified`, `exam_attempts`,
@@ -1187,7 +1089,7 @@ def certification_pipeline(
     training → exam passed → certified and application → certified. Statewide for state
     analysts only; a county for who may see it.
     """
-    _require_detail(scope, county_fips, "certification pipeline detail")
+    _require_detail(reader.scope, county_fips, "certification pipeline detail")
     sql = f"""
         SELECT
             CAST(count(*) AS BIGINT) AS applications,
@@ -1204,15 +1106,11 @@ def certification_pipeline(
         FROM {PIPELINE_TABLE}
         WHERE $county IS NULL OR county_fips = $county
     """
-    return query(
-        scope, serving_dir, build_id, sql, {"county": county_fips}, tables=(PIPELINE_TABLE,)
-    )
+    return reader.query(sql, {"county": county_fips}, tables=(PIPELINE_TABLE,))
 
 
 def peer_certification_counts(
-    scope: Scope,
-    serving_dir: Path,
-    build_id: str,
+    reader: SnapshotReader,
     breakdown: str,
     county_fips: str | None = None,
 ) -> pd.DataFrame:
@@ -1222,7 +1120,7 @@ def peer_certification_counts(
     `renewal_due_within_days`, `specialization_of_active_peers`, `current_status`. Statewide for
     state analysts only; a county for who may see it.
     """
-    _require_detail(scope, county_fips, "certification detail")
+    _require_detail(reader.scope, county_fips, "certification detail")
     sql = f"""
         SELECT max(as_of_date) AS as_of_date, category, CAST(sum(peers) AS BIGINT) AS peers
         FROM {PEER_CERTIFICATION_TABLE}
@@ -1230,24 +1128,17 @@ def peer_certification_counts(
         GROUP BY category
         ORDER BY category
     """
-    return query(
-        scope,
-        serving_dir,
-        build_id,
+    return reader.query(
         sql,
         {"breakdown": breakdown, "county": county_fips},
         tables=(PEER_CERTIFICATION_TABLE,),
     )
 
 
-def renewals_due(
-    scope: Scope, serving_dir: Path, build_id: str, county_fips: str | None = None
-) -> pd.DataFrame:
+def renewals_due(reader: SnapshotReader, county_fips: str | None = None) -> pd.DataFrame:
     """Active peers whose certification expires within 30, 60, 90 days of the snapshot's as-of
     date: `window_days`, `peers`, `as_of_date`, one row per window in `RENEWAL_WINDOWS_DAYS`."""
-    counts = peer_certification_counts(
-        scope, serving_dir, build_id, "renewal_due_within_days", county_fips
-    )
+    counts = peer_certification_counts(reader, "renewal_due_within_days", county_fips)
     counts["window_days"] = counts["category"].astype(int)
     return (
         counts.loc[counts["window_days"].isin(RENEWAL_WINDOWS_DAYS)]
@@ -1266,12 +1157,12 @@ _MAP_COLUMNS = """county_fips, county_name, active_certified_peers,
     peers_per_100k_members_is_suppressed, detail_month"""
 
 
-def county_map(scope: Scope, serving_dir: Path, build_id: str) -> pd.DataFrame:
+def county_map(reader: SnapshotReader) -> pd.DataFrame:
     """A state analyst's map: every county in the latest month of the mart, unsuppressed.
 
     Columns: `month_start`, `_MAP_COLUMNS` (flags false, `detail_month` the month).
     """
-    if not scope.is_state:
+    if not reader.scope.is_state:
         raise AccessDenied("The monthly county map is for state analysts; see public_county_map.")
     sql = f"""
         SELECT month_start, county_fips, county_name,
@@ -1283,12 +1174,10 @@ def county_map(scope: Scope, serving_dir: Path, build_id: str) -> pd.DataFrame:
         WHERE month_start = (SELECT max(month_start) FROM {WORKFORCE_TABLE})
         ORDER BY county_fips
     """
-    return query(scope, serving_dir, build_id, sql, tables=(WORKFORCE_TABLE,))
+    return reader.query(sql, tables=(WORKFORCE_TABLE,))
 
 
-def public_county_map(
-    scope: Scope, serving_dir: Path, build_id: str, period_type: str, period_start: date
-) -> pd.DataFrame:
+def public_county_map(reader: SnapshotReader, period_type: str, period_start: date) -> pd.DataFrame:
     """Every county's active certified peers and peers per 100,000 members in one period, as
     `rpt_waiver_metrics` publishes them (county cells: quarters and years, stratum `all`).
 
@@ -1319,7 +1208,7 @@ def public_county_map(
         "period_start": period_start.isoformat(),
     }
     tables: tuple[str, ...] = (WAIVER_METRICS_TABLE, PUBLIC_COUNTY_NAMES_TABLE)
-    if scope.role is Role.COUNTY:
+    if reader.scope.role is Role.COUNTY:
         sql = f"""
             WITH public AS ({public}), names AS ({names}), own AS ({_OWN_COUNTY_MONTH})
             SELECT p.county_fips, coalesce(n.county_name, p.county_fips) AS county_name,
@@ -1332,7 +1221,7 @@ def public_county_map(
             LEFT JOIN own USING (county_fips)
             ORDER BY p.county_fips
         """
-        params["county"] = scope.county_fips
+        params["county"] = reader.scope.county_fips
         tables = (*tables, WORKFORCE_TABLE)
     else:
         sql = f"""
@@ -1343,7 +1232,7 @@ def public_county_map(
             LEFT JOIN names AS n USING (county_fips)
             ORDER BY p.county_fips
         """
-    return query(scope, serving_dir, build_id, sql, params, tables=tables)
+    return reader.query(sql, params, tables=tables)
 
 
 # A county user's own county in the map's period: its detail in the period's last month with

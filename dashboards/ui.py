@@ -14,7 +14,13 @@ from peerwh.config import serving_dir
 from peerwh.dashboards import queries
 from peerwh.dashboards.access import Role, Scope
 from peerwh.dashboards.metrics import Headline
-from peerwh.dashboards.snapshot import Manifest, SnapshotError, current_build_id, read_manifest
+from peerwh.dashboards.snapshot import (
+    Manifest,
+    SnapshotError,
+    SnapshotReader,
+    current_build_id,
+    read_manifest,
+)
 
 _LOG = logging.getLogger(__name__)
 
@@ -40,6 +46,10 @@ class OpenSnapshot:
 
     def caption(self) -> str:
         return f"Snapshot {self.build_id}, published {self.manifest.created_at_display()}"
+
+    def reader(self, scope: Scope) -> SnapshotReader:
+        """What the page's queries read this snapshot through, as `scope`."""
+        return SnapshotReader(scope, self.serving_dir, self.build_id)
 
 
 def open_snapshot(required_tables: tuple[str, ...] = ()) -> OpenSnapshot | None:
@@ -163,7 +173,7 @@ class PublicPeriod:
 
 
 def public_period_choice(
-    scope: Scope, serving: Path, build_id: str, key: str, metric_id: str = "UT-02"
+    reader: SnapshotReader, key: str, metric_id: str = "UT-02"
 ) -> PublicPeriod | None:
     """Two selectboxes, period type and period, over the periods of `metric_id`'s public county
     cells; the latest complete period is preselected. None (after saying so) when there is none.
@@ -176,7 +186,7 @@ def public_period_choice(
             format_func=PERIOD_TYPE_LABELS.__getitem__,
             key=f"{key}_period_type",
         )
-    periods = queries.public_periods(scope, serving, build_id, period_type, metric_id)
+    periods = queries.public_periods(reader, period_type, metric_id)
     if periods.empty:
         st.info("No published figures for this period type.")
         return None

@@ -34,6 +34,7 @@ from peerwh.dashboards.figures import (
 from peerwh.dashboards.metrics import last_months, latest_with_year_change
 from peerwh.dashboards.snapshot import (
     SnapshotError,
+    SnapshotReader,
     current_build_id,
     read_manifest,
     run_query,
@@ -183,7 +184,7 @@ def test_statewide_trend_sums_counties_per_month(tmp_path: Path) -> None:
     build_id = current_build_id(tmp_path)
     assert build_id == "b1"
 
-    trend = queries.workforce_trend(STATE, tmp_path, build_id)
+    trend = queries.workforce_trend(SnapshotReader(STATE, tmp_path, build_id))
 
     assert trend["active_certified_peers"].tolist() == [11, 14]
     assert trend["employed_peers"].tolist() == [4, 8]
@@ -192,7 +193,7 @@ def test_statewide_trend_sums_counties_per_month(tmp_path: Path) -> None:
 def test_county_trend_keeps_only_that_county(tmp_path: Path) -> None:
     _publish(tmp_path, "b1", ROWS)
 
-    trend = queries.workforce_trend(STATE, tmp_path, "b1", "06003")
+    trend = queries.workforce_trend(SnapshotReader(STATE, tmp_path, "b1"), "06003")
 
     assert trend["active_certified_peers"].tolist() == [1, 2]
     assert trend["employed_peers"].tolist() == [0, 1]
@@ -520,8 +521,12 @@ def integrity_serving(tmp_path: Path) -> Path:
 
 def test_integrity_totals_count_a_line_with_two_rules_once(integrity_serving: Path) -> None:
     everything = queries.IntegrityFilter()
-    totals = queries.integrity_totals(STATE, integrity_serving, "b1", everything).iloc[0]
-    by_rule = queries.integrity_findings_by_rule(STATE, integrity_serving, "b1", everything)
+    totals = queries.integrity_totals(
+        SnapshotReader(STATE, integrity_serving, "b1"), everything
+    ).iloc[0]
+    by_rule = queries.integrity_findings_by_rule(
+        SnapshotReader(STATE, integrity_serving, "b1"), everything
+    )
 
     assert (int(totals["findings"]), int(totals["claim_lines"])) == (3, 2)
     assert float(totals["approved_amount_at_risk"]) == 140.50
@@ -531,7 +536,9 @@ def test_integrity_totals_count_a_line_with_two_rules_once(integrity_serving: Pa
 def test_integrity_filters_by_rule_county_and_service_month(integrity_serving: Path) -> None:
     def months(**kwargs: object) -> list[tuple[str, str, int]]:
         selection = queries.IntegrityFilter(**kwargs)  # type: ignore[arg-type]
-        frame = queries.integrity_findings_by_month(STATE, integrity_serving, "b1", selection)
+        frame = queries.integrity_findings_by_month(
+            SnapshotReader(STATE, integrity_serving, "b1"), selection
+        )
         return [
             (m.strftime("%Y-%m"), r, int(n))
             for m, r, n in frame[["service_month", "rule_id", "findings"]].itertuples(index=False)
@@ -546,7 +553,7 @@ def test_integrity_filters_by_rule_county_and_service_month(integrity_serving: P
 
 def test_integrity_lines_show_the_beneficiary_key_only(integrity_serving: Path) -> None:
     lines = queries.integrity_finding_lines(
-        STATE, integrity_serving, "b1", queries.IntegrityFilter(rules=("BILL-10",))
+        SnapshotReader(STATE, integrity_serving, "b1"), queries.IntegrityFilter(rules=("BILL-10",))
     )
 
     assert list(lines.columns) == list(queries.FINDING_LINE_COLUMNS)
@@ -556,14 +563,16 @@ def test_integrity_lines_show_the_beneficiary_key_only(integrity_serving: Path) 
 
 def test_certification_findings_by_month_respect_the_month_range(integrity_serving: Path) -> None:
     table = queries.CERTIFICATION_FINDINGS_TABLE
-    everything = queries.policy_findings_by_month(STATE, integrity_serving, "b1", table)
+    everything = queries.policy_findings_by_month(
+        SnapshotReader(STATE, integrity_serving, "b1"), table
+    )
     to_february = queries.policy_findings_by_month(
-        STATE, integrity_serving, "b1", table, last_month="2024-02-01"
+        SnapshotReader(STATE, integrity_serving, "b1"), table, last_month="2024-02-01"
     )
 
     assert everything["rule_id"].tolist() == ["CERT-03", "CERT-04"]
     assert to_february["rule_id"].tolist() == ["CERT-03"]
-    listed = queries.policy_findings(STATE, integrity_serving, "b1", table)
+    listed = queries.policy_findings(SnapshotReader(STATE, integrity_serving, "b1"), table)
     assert listed["event_id"].tolist() == ["E2", "E1"]  # newest first
 
 

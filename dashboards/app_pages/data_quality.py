@@ -12,7 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from peerwh.dashboards import figures, queries, session
-from peerwh.dashboards.access import AccessDenied, Scope
+from peerwh.dashboards.access import AccessDenied
+from peerwh.dashboards.snapshot import SnapshotReader
 from peerwh.dashboards.tables import disclosure_loss_table, quarantine_table
 from peerwh.dashboards.ui import OpenSnapshot, open_snapshot
 
@@ -39,15 +40,15 @@ def render() -> None:
     snapshot = open_snapshot((queries.CHECK_RESULTS_TABLE, queries.INGEST_FILES_TABLE))
     if snapshot is None:
         return
-    serving, build_id = snapshot.serving_dir, snapshot.build_id
+    reader = snapshot.reader(scope)
     try:
-        feed_names = queries.feeds(scope, serving, build_id)
+        feed_names = queries.feeds(reader)
         choice = st.selectbox("Feed", [ALL_FEEDS, *feed_names], key="dq_feed")
         feed = None if choice == ALL_FEEDS else choice
-        statuses = queries.check_status_counts(scope, serving, build_id, feed)
-        card = queries.scorecard(scope, serving, build_id, feed)
-        quarantine = queries.quarantine_by_feed(scope, serving, build_id, feed)
-        files = queries.recent_files(scope, serving, build_id, feed)
+        statuses = queries.check_status_counts(reader, feed)
+        card = queries.scorecard(reader, feed)
+        quarantine = queries.quarantine_by_feed(reader, feed)
+        files = queries.recent_files(reader, feed)
     except AccessDenied as exc:
         st.error(str(exc), icon=":material/block:")
         return
@@ -96,18 +97,18 @@ def render() -> None:
         },
     )
 
-    _delivery_freshness(scope, snapshot)
-    _disclosure_control(scope, snapshot)
+    _delivery_freshness(reader, snapshot)
+    _disclosure_control(reader, snapshot)
     st.caption(snapshot.caption())
 
 
-def _delivery_freshness(scope: Scope, snapshot: OpenSnapshot) -> None:
+def _delivery_freshness(reader: SnapshotReader, snapshot: OpenSnapshot) -> None:
     """dbt source freshness at build time against each contract's delivery frequency."""
     st.subheader("Deliveries on time")
     if queries.SOURCE_FRESHNESS_TABLE not in snapshot.manifest.tables:
         st.info("This snapshot carries no freshness check.", icon=":material/info:")
         return
-    freshness = queries.source_freshness(scope, snapshot.serving_dir, snapshot.build_id)
+    freshness = queries.source_freshness(reader)
     stale = freshness.loc[freshness["status"] != "on_time", "feed"].tolist()
     if stale:
         st.warning(
@@ -136,13 +137,13 @@ def _delivery_freshness(scope: Scope, snapshot: OpenSnapshot) -> None:
     )
 
 
-def _disclosure_control(scope: Scope, snapshot: OpenSnapshot) -> None:
+def _disclosure_control(reader: SnapshotReader, snapshot: OpenSnapshot) -> None:
     """The audit of every public table together: verdict, when, and the loss per quantity."""
     st.subheader("Disclosure control (RPT-03)")
     if queries.DISCLOSURE_SUMMARY_TABLE not in snapshot.manifest.tables:
         st.info("This snapshot carries no disclosure audit.", icon=":material/info:")
         return
-    summary = queries.disclosure_summary(scope, snapshot.serving_dir, snapshot.build_id)
+    summary = queries.disclosure_summary(reader)
     if summary.empty:
         st.info("The disclosure audit checked no public cell.", icon=":material/info:")
         return

@@ -7,13 +7,12 @@ the internal feeds, shown to state analysts and county users (evaluators read pu
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from peerwh.dashboards import figures, queries, session
-from peerwh.dashboards.access import FEED_FRESHNESS_VIEW, Scope, readable
+from peerwh.dashboards.access import FEED_FRESHNESS_VIEW, readable
 from peerwh.dashboards.metrics import last_months, latest_with_year_change
+from peerwh.dashboards.snapshot import SnapshotReader
 from peerwh.dashboards.tables import freshness_table
 from peerwh.dashboards.ui import SUPPRESSION_RULE, open_snapshot, show_headline
 
@@ -26,13 +25,13 @@ def render() -> None:
     snapshot = open_snapshot((queries.statewide_workforce_table(scope),))
     if snapshot is None:
         return
-    serving, build_id = snapshot.serving_dir, snapshot.build_id
+    reader = snapshot.reader(scope)
     build, published = st.columns(2)
-    build.metric("Build", build_id, border=True)
+    build.metric("Build", snapshot.build_id, border=True)
     published.metric("Published", snapshot.manifest.created_at_display(), border=True)
 
     st.subheader("Peer workforce, statewide")
-    trend = queries.workforce_trend(scope, serving, build_id)
+    trend = queries.workforce_trend(reader)
     left, right = st.columns(2)
     with left:
         show_headline(
@@ -48,13 +47,13 @@ def render() -> None:
         st.caption(SUPPRESSION_RULE)
 
     if readable(scope, FEED_FRESHNESS_VIEW, snapshot.manifest.public_tables()):
-        _feed_freshness(scope, serving, build_id)
+        _feed_freshness(reader)
     st.caption(snapshot.caption())
 
 
-def _feed_freshness(scope: Scope, serving: Path, build_id: str) -> None:
+def _feed_freshness(reader: SnapshotReader) -> None:
     st.subheader("Feed freshness")
-    freshness = queries.feed_freshness(scope, serving, build_id)
+    freshness = queries.feed_freshness(reader)
     if freshness.empty:
         st.info("No feed files were ingested into this snapshot.")
     else:

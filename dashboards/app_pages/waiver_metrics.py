@@ -108,12 +108,12 @@ def render() -> None:
     snapshot = open_snapshot((queries.WAIVER_METRICS_TABLE, queries.WAIVER_METRICS_CATALOG_TABLE))
     if snapshot is None:
         return
-    serving, build_id = snapshot.serving_dir, snapshot.build_id
+    reader = snapshot.reader(scope)
     st.caption(
         "Public, suppressed figures for federal reporting and the CalAIM 1115 evaluation "
         "(42 CFR 431.424 / 431.428)."
     )
-    catalog = queries.waiver_metrics_catalog(scope, serving, build_id)
+    catalog = queries.waiver_metrics_catalog(reader)
     if catalog.empty:
         st.info("This snapshot publishes no waiver metrics.", icon=":material/info:")
         return
@@ -126,7 +126,7 @@ def render() -> None:
             "waiver_metric",
             {k: f"{k} · {v}" for k, v in names.items()},
         )
-    cells = queries.waiver_metric_cells(scope, serving, build_id, metric_id)
+    cells = queries.waiver_metric_cells(reader, metric_id)
     with period_col:
         period_type = _pick(
             "Period type",
@@ -157,9 +157,7 @@ def render() -> None:
 
     metric = catalog.loc[catalog["metric_id"] == metric_id].iloc[0]
     _definition(metric)
-    rows = queries.waiver_metric_rows(
-        scope, serving, build_id, metric_id, period_type, level, code, stratum
-    )
+    rows = queries.waiver_metric_rows(reader, metric_id, period_type, level, code, stratum)
     st.plotly_chart(
         figures.waiver_metric_figure(
             rows, f"{metric_id} · {names[metric_id]}", str(metric["unit"])
