@@ -17,39 +17,38 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from peerwh.dashboards import figures, queries, session
+from peerwh.dashboards import session, shared_figures, shared_queries
 from peerwh.dashboards.access import AccessDenied, Role
+from peerwh.dashboards.app_pages.workforce import figures, queries
+from peerwh.dashboards.formatting import SUPPRESSED, month_label, with_suppressed_labels
 from peerwh.dashboards.geo import load_california_counties
 from peerwh.dashboards.metrics import latest_with_year_change
 from peerwh.dashboards.snapshot import SnapshotReader
 from peerwh.dashboards.ui import (
-    SUPPRESSED,
+    STATEWIDE_LABEL,
     SUPPRESSION_RULE,
     OpenSnapshot,
-    month_label,
     open_snapshot,
     public_period_choice,
+    requested_county,
     show_headline,
-    with_suppressed_labels,
 )
 
-STATEWIDE_LABEL = "All counties (statewide)"
 # A tab's section: (reader, county or None for statewide, area name).
 Section = Callable[[SnapshotReader, str | None, str], None]
-COUNTY_PARAM = "county"
 
 
 def render() -> None:
     scope = session.scope()
     st.title("Peer workforce")
-    snapshot = open_snapshot((queries.statewide_workforce_table(scope),))
+    snapshot = open_snapshot((shared_queries.statewide_workforce_table(scope),))
     if snapshot is None:
         return
     reader = snapshot.reader(scope)
 
     names: dict[str, str] = {}
     if scope.role is not Role.EVALUATOR:
-        county_rows = queries.counties(reader)
+        county_rows = shared_queries.counties(reader)
         names = dict(zip(county_rows["county_fips"], county_rows["county_name"], strict=True))
 
     area_sections(reader, names)
@@ -63,15 +62,9 @@ def render() -> None:
 def area_sections(reader: SnapshotReader, names: dict[str, str]) -> None:
     scope = reader.scope
     options: list[str | None] = [None, *names]
-    requested = st.query_params.get(COUNTY_PARAM)
-    if requested is not None and requested not in names:
-        st.warning(
-            f"County {requested} from the link is outside your scope "
-            "(or unknown); showing what your role may see instead.",
-            icon=":material/block:",
-        )
+    requested = requested_county(names)
     default_fips = scope.county_fips if scope.role is Role.COUNTY else None
-    start = requested if requested in names else default_fips
+    start = requested if requested is not None else default_fips
     county_fips: str | None = st.selectbox(
         "County",
         options,
@@ -89,7 +82,7 @@ def area_sections(reader: SnapshotReader, names: dict[str, str]) -> None:
 
     area = "Statewide" if county_fips is None else names[county_fips]
     try:
-        trend = queries.workforce_trend(reader, county_fips)
+        trend = shared_queries.workforce_trend(reader, county_fips)
     except AccessDenied as exc:
         st.error(str(exc), icon=":material/block:")
         return
@@ -102,13 +95,13 @@ def area_sections(reader: SnapshotReader, names: dict[str, str]) -> None:
     with right:
         show_headline("Employed peers", latest_with_year_change(trend, "employed_peers"))
 
-    st.plotly_chart(figures.workforce_trend_figure(trend, area), width="stretch")
+    st.plotly_chart(shared_figures.workforce_trend_figure(trend, area), width="stretch")
 
-    flags = [f"{m}_is_suppressed" for m in queries.TREND_MEASURES]
+    flags = [f"{m}_is_suppressed" for m in shared_queries.TREND_MEASURES]
     suppressed = bool(trend[flags].to_numpy().any())
     table = trend.sort_values("month_start", ascending=False)
     if suppressed:
-        table = with_suppressed_labels(table, queries.TREND_MEASURES)
+        table = with_suppressed_labels(table, shared_queries.TREND_MEASURES)
     else:
         table = table.drop(columns=flags)
     column = st.column_config.TextColumn if suppressed else st.column_config.NumberColumn
@@ -256,7 +249,7 @@ def turnover_section(reader: SnapshotReader, county_fips: str | None, area: str)
     peers employed at the month's start and end, so its turnover is over its employed peers."""
     detail = _detail(reader, county_fips)
     if detail is not None:
-        basis = queries.workforce_months(reader.scope, county_fips).turnover_basis
+        basis = shared_queries.workforce_months(reader.scope, county_fips).turnover_basis
         st.plotly_chart(figures.turnover_figure(detail, area, basis), width="stretch")
 
 
@@ -315,7 +308,7 @@ def _state_map(reader: SnapshotReader) -> pd.DataFrame:
 def _public_map(reader: SnapshotReader, snapshot: OpenSnapshot) -> pd.DataFrame | None:
     """County users and evaluators: a period's public county cells (WF-01, WF-03), as published;
     a county user's own county from its own detail where its public cell is suppressed."""
-    if queries.WAIVER_METRICS_TABLE not in snapshot.manifest.tables:
+    if shared_queries.WAIVER_METRICS_TABLE not in snapshot.manifest.tables:
         st.info("This snapshot publishes no county figures.", icon=":material/info:")
         return None
     period = public_period_choice(reader, "workforce_map", queries.MAP_PERIOD_METRIC)

@@ -15,17 +15,16 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from peerwh.dashboards import figures, queries, session
+from peerwh.dashboards import session, shared_figures, shared_queries
 from peerwh.dashboards.access import AccessDenied, Role
+from peerwh.dashboards.app_pages.utilization import figures, queries
+from peerwh.dashboards.formatting import month_label, share_text, suppressed_labels
 from peerwh.dashboards.snapshot import SnapshotReader
-from peerwh.dashboards.tables import suppressed_labels
 from peerwh.dashboards.ui import (
     SUPPRESSION_RULE,
     county_detail_choice,
-    month_label,
     open_snapshot,
     public_period_choice,
-    share_text,
 )
 
 ALL_SYSTEMS_LABEL = "All delivery systems"
@@ -123,7 +122,7 @@ PUBLIC_METRIC_COLUMNS: dict[str, str] = {
 @session.fragment
 def _detail(reader: SnapshotReader) -> None:
     scope = reader.scope
-    county_rows = queries.counties(reader)
+    county_rows = shared_queries.counties(reader)
     names = dict(zip(county_rows["county_fips"], county_rows["county_name"], strict=True))
     months = queries.service_months(reader)
     if not months:
@@ -201,7 +200,7 @@ def _detail(reader: SnapshotReader) -> None:
                 frame = by[chart.dimension]
                 if chart.percent:
                     frame = frame.assign(**{chart.measure: frame[chart.measure] * 100})
-                figure = figures.breakdown_bar_figure(
+                figure = shared_figures.breakdown_bar_figure(
                     frame, chart.measure, chart.title, chart.axis_title, percent=chart.percent
                 )
             elif delivery_system in (None, DMC_ODS):
@@ -210,7 +209,7 @@ def _detail(reader: SnapshotReader) -> None:
                     dataclasses.replace(selection, delivery_system=DMC_ODS),
                     "level_of_care",
                 )
-                figure = figures.breakdown_bar_figure(
+                figure = shared_figures.breakdown_bar_figure(
                     asam, "services", "DMC-ODS services by ASAM level of care", "Services"
                 )
             else:
@@ -241,7 +240,7 @@ def _public(reader: SnapshotReader) -> None:
     period_type, period_start = period.period_type, period.start
     penetration = queries.penetration_by_county(reader, period_type, period_start)
     st.plotly_chart(
-        figures.breakdown_bar_figure(
+        shared_figures.breakdown_bar_figure(
             penetration.rename(columns={"county_name": "category"}),
             "penetration_pct",
             "Penetration rate by county (UT-02, per 100 eligible members)",
@@ -278,8 +277,8 @@ def render() -> None:
         (
             queries.UTILIZATION_TABLE,
             "fct_claim_lines",
-            queries.WAIVER_METRICS_TABLE,
-            queries.PUBLIC_COUNTY_NAMES_TABLE,
+            shared_queries.WAIVER_METRICS_TABLE,
+            shared_queries.PUBLIC_COUNTY_NAMES_TABLE,
         )
     )
     if snapshot is None:

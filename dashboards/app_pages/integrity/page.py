@@ -12,8 +12,9 @@ from dataclasses import replace
 
 import streamlit as st
 
-from peerwh.dashboards import figures, queries, session, tables
+from peerwh.dashboards import session, shared_queries
 from peerwh.dashboards.access import AccessDenied, Role
+from peerwh.dashboards.app_pages.integrity import figures, queries, tables
 from peerwh.dashboards.ui import open_snapshot
 
 ALL_COUNTIES = "All counties"
@@ -64,13 +65,13 @@ def render() -> None:
     if scope.role is not Role.STATE_ANALYST:
         st.error("Program integrity data is available to state analysts only.")
         return
-    snapshot = open_snapshot((*queries.INTEGRITY_TABLES, queries.WORKFORCE_TABLE))
+    snapshot = open_snapshot((*queries.INTEGRITY_TABLES, shared_queries.WORKFORCE_TABLE))
     if snapshot is None:
         return
     reader = snapshot.reader(scope)
     try:
         option_rows = queries.integrity_filter_options(reader)
-        county_rows = queries.counties(reader)
+        county_rows = shared_queries.counties(reader)
     except AccessDenied as exc:
         st.error(str(exc), icon=":material/block:")
         return

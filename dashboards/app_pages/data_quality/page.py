@@ -11,19 +11,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from peerwh.dashboards import figures, queries, session
+from peerwh.dashboards import session
 from peerwh.dashboards.access import AccessDenied
+from peerwh.dashboards.app_pages.data_quality import figures, queries
+from peerwh.dashboards.app_pages.data_quality.tables import disclosure_loss_table, quarantine_table
 from peerwh.dashboards.snapshot import SnapshotReader
-from peerwh.dashboards.tables import disclosure_loss_table, quarantine_table
 from peerwh.dashboards.ui import OpenSnapshot, open_snapshot
 
 ALL_FEEDS = "All feeds"
-STATUS_COLUMNS = {
-    "pass": "Pass",
-    "fail": "Fail",
-    "not_applicable": "Not applicable",
-    "error": "Error",
-}
 
 
 def _count(label: str) -> st.column_config.NumberColumn:
@@ -71,7 +66,7 @@ def render() -> None:
             "check_id": st.column_config.TextColumn("Rule"),
             "check_name": st.column_config.TextColumn("Rule name"),
             "severity": st.column_config.TextColumn("Severity"),
-            **{status: _count(label) for status, label in STATUS_COLUMNS.items()},
+            **{status: _count(label) for status, label in figures.STATUS_LABELS.items()},
             "rows_violated": _count("Rows violating"),
         },
     )

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from peerwh.dashboards import figures, queries, session
+from peerwh.dashboards import session, shared_figures, shared_queries
 from peerwh.dashboards.access import FEED_FRESHNESS_VIEW, readable
+from peerwh.dashboards.app_pages.overview.tables import freshness_table
 from peerwh.dashboards.metrics import last_months, latest_with_year_change
 from peerwh.dashboards.snapshot import SnapshotReader
-from peerwh.dashboards.tables import freshness_table
 from peerwh.dashboards.ui import SUPPRESSION_RULE, open_snapshot, show_headline
 
 PERIODS: dict[str, int | None] = {"Last 12 months": 12, "Last 24 months": 24, "All months": None}
@@ -22,7 +22,7 @@ PERIODS: dict[str, int | None] = {"Last 12 months": 12, "Last 24 months": 24, "A
 def render() -> None:
     scope = session.scope()
     st.title("Overview")
-    snapshot = open_snapshot((queries.statewide_workforce_table(scope),))
+    snapshot = open_snapshot((shared_queries.statewide_workforce_table(scope),))
     if snapshot is None:
         return
     reader = snapshot.reader(scope)
@@ -31,7 +31,7 @@ def render() -> None:
     published.metric("Published", snapshot.manifest.created_at_display(), border=True)
 
     st.subheader("Peer workforce, statewide")
-    trend = queries.workforce_trend(reader)
+    trend = shared_queries.workforce_trend(reader)
     left, right = st.columns(2)
     with left:
         show_headline(
@@ -41,8 +41,8 @@ def render() -> None:
         show_headline("Employed peers", latest_with_year_change(trend, "employed_peers"))
     period = st.selectbox("Period", list(PERIODS), key="overview_period")
     shown = last_months(trend, PERIODS[period])
-    st.plotly_chart(figures.workforce_trend_figure(shown, "Statewide"), width="stretch")
-    flags = [f"{m}_is_suppressed" for m in queries.TREND_MEASURES]
+    st.plotly_chart(shared_figures.workforce_trend_figure(shown, "Statewide"), width="stretch")
+    flags = [f"{m}_is_suppressed" for m in shared_queries.TREND_MEASURES]
     if bool(shown[flags].to_numpy().any()):
         st.caption(SUPPRESSION_RULE)
 
@@ -53,7 +53,7 @@ def render() -> None:
 
 def _feed_freshness(reader: SnapshotReader) -> None:
     st.subheader("Feed freshness")
-    freshness = queries.feed_freshness(reader)
+    freshness = shared_queries.feed_freshness(reader)
     if freshness.empty:
         st.info("No feed files were ingested into this snapshot.")
     else:

@@ -13,8 +13,11 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from peerwh.dashboards import downloads, figures, queries, session, tables
-from peerwh.dashboards.ui import SUPPRESSED, SUPPRESSION_RULE, OpenSnapshot, open_snapshot
+from peerwh.dashboards import session, shared_queries
+from peerwh.dashboards.access import WAIVER_METRICS_CATALOG_TABLE
+from peerwh.dashboards.app_pages.waiver_metrics import downloads, figures, queries, tables
+from peerwh.dashboards.formatting import SUPPRESSED
+from peerwh.dashboards.ui import SUPPRESSION_RULE, OpenSnapshot, open_snapshot
 
 PERIOD_LABELS: dict[str, str] = {
     "month": "Month",
@@ -105,7 +108,7 @@ def _downloads(rows: pd.DataFrame, metric: pd.Series, snapshot: OpenSnapshot, st
 def render() -> None:
     scope = session.scope()
     st.title("Waiver metrics")
-    snapshot = open_snapshot((queries.WAIVER_METRICS_TABLE, queries.WAIVER_METRICS_CATALOG_TABLE))
+    snapshot = open_snapshot((shared_queries.WAIVER_METRICS_TABLE, WAIVER_METRICS_CATALOG_TABLE))
     if snapshot is None:
         return
     reader = snapshot.reader(scope)

@@ -16,16 +16,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from peerwh.dashboards import figures, queries, session
+from peerwh.dashboards import session, shared_figures, shared_queries
 from peerwh.dashboards.access import AccessDenied, Role
+from peerwh.dashboards.app_pages.complaints import figures, queries
+from peerwh.dashboards.formatting import share_text, suppressed_labels
 from peerwh.dashboards.snapshot import SnapshotReader
-from peerwh.dashboards.tables import suppressed_labels
-from peerwh.dashboards.ui import (
-    SUPPRESSION_RULE,
-    county_detail_choice,
-    open_snapshot,
-    share_text,
-)
+from peerwh.dashboards.ui import SUPPRESSION_RULE, county_detail_choice, open_snapshot
 
 BREAKDOWNS: dict[str, str] = {
     "outcome": "Outcome (PI-01)",
@@ -67,7 +63,7 @@ def quarter_end(quarter: date) -> date:
 @session.fragment
 def _detail(reader: SnapshotReader, first: date, last: date) -> None:
     scope = reader.scope
-    county_rows = queries.counties(reader)
+    county_rows = shared_queries.counties(reader)
     names = dict(zip(county_rows["county_fips"], county_rows["county_name"], strict=True))
     county_fips = county_detail_choice(scope, names, "complaints_county")
     area = "Statewide" if county_fips is None else names[county_fips]
@@ -111,7 +107,7 @@ def _detail(reader: SnapshotReader, first: date, last: date) -> None:
         frame = queries.complaints_by(reader, selection, dimension)
         with left if index % 2 == 0 else right:
             st.plotly_chart(
-                figures.breakdown_bar_figure(frame, "complaints", title, "Complaints"),
+                shared_figures.breakdown_bar_figure(frame, "complaints", title, "Complaints"),
                 width="stretch",
             )
 
