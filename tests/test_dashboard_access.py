@@ -517,7 +517,7 @@ def test_disclosure_summary_orders_levels_state_region_county(serving: Path) -> 
     assert summary["suppressed_cells"].tolist() == [1, 6, 10]
 
 
-# --- utilization and complaints pages (issue 4) -------------------------------------------------
+# --- utilization and complaints pages -----------------------------------------------------------
 
 # Alameda: 3 approved lines (2 beneficiaries, 1 under 21, 1 collateral) and a denied one;
 # Los Angeles: 2 approved lines of one beneficiary (DMC_ODS, ASAM 2.1).
@@ -786,7 +786,7 @@ def test_utilization_by_county_sums_the_monthly_mart_within_the_scope(serving_mo
     assert county["county_fips"].tolist() == ["06001"]
 
 
-# --- workforce page (issue 4): map, statewide detail, pipeline and certification counts ----------
+# --- workforce page: map, statewide detail, pipeline and certification counts --------------------
 
 # One month, five counties: fips, active, members, lapses, separations, average employed.
 # Calaveras's public cells are suppressed (below): a Calaveras user sees them from this detail.

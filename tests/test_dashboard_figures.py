@@ -590,7 +590,7 @@ def test_certification_findings_by_month_respect_the_month_range(integrity_servi
     assert listed["event_id"].tolist() == ["E2", "E1"]  # newest first
 
 
-# --- utilization and complaints pages (issue 4) -------------------------------------------------
+# --- utilization and complaints pages -----------------------------------------------------------
 
 
 def test_breakdown_bar_figure_keeps_the_order_and_exact_values() -> None:
@@ -698,7 +698,7 @@ def test_breakdown_bar_figure_tells_a_rate_over_zero_from_a_suppressed_one() -> 
     assert list(fig.data[0].x) == [0.0, 0.0, 2.0]
 
 
-# --- workforce page figures (issue 4) ------------------------------------------------------------
+# --- workforce page figures ----------------------------------------------------------------------
 
 
 def _months(*months: str) -> pd.Series:
