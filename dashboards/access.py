@@ -141,6 +141,24 @@ def require_county_detail(scope: Scope, county_fips: str) -> None:
         )
 
 
+def require_detail_area(scope: Scope, county_fips: str | None) -> None:
+    """Unsuppressed detail of `county_fips` (None: statewide) must be in `scope`.
+
+    Statewide detail is for state analysts; a county user gets its own county only; evaluators
+    no detail at all (their figures are the public, suppressed ones).
+    """
+    if scope.role is Role.EVALUATOR:
+        raise AccessDenied("Evaluators see public, suppressed figures only.")
+    if county_fips is None:
+        if not scope.is_state:
+            raise AccessDenied(
+                "Statewide detail is not in your scope; other counties are shown only as "
+                "public, suppressed figures."
+            )
+        return
+    require_county_detail(scope, county_fips)
+
+
 # --- views ---------------------------------------------------------------------------------------
 
 
@@ -182,7 +200,7 @@ def scoped_views(
     return views
 
 
-# --- utilization page (issue 4) ------------------------------------------------------------------
+# --- utilization page ----------------------------------------------------------------------------
 
 # Approved claim lines reduced to what utilization needs (no peer, provider or finding columns):
 # state analysts and county users (own county's rows); never evaluators, whose utilization

@@ -30,18 +30,23 @@ st.set_page_config(
 )
 
 
+def _script(page: str) -> Path:
+    """A page's Streamlit script: `app_pages/<page>/page.py`."""
+    return HERE / "app_pages" / page / "page.py"
+
+
 def pages_for(role: Role) -> list[st.Page]:
     """The pages a role may open (the query layer enforces the scope on each page as well)."""
     pages = [
         st.Page(
-            HERE / "app_pages" / "overview.py",
+            _script("overview"),
             title="Overview",
             icon=":material/dashboard:",
             url_path="overview",
             default=True,
         ),
         st.Page(
-            HERE / "app_pages" / "workforce.py",
+            _script("workforce"),
             title="Peer workforce",
             icon=":material/groups:",
             url_path="workforce",
@@ -52,7 +57,7 @@ def pages_for(role: Role) -> list[st.Page]:
     if role is Role.STATE_ANALYST:
         pages.append(
             st.Page(
-                HERE / "app_pages" / "data_quality.py",
+                _script("data_quality"),
                 title="Data quality",
                 icon=":material/fact_check:",
                 url_path="data_quality",
@@ -67,7 +72,7 @@ def integrity_and_waiver_pages(role: Role) -> list[st.Page]:
     if role is Role.STATE_ANALYST:
         pages.append(
             st.Page(
-                HERE / "app_pages" / "integrity.py",
+                _script("integrity"),
                 title="Program integrity",
                 icon=":material/policy:",
                 url_path="integrity",
@@ -75,7 +80,7 @@ def integrity_and_waiver_pages(role: Role) -> list[st.Page]:
         )
     pages.append(
         st.Page(
-            HERE / "app_pages" / "waiver_metrics.py",
+            _script("waiver_metrics"),
             title="Waiver metrics",
             icon=":material/monitoring:",
             url_path="waiver_metrics",
@@ -88,13 +93,13 @@ def utilization_and_complaints_pages() -> list[st.Page]:
     """Every role: each page shows a role its own scope (evaluators the public figures only)."""
     return [
         st.Page(
-            HERE / "app_pages" / "utilization.py",
+            _script("utilization"),
             title="Utilization",
             icon=":material/medical_services:",
             url_path="utilization",
         ),
         st.Page(
-            HERE / "app_pages" / "complaints.py",
+            _script("complaints"),
             title="Complaints",
             icon=":material/report:",
             url_path="complaints",

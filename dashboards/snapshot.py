@@ -169,21 +169,32 @@ def _cached_query(
     return run_query(Path(serving_dir), build_id, sql, bound, scope=scope, tables=tables)
 
 
-def query(
-    scope: Scope,
-    serving_dir: Path,
-    build_id: str,
-    sql: str,
-    params: Params = (),
-    tables: Sequence[str] = (),
-) -> pd.DataFrame:
-    """`run_query`, cached per (serving dir, build id, sql, params, scope).
+@dataclass(frozen=True)
+class SnapshotReader:
+    """One signed-in scope reading one published build: what every page query takes.
 
-    Access is checked inside `run_query`, against the build's manifest: a refusal raises
-    through the cache, which keeps no result for it.
+    A page builds one per rerun (`ui.OpenSnapshot.reader`), so its queries cannot mix scopes or
+    builds, and the cache key below always carries both.
     """
-    named = isinstance(params, Mapping)
-    key = tuple(sorted(params.items())) if isinstance(params, Mapping) else tuple(params)
-    return _cached_query(
-        str(serving_dir), build_id, sql, key, named, scope.cache_key(), tuple(tables)
-    )
+
+    scope: Scope
+    serving_dir: Path
+    build_id: str
+
+    def query(self, sql: str, params: Params = (), *, tables: Sequence[str] = ()) -> pd.DataFrame:
+        """`run_query`, cached per (serving dir, build id, sql, params, scope).
+
+        Access is checked inside `run_query`, against the build's manifest: a refusal raises
+        through the cache, which keeps no result for it.
+        """
+        named = isinstance(params, Mapping)
+        key = tuple(sorted(params.items())) if isinstance(params, Mapping) else tuple(params)
+        return _cached_query(
+            str(self.serving_dir),
+            self.build_id,
+            sql,
+            key,
+            named,
+            self.scope.cache_key(),
+            tuple(tables),
+        )

@@ -1,4 +1,5 @@
-"""Streamlit pieces shared by the pages: the current snapshot, headline metrics, footnotes."""
+"""Streamlit pieces shared by the pages: the current snapshot, headline metrics, footnotes, the
+county and public-period pickers."""
 
 from __future__ import annotations
 
@@ -7,14 +8,20 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from peerwh.config import serving_dir
-from peerwh.dashboards import queries
+from peerwh.dashboards import shared_queries
 from peerwh.dashboards.access import Role, Scope
+from peerwh.dashboards.formatting import SUPPRESSED, month_label
 from peerwh.dashboards.metrics import Headline
-from peerwh.dashboards.snapshot import Manifest, SnapshotError, current_build_id, read_manifest
+from peerwh.dashboards.snapshot import (
+    Manifest,
+    SnapshotError,
+    SnapshotReader,
+    current_build_id,
+    read_manifest,
+)
 
 _LOG = logging.getLogger(__name__)
 
@@ -22,7 +29,6 @@ NO_SNAPSHOT_MESSAGE = (
     "No published data yet. Run `make run` to build the warehouse and publish a snapshot, "
     "then reload this page."
 )
-SUPPRESSED = "Suppressed"
 SUPPRESSION_RULE = (
     "Suppressed: counts from 1 to 10 are not shown, nor any figure from which one could be "
     "worked out (RPT-03 small-cell suppression, CalHHS Data De-identification Guidelines)."
@@ -40,6 +46,10 @@ class OpenSnapshot:
 
     def caption(self) -> str:
         return f"Snapshot {self.build_id}, published {self.manifest.created_at_display()}"
+
+    def reader(self, scope: Scope) -> SnapshotReader:
+        """What the page's queries read this snapshot through, as `scope`."""
+        return SnapshotReader(scope, self.serving_dir, self.build_id)
 
 
 def open_snapshot(required_tables: tuple[str, ...] = ()) -> OpenSnapshot | None:
@@ -68,10 +78,6 @@ def open_snapshot(required_tables: tuple[str, ...] = ()) -> OpenSnapshot | None:
     return OpenSnapshot(serving, manifest)
 
 
-def month_label(month: pd.Timestamp) -> str:
-    return month.strftime("%b %Y")
-
-
 def show_headline(label: str, headline: Headline | None) -> None:
     """An `st.metric` for the latest month with its change from a year earlier."""
     if headline is None:
@@ -96,32 +102,18 @@ def show_headline(label: str, headline: Headline | None) -> None:
     )
 
 
-def with_suppressed_labels(df: pd.DataFrame, measures: tuple[str, ...]) -> pd.DataFrame:
-    """`df` for display: each measure as text, "Suppressed" where its flag is set; flags dropped."""
-    shown = df.copy()
-    for measure in measures:
-        flag = shown[f"{measure}_is_suppressed"].astype(bool)
-        shown[measure] = [
-            SUPPRESSED if hidden else f"{int(value):,}"
-            for value, hidden in zip(shown[measure], flag, strict=True)
-        ]
-    return shown.drop(columns=[f"{m}_is_suppressed" for m in measures])
-
-
-# --- utilization and complaints pages (issue 4) --------------------------------------------------
+# --- county choice --------------------------------------------------------------------------------
 
 STATEWIDE_LABEL = "All counties (statewide)"
 COUNTY_PARAM = "county"
 
 
-def county_detail_choice(scope: Scope, names: dict[str, str], key: str) -> str | None:
-    """A county selectbox over `names` (the counties whose detail `scope` may see; None is
-    statewide, offered to state analysts only), preselected from `?county=FIPS`.
+def requested_county(names: dict[str, str]) -> str | None:
+    """The county of `?county=FIPS` when it is one of `names`, else None.
 
-    A link to a county outside `names` warns and falls back: the URL never widens a scope (and
-    the query layer refuses such a county anyway).
+    A link to a county outside `names` warns: the URL never widens a scope (and the query layer
+    refuses such a county anyway).
     """
-    options: list[str | None] = list(names) if scope.role is Role.COUNTY else [None, *names]
     requested = st.query_params.get(COUNTY_PARAM)
     if requested is not None and requested not in names:
         st.warning(
@@ -129,7 +121,18 @@ def county_detail_choice(scope: Scope, names: dict[str, str], key: str) -> str |
             "(or unknown); showing what your role may see instead.",
             icon=":material/block:",
         )
-    start = requested if requested in names else options[0]
+        return None
+    return requested
+
+
+def county_detail_choice(scope: Scope, names: dict[str, str], key: str) -> str | None:
+    """A county selectbox over `names` (the counties whose detail `scope` may see; None is
+    statewide, offered to state analysts only), preselected from `?county=FIPS`
+    (`requested_county`).
+    """
+    options: list[str | None] = list(names) if scope.role is Role.COUNTY else [None, *names]
+    requested = requested_county(names)
+    start = requested if requested is not None else options[0]
     choice: str | None = st.selectbox(
         "County",
         options,
@@ -139,11 +142,6 @@ def county_detail_choice(scope: Scope, names: dict[str, str], key: str) -> str |
         disabled=len(options) == 1,
     )
     return choice
-
-
-def share_text(part: int, whole: int) -> str:
-    """`part` of `whole` as a percentage with one decimal; "–" when `whole` is 0."""
-    return "–" if whole == 0 else f"{100 * part / whole:.1f}%"
 
 
 # --- public periods (rpt_waiver_metrics' county cells: quarters and years) -----------------------
@@ -163,7 +161,7 @@ class PublicPeriod:
 
 
 def public_period_choice(
-    scope: Scope, serving: Path, build_id: str, key: str, metric_id: str = "UT-02"
+    reader: SnapshotReader, key: str, metric_id: str = "UT-02"
 ) -> PublicPeriod | None:
     """Two selectboxes, period type and period, over the periods of `metric_id`'s public county
     cells; the latest complete period is preselected. None (after saying so) when there is none.
@@ -176,7 +174,7 @@ def public_period_choice(
             format_func=PERIOD_TYPE_LABELS.__getitem__,
             key=f"{key}_period_type",
         )
-    periods = queries.public_periods(scope, serving, build_id, period_type, metric_id)
+    periods = shared_queries.public_periods(reader, period_type, metric_id)
     if periods.empty:
         st.info("No published figures for this period type.")
         return None

@@ -13,9 +13,14 @@ import duckdb
 import pandas as pd
 import pytest
 
-from peerwh.dashboards import queries
+from peerwh.dashboards import shared_queries
 from peerwh.dashboards.access import CLAIM_SERVICES_VIEW, AccessDenied, Role, Scope, readable
-from peerwh.dashboards.snapshot import query, run_query
+from peerwh.dashboards.app_pages.complaints import queries as complaints_queries
+from peerwh.dashboards.app_pages.data_quality import queries as data_quality_queries
+from peerwh.dashboards.app_pages.integrity import queries as integrity_queries
+from peerwh.dashboards.app_pages.utilization import queries as utilization_queries
+from peerwh.dashboards.app_pages.workforce import queries as workforce_queries
+from peerwh.dashboards.snapshot import SnapshotReader, run_query
 
 BUILD_ID = "b1"
 
@@ -207,17 +212,19 @@ def test_state_analyst_reads_every_county(serving: Path) -> None:
 
 def test_county_user_asking_for_another_countys_trend_is_refused(serving: Path) -> None:
     with pytest.raises(AccessDenied, match="06037"):
-        queries.workforce_trend(ALAMEDA, serving, BUILD_ID, "06037")
+        shared_queries.workforce_trend(SnapshotReader(ALAMEDA, serving, BUILD_ID), "06037")
 
 
 def test_county_user_gets_its_own_countys_trend(serving: Path) -> None:
-    trend = queries.workforce_trend(ALAMEDA, serving, BUILD_ID, "06001")
+    trend = shared_queries.workforce_trend(SnapshotReader(ALAMEDA, serving, BUILD_ID), "06001")
 
     assert trend["active_certified_peers"].tolist() == [20, 15]
 
 
 def test_county_user_lists_only_its_own_county(serving: Path) -> None:
-    assert queries.counties(ALAMEDA, serving, BUILD_ID)["county_fips"].tolist() == ["06001"]
+    assert shared_queries.counties(SnapshotReader(ALAMEDA, serving, BUILD_ID))[
+        "county_fips"
+    ].tolist() == ["06001"]
 
 
 def test_county_user_reads_other_counties_from_public_tables(serving: Path) -> None:
@@ -237,8 +244,9 @@ def test_program_integrity_is_refused_to_non_state_roles_with_a_clear_message(
     with pytest.raises(
         AccessDenied, match="Program integrity data is available to state analysts only"
     ):
-        query(scope, serving, BUILD_ID, "SELECT * FROM fct_integrity_findings",
-              tables=("fct_integrity_findings",))  # fmt: skip
+        SnapshotReader(scope, serving, BUILD_ID).query(
+            "SELECT * FROM fct_integrity_findings", tables=("fct_integrity_findings",)
+        )
 
 
 @pytest.mark.parametrize("scope", [ALAMEDA, EVALUATOR])
@@ -254,19 +262,19 @@ def test_evaluator_sees_no_internal_county_table(serving: Path) -> None:
     with pytest.raises(duckdb.CatalogException):
         run_query(serving, BUILD_ID, "SELECT * FROM fct_workforce_monthly", scope=EVALUATOR)
     with pytest.raises(AccessDenied):
-        queries.counties(EVALUATOR, serving, BUILD_ID)
+        shared_queries.counties(SnapshotReader(EVALUATOR, serving, BUILD_ID))
 
 
 @pytest.mark.parametrize("scope", [ALAMEDA, EVALUATOR])
 def test_audit_tables_are_state_only(serving: Path, scope: Scope) -> None:
     with pytest.raises(AccessDenied, match="state analysts only"):
-        queries.scorecard(scope, serving, BUILD_ID)
+        data_quality_queries.scorecard(SnapshotReader(scope, serving, BUILD_ID))
     with pytest.raises(AccessDenied):
-        queries.recent_files(scope, serving, BUILD_ID)
+        data_quality_queries.recent_files(SnapshotReader(scope, serving, BUILD_ID))
 
 
 def test_state_analyst_statewide_trend_is_unsuppressed(serving: Path) -> None:
-    trend = queries.workforce_trend(STATE, serving, BUILD_ID)
+    trend = shared_queries.workforce_trend(SnapshotReader(STATE, serving, BUILD_ID))
 
     assert trend["active_certified_peers"].tolist() == [25, 30]
     assert trend["employed_peers"].tolist() == [9, 22]
@@ -288,11 +296,11 @@ def test_non_state_statewide_trend_is_the_public_series_as_published(
 ) -> None:
     """Not the mart's sums (Jan employed 9) suppressed anew: the disclosure control's cells, so
     nothing shown can be combined with the other public tables to undo a suppression."""
-    trend = queries.workforce_trend(scope, serving, BUILD_ID)
-    flags = [f"{m}_is_suppressed" for m in queries.TREND_MEASURES]
+    trend = shared_queries.workforce_trend(SnapshotReader(scope, serving, BUILD_ID))
+    flags = [f"{m}_is_suppressed" for m in shared_queries.TREND_MEASURES]
     shown = [
         tuple(None if pd.isna(v) else v for v in row)
-        for row in trend[[*queries.TREND_MEASURES, *flags]].itertuples(index=False)
+        for row in trend[[*shared_queries.TREND_MEASURES, *flags]].itertuples(index=False)
     ]
 
     assert shown == _public_series(
@@ -306,12 +314,12 @@ def test_non_state_statewide_trend_is_the_public_series_as_published(
 def test_non_state_statewide_detail_is_the_public_series_and_rates_of_it(
     serving: Path, scope: Scope
 ) -> None:
-    detail = queries.workforce_detail(scope, serving, BUILD_ID)
-    measures = ", ".join(queries.WORKFORCE_DETAIL_MEASURES)
+    detail = workforce_queries.workforce_detail(SnapshotReader(scope, serving, BUILD_ID))
+    measures = ", ".join(shared_queries.WORKFORCE_DETAIL_MEASURES)
 
     assert [
         tuple(None if pd.isna(v) else v for v in row)
-        for row in detail[list(queries.WORKFORCE_DETAIL_MEASURES)].itertuples(index=False)
+        for row in detail[list(shared_queries.WORKFORCE_DETAIL_MEASURES)].itertuples(index=False)
     ] == _public_series(serving, measures)
     assert detail["lapses_is_suppressed"].tolist() == [True, True]
     # Turnover over the published employed peers (the series has no average); a rate of a
@@ -328,21 +336,21 @@ def test_non_state_roles_read_no_internal_table_for_statewide_figures(serving: P
     tables = {k: v for k, v in TABLES.items() if k != "fct_workforce_monthly"}
     other = publish(serving.parent / "other", tables)
 
-    assert queries.workforce_trend(EVALUATOR, other, BUILD_ID)[
+    assert shared_queries.workforce_trend(SnapshotReader(EVALUATOR, other, BUILD_ID))[
         "active_certified_peers"
     ].tolist() == [
         25,
         30,
     ]
-    assert queries.statewide_workforce_table(EVALUATOR) == "rpt_workforce_statewide_monthly"
-    assert queries.statewide_workforce_table(STATE) == "fct_workforce_monthly"
+    assert shared_queries.statewide_workforce_table(EVALUATOR) == "rpt_workforce_statewide_monthly"
+    assert shared_queries.statewide_workforce_table(STATE) == "fct_workforce_monthly"
 
 
 @pytest.mark.parametrize("scope", [STATE, ALAMEDA])
 def test_feed_freshness_is_open_to_the_roles_reading_internal_data(
     serving: Path, scope: Scope
 ) -> None:
-    freshness = queries.feed_freshness(scope, serving, BUILD_ID)
+    freshness = shared_queries.feed_freshness(SnapshotReader(scope, serving, BUILD_ID))
 
     assert freshness["feed"].tolist() == ["claims", "employment"]
     # employment's only file was rejected: no data from it yet.
@@ -358,11 +366,11 @@ def test_feed_freshness_is_open_to_the_roles_reading_internal_data(
 def test_evaluators_get_no_feed_freshness(serving: Path) -> None:
     """Metadata of the internal feeds: not in the public folder, so not for evaluators."""
     with pytest.raises(AccessDenied):
-        queries.feed_freshness(EVALUATOR, serving, BUILD_ID)
+        shared_queries.feed_freshness(SnapshotReader(EVALUATOR, serving, BUILD_ID))
 
 
 def test_scorecard_counts_the_latest_result_of_each_rule_on_each_file(serving: Path) -> None:
-    card = queries.scorecard(STATE, serving, BUILD_ID)
+    card = data_quality_queries.scorecard(SnapshotReader(STATE, serving, BUILD_ID))
     c1 = card.loc[card["check_id"] == "C1"].iloc[0]
 
     # claims_1 failed C1, then passed on a later check: its latest result is a pass.
@@ -371,8 +379,10 @@ def test_scorecard_counts_the_latest_result_of_each_rule_on_each_file(serving: P
 
 
 def test_status_counts_per_feed_filtered_by_feed(serving: Path) -> None:
-    everything = queries.check_status_counts(STATE, serving, BUILD_ID)
-    claims = queries.check_status_counts(STATE, serving, BUILD_ID, "claims")
+    everything = data_quality_queries.check_status_counts(SnapshotReader(STATE, serving, BUILD_ID))
+    claims = data_quality_queries.check_status_counts(
+        SnapshotReader(STATE, serving, BUILD_ID), "claims"
+    )
 
     assert [tuple(r) for r in everything.itertuples(index=False)] == [
         ("claims", "fail", 1),
@@ -384,7 +394,7 @@ def test_status_counts_per_feed_filtered_by_feed(serving: Path) -> None:
 
 
 def test_quarantine_counts_per_feed(serving: Path) -> None:
-    frame = queries.quarantine_by_feed(STATE, serving, BUILD_ID)
+    frame = data_quality_queries.quarantine_by_feed(SnapshotReader(STATE, serving, BUILD_ID))
 
     assert [tuple(r) for r in frame.itertuples(index=False)] == [
         ("claims", 2, 15, 13, 2, 0),
@@ -393,7 +403,7 @@ def test_quarantine_counts_per_feed(serving: Path) -> None:
 
 
 def test_recent_files_newest_first(serving: Path) -> None:
-    frame = queries.recent_files(STATE, serving, BUILD_ID, limit=2)
+    frame = data_quality_queries.recent_files(SnapshotReader(STATE, serving, BUILD_ID), limit=2)
 
     assert frame["file_name"].tolist() == ["claims_2.csv", "emp_1.csv"]
 
@@ -403,8 +413,8 @@ def test_cached_queries_do_not_leak_between_scopes(serving: Path) -> None:
     sql = "SELECT count(DISTINCT county_fips) AS n FROM fct_workforce_monthly"
     tables = ("fct_workforce_monthly",)
 
-    state = query(STATE, serving, BUILD_ID, sql, tables=tables)
-    county = query(ALAMEDA, serving, BUILD_ID, sql, tables=tables)
+    state = SnapshotReader(STATE, serving, BUILD_ID).query(sql, tables=tables)
+    county = SnapshotReader(ALAMEDA, serving, BUILD_ID).query(sql, tables=tables)
 
     assert (int(state["n"].iloc[0]), int(county["n"].iloc[0])) == (2, 1)
 
@@ -473,17 +483,25 @@ def test_reference_tables_are_open_to_every_role(serving: Path, scope: Scope) ->
 def test_every_integrity_page_query_is_refused_to_non_state_roles(
     serving: Path, scope: Scope
 ) -> None:
-    everything = queries.IntegrityFilter()
+    everything = integrity_queries.IntegrityFilter()
     calls = [
-        lambda: queries.integrity_filter_options(scope, serving, BUILD_ID),
-        lambda: queries.integrity_totals(scope, serving, BUILD_ID, everything),
-        lambda: queries.integrity_findings_by_month(scope, serving, BUILD_ID, everything),
-        lambda: queries.integrity_finding_lines(scope, serving, BUILD_ID, everything),
-        lambda: queries.policy_findings(
-            scope, serving, BUILD_ID, queries.CERTIFICATION_FINDINGS_TABLE
+        lambda: integrity_queries.integrity_filter_options(
+            SnapshotReader(scope, serving, BUILD_ID)
         ),
-        lambda: queries.policy_findings_by_month(
-            scope, serving, BUILD_ID, queries.SUPERVISION_FINDINGS_TABLE
+        lambda: integrity_queries.integrity_totals(
+            SnapshotReader(scope, serving, BUILD_ID), everything
+        ),
+        lambda: integrity_queries.integrity_findings_by_month(
+            SnapshotReader(scope, serving, BUILD_ID), everything
+        ),
+        lambda: integrity_queries.integrity_finding_lines(
+            SnapshotReader(scope, serving, BUILD_ID), everything
+        ),
+        lambda: integrity_queries.policy_findings(
+            SnapshotReader(scope, serving, BUILD_ID), integrity_queries.CERTIFICATION_FINDINGS_TABLE
+        ),
+        lambda: integrity_queries.policy_findings_by_month(
+            SnapshotReader(scope, serving, BUILD_ID), integrity_queries.SUPERVISION_FINDINGS_TABLE
         ),
     ]
     for call in calls:
@@ -492,14 +510,14 @@ def test_every_integrity_page_query_is_refused_to_non_state_roles(
 
 
 def test_disclosure_summary_orders_levels_state_region_county(serving: Path) -> None:
-    summary = queries.disclosure_summary(STATE, serving, BUILD_ID)
+    summary = data_quality_queries.disclosure_summary(SnapshotReader(STATE, serving, BUILD_ID))
 
     assert summary["geography_level"].tolist() == ["state", "region", "county"]
     assert summary["audit_passed"].all()
     assert summary["suppressed_cells"].tolist() == [1, 6, 10]
 
 
-# --- utilization and complaints pages (issue 4) -------------------------------------------------
+# --- utilization and complaints pages -----------------------------------------------------------
 
 # Alameda: 3 approved lines (2 beneficiaries, 1 under 21, 1 collateral) and a denied one;
 # Los Angeles: 2 approved lines of one beneficiary (DMC_ODS, ASAM 2.1).
@@ -575,8 +593,8 @@ UTILIZATION_TABLES: dict[str, str] = {
     "rpt_waiver_metrics": WAIVER_METRICS,
     "agg_complaints_by_county_quarter": COMPLAINTS_BY_COUNTY,
 }
-JAN_FEB = queries.UtilizationFilter(date(2024, 1, 1), date(2024, 2, 1))
-FIRST_HALF = queries.ComplaintsFilter(date(2024, 1, 1), date(2024, 6, 30))
+JAN_FEB = utilization_queries.UtilizationFilter(date(2024, 1, 1), date(2024, 2, 1))
+FIRST_HALF = complaints_queries.ComplaintsFilter(date(2024, 1, 1), date(2024, 6, 30))
 
 
 @pytest.fixture
@@ -603,13 +621,17 @@ def test_evaluator_gets_no_claim_services_at_all(serving_more: Path) -> None:
     with pytest.raises(duckdb.CatalogException):
         run_query(serving_more, BUILD_ID, f"SELECT * FROM {CLAIM_SERVICES_VIEW}", scope=EVALUATOR)
     with pytest.raises(AccessDenied, match="public, suppressed"):
-        queries.utilization_summary(EVALUATOR, serving_more, BUILD_ID, JAN_FEB)
+        utilization_queries.utilization_summary(
+            SnapshotReader(EVALUATOR, serving_more, BUILD_ID), JAN_FEB
+        )
 
 
 def test_utilization_summary_counts_distinct_beneficiaries_over_the_range(
     serving_more: Path,
 ) -> None:
-    row = queries.utilization_summary(STATE, serving_more, BUILD_ID, JAN_FEB).iloc[0]
+    row = utilization_queries.utilization_summary(
+        SnapshotReader(STATE, serving_more, BUILD_ID), JAN_FEB
+    ).iloc[0]
 
     assert [int(row[c]) for c in ("beneficiaries_served", "under_21_served", "services")] == [
         3,
@@ -620,16 +642,18 @@ def test_utilization_summary_counts_distinct_beneficiaries_over_the_range(
 
 
 def test_utilization_by_dimension_and_filters(serving_more: Path) -> None:
-    january = queries.UtilizationFilter(date(2024, 1, 1), date(2024, 1, 1))
-    by_month = queries.utilization_by(STATE, serving_more, BUILD_ID, JAN_FEB, "service_month")
-    asam = queries.utilization_by(
-        STATE,
-        serving_more,
-        BUILD_ID,
-        queries.UtilizationFilter(date(2024, 1, 1), date(2024, 2, 1), None, "DMC_ODS"),
+    january = utilization_queries.UtilizationFilter(date(2024, 1, 1), date(2024, 1, 1))
+    by_month = utilization_queries.utilization_by(
+        SnapshotReader(STATE, serving_more, BUILD_ID), JAN_FEB, "service_month"
+    )
+    asam = utilization_queries.utilization_by(
+        SnapshotReader(STATE, serving_more, BUILD_ID),
+        utilization_queries.UtilizationFilter(date(2024, 1, 1), date(2024, 2, 1), None, "DMC_ODS"),
         "level_of_care",
     )
-    ages = queries.utilization_by(STATE, serving_more, BUILD_ID, january, "under_21")
+    ages = utilization_queries.utilization_by(
+        SnapshotReader(STATE, serving_more, BUILD_ID), january, "under_21"
+    )
 
     assert by_month["services"].tolist() == [3, 2]
     assert by_month["beneficiaries_served"].tolist() == [3, 2]
@@ -647,24 +671,26 @@ def test_utilization_by_dimension_and_filters(serving_more: Path) -> None:
 def test_county_user_is_refused_statewide_or_another_countys_utilization(
     serving_more: Path, county: str | None
 ) -> None:
-    selection = queries.UtilizationFilter(date(2024, 1, 1), date(2024, 2, 1), county)
+    selection = utilization_queries.UtilizationFilter(date(2024, 1, 1), date(2024, 2, 1), county)
     with pytest.raises(AccessDenied):
-        queries.utilization_summary(ALAMEDA, serving_more, BUILD_ID, selection)
+        utilization_queries.utilization_summary(
+            SnapshotReader(ALAMEDA, serving_more, BUILD_ID), selection
+        )
     with pytest.raises(AccessDenied):
-        queries.complaints_summary(
-            ALAMEDA,
-            serving_more,
-            BUILD_ID,
-            queries.ComplaintsFilter(FIRST_HALF.start, FIRST_HALF.end, county),
+        complaints_queries.complaints_summary(
+            SnapshotReader(ALAMEDA, serving_more, BUILD_ID),
+            complaints_queries.ComplaintsFilter(FIRST_HALF.start, FIRST_HALF.end, county),
         )
 
 
 def test_county_user_gets_its_own_utilization(serving_more: Path) -> None:
-    selection = queries.UtilizationFilter(date(2024, 1, 1), date(2024, 2, 1), "06001")
-    row = queries.utilization_summary(ALAMEDA, serving_more, BUILD_ID, selection).iloc[0]
+    selection = utilization_queries.UtilizationFilter(date(2024, 1, 1), date(2024, 2, 1), "06001")
+    row = utilization_queries.utilization_summary(
+        SnapshotReader(ALAMEDA, serving_more, BUILD_ID), selection
+    ).iloc[0]
 
     assert (int(row["beneficiaries_served"]), int(row["services"])) == (2, 3)
-    assert queries.service_months(ALAMEDA, serving_more, BUILD_ID) == [
+    assert utilization_queries.service_months(SnapshotReader(ALAMEDA, serving_more, BUILD_ID)) == [
         date(2024, 1, 1),
         date(2024, 2, 1),
     ]
@@ -674,8 +700,8 @@ def test_penetration_by_county_is_the_suppressed_public_metric_for_every_role(
     serving_more: Path,
 ) -> None:
     for scope in (STATE, ALAMEDA, EVALUATOR):
-        frame = queries.penetration_by_county(
-            scope, serving_more, BUILD_ID, "quarter", date(2024, 1, 1)
+        frame = utilization_queries.penetration_by_county(
+            SnapshotReader(scope, serving_more, BUILD_ID), "quarter", date(2024, 1, 1)
         )
         assert frame["county_name"].tolist() == ["Alameda", "Los Angeles"]
         assert frame["beneficiaries_served"].isna().tolist() == [False, True]
@@ -689,11 +715,15 @@ def test_fct_complaints_is_county_keyed(serving_more: Path) -> None:
     assert rows == [("K1",), ("K2",)]
     assert not readable(EVALUATOR, "fct_complaints", PUBLIC)
     with pytest.raises(AccessDenied):
-        queries.complaints_summary(EVALUATOR, serving_more, BUILD_ID, FIRST_HALF)
+        complaints_queries.complaints_summary(
+            SnapshotReader(EVALUATOR, serving_more, BUILD_ID), FIRST_HALF
+        )
 
 
 def test_complaints_summary_course_and_timeliness(serving_more: Path) -> None:
-    row = queries.complaints_summary(STATE, serving_more, BUILD_ID, FIRST_HALF).iloc[0]
+    row = complaints_queries.complaints_summary(
+        SnapshotReader(STATE, serving_more, BUILD_ID), FIRST_HALF
+    ).iloc[0]
 
     assert {k: int(row[k]) for k in ("received", "acknowledged", "resolved", "still_open")} == {
         "received": 3,
@@ -707,12 +737,14 @@ def test_complaints_summary_course_and_timeliness(serving_more: Path) -> None:
 
 
 def test_late_complaints_lists_only_the_late_ones_in_scope(serving_more: Path) -> None:
-    own = queries.ComplaintsFilter(FIRST_HALF.start, FIRST_HALF.end, "06001")
+    own = complaints_queries.ComplaintsFilter(FIRST_HALF.start, FIRST_HALF.end, "06001")
 
-    assert queries.late_complaints(ALAMEDA, serving_more, BUILD_ID, own)[
+    assert complaints_queries.late_complaints(SnapshotReader(ALAMEDA, serving_more, BUILD_ID), own)[
         "complaint_id"
     ].tolist() == ["K2"]
-    by_quarter = queries.complaints_by_quarter(STATE, serving_more, BUILD_ID, FIRST_HALF)
+    by_quarter = complaints_queries.complaints_by_quarter(
+        SnapshotReader(STATE, serving_more, BUILD_ID), FIRST_HALF
+    )
     assert by_quarter["received"].tolist() == [3]
 
 
@@ -720,8 +752,8 @@ def test_late_complaints_lists_only_the_late_ones_in_scope(serving_more: Path) -
 def test_complaints_by_county_are_the_public_table_as_published(
     serving_more: Path, scope: Scope
 ) -> None:
-    frame = queries.complaints_by_county(
-        scope, serving_more, BUILD_ID, date(2024, 1, 1), date(2024, 1, 1)
+    frame = complaints_queries.complaints_by_county(
+        SnapshotReader(scope, serving_more, BUILD_ID), date(2024, 1, 1), date(2024, 1, 1)
     )
 
     assert frame["complaints_received"].isna().tolist() == [False, True]
@@ -730,8 +762,8 @@ def test_complaints_by_county_are_the_public_table_as_published(
 
 
 def test_state_analyst_complaints_by_county_are_the_internal_aggregate(serving_more: Path) -> None:
-    frame = queries.complaints_by_county(
-        STATE, serving_more, BUILD_ID, date(2024, 1, 1), date(2024, 1, 1)
+    frame = complaints_queries.complaints_by_county(
+        SnapshotReader(STATE, serving_more, BUILD_ID), date(2024, 1, 1), date(2024, 1, 1)
     )
 
     assert frame["complaints_received"].tolist() == [2, 1]
@@ -740,9 +772,13 @@ def test_state_analyst_complaints_by_county_are_the_internal_aggregate(serving_m
 
 
 def test_utilization_by_county_sums_the_monthly_mart_within_the_scope(serving_more: Path) -> None:
-    state = queries.utilization_by_county(STATE, serving_more, BUILD_ID, JAN_FEB)
-    own = queries.UtilizationFilter(JAN_FEB.start, JAN_FEB.end, "06001")
-    county = queries.utilization_by_county(ALAMEDA, serving_more, BUILD_ID, own)
+    state = utilization_queries.utilization_by_county(
+        SnapshotReader(STATE, serving_more, BUILD_ID), JAN_FEB
+    )
+    own = utilization_queries.UtilizationFilter(JAN_FEB.start, JAN_FEB.end, "06001")
+    county = utilization_queries.utilization_by_county(
+        SnapshotReader(ALAMEDA, serving_more, BUILD_ID), own
+    )
 
     assert [
         tuple(r) for r in state[["county_fips", "county_name", "services"]].itertuples(index=False)
@@ -750,7 +786,7 @@ def test_utilization_by_county_sums_the_monthly_mart_within_the_scope(serving_mo
     assert county["county_fips"].tolist() == ["06001"]
 
 
-# --- workforce page (issue 4): map, statewide detail, pipeline and certification counts ----------
+# --- workforce page: map, statewide detail, pipeline and certification counts --------------------
 
 # One month, five counties: fips, active, members, lapses, separations, average employed.
 # Calaveras's public cells are suppressed (below): a Calaveras user sees them from this detail.
@@ -855,9 +891,11 @@ def detail_serving(tmp_path: Path) -> Path:
 
 def _map(scope: Scope, serving: Path) -> dict[str, tuple[object, object]]:
     if scope.is_state:
-        frame = queries.county_map(scope, serving, BUILD_ID)
+        frame = workforce_queries.county_map(SnapshotReader(scope, serving, BUILD_ID))
     else:
-        frame = queries.public_county_map(scope, serving, BUILD_ID, "quarter", Q1)
+        frame = workforce_queries.public_county_map(
+            SnapshotReader(scope, serving, BUILD_ID), "quarter", Q1
+        )
     return {
         str(r.county_fips): (
             None if pd.isna(r.active_certified_peers) else int(r.active_certified_peers),
@@ -896,7 +934,9 @@ def test_state_analyst_map_shows_every_county_in_the_latest_month(map_serving: P
 
 def test_evaluator_map_is_the_published_county_cells(map_serving: Path) -> None:
     assert _map(EVALUATOR, map_serving) == _published_map(map_serving)
-    frame = queries.public_county_map(EVALUATOR, map_serving, BUILD_ID, "quarter", Q1)
+    frame = workforce_queries.public_county_map(
+        SnapshotReader(EVALUATOR, map_serving, BUILD_ID), "quarter", Q1
+    )
     hidden = frame.loc[frame["active_certified_peers_is_suppressed"], "county_fips"].tolist()
     assert hidden == ["06003", "06007"]
     assert frame["county_name"].tolist() == ["Alameda", "Alpine", "Amador", "Calaveras", "Colusa"]
@@ -913,7 +953,9 @@ def test_county_user_map_shows_other_counties_only_as_published(map_serving: Pat
         f: v for f, v in published.items() if f != "06007"
     }
     assert shown["06007"] == (20, 400000.0)
-    frame = queries.public_county_map(CALAVERAS, map_serving, BUILD_ID, "quarter", Q1)
+    frame = workforce_queries.public_county_map(
+        SnapshotReader(CALAVERAS, map_serving, BUILD_ID), "quarter", Q1
+    )
     own = frame.set_index("county_fips").loc["06007"]
     assert not own["active_certified_peers_is_suppressed"]
     assert pd.Timestamp(own["detail_month"]) == pd.Timestamp("2024-02-01")
@@ -930,29 +972,35 @@ def test_county_user_whose_cell_is_published_sees_it_as_published(map_serving: P
 @pytest.mark.parametrize("scope", [CALAVERAS, EVALUATOR])
 def test_the_monthly_county_map_is_for_state_analysts(map_serving: Path, scope: Scope) -> None:
     with pytest.raises(AccessDenied):
-        queries.county_map(scope, map_serving, BUILD_ID)
+        workforce_queries.county_map(SnapshotReader(scope, map_serving, BUILD_ID))
 
 
 def test_state_analyst_statewide_detail_sums_the_mart(map_serving: Path) -> None:
-    state = queries.workforce_detail(STATE, map_serving, BUILD_ID).iloc[0]
+    state = workforce_queries.workforce_detail(SnapshotReader(STATE, map_serving, BUILD_ID)).iloc[0]
 
     assert (int(state["lapses"]), int(state["separations"])) == (4, 12)
     assert float(state["turnover_rate"]) == round(12 / 93.5, 4)
     assert float(state["peers_per_supervisor"]) == round(103 / 10, 2)
-    assert not state[[f"{m}_is_suppressed" for m in queries.WORKFORCE_DETAIL_MEASURES]].any()
+    assert not state[[f"{m}_is_suppressed" for m in shared_queries.WORKFORCE_DETAIL_MEASURES]].any()
 
 
 def test_county_detail_is_unsuppressed_for_its_own_county(map_serving: Path) -> None:
-    row = queries.workforce_detail(CALAVERAS, map_serving, BUILD_ID, "06007").iloc[0]
+    row = workforce_queries.workforce_detail(
+        SnapshotReader(CALAVERAS, map_serving, BUILD_ID), "06007"
+    ).iloc[0]
 
     assert (int(row["lapses"]), int(row["supervisors"])) == (1, 2)
     assert float(row["peers_per_100k_members"]) == 400000.0
     with pytest.raises(AccessDenied, match="06001"):
-        queries.workforce_detail(CALAVERAS, map_serving, BUILD_ID, "06001")
+        workforce_queries.workforce_detail(
+            SnapshotReader(CALAVERAS, map_serving, BUILD_ID), "06001"
+        )
 
 
 def test_pipeline_counts_stages_pass_rate_and_median_days(detail_serving: Path) -> None:
-    row = queries.certification_pipeline(STATE, detail_serving, BUILD_ID, "06001").iloc[0]
+    row = workforce_queries.certification_pipeline(
+        SnapshotReader(STATE, detail_serving, BUILD_ID), "06001"
+    ).iloc[0]
 
     assert [int(row[c]) for c in ("applications", "trained", "exam_passed", "certified")] == [
         3,
@@ -964,15 +1012,21 @@ def test_pipeline_counts_stages_pass_rate_and_median_days(detail_serving: Path) 
     assert float(row["median_days_application_to_training"]) == 36.0
     assert float(row["median_days_training_to_exam_passed"]) == 39.5
     assert float(row["median_days_application_to_certified"]) == 70.0
-    statewide = queries.certification_pipeline(STATE, detail_serving, BUILD_ID).iloc[0]
+    statewide = workforce_queries.certification_pipeline(
+        SnapshotReader(STATE, detail_serving, BUILD_ID)
+    ).iloc[0]
     assert int(statewide["applications"]) == 4
 
 
 def test_county_user_gets_its_own_pipeline_only(detail_serving: Path) -> None:
-    row = queries.certification_pipeline(ALAMEDA, detail_serving, BUILD_ID, "06001").iloc[0]
+    row = workforce_queries.certification_pipeline(
+        SnapshotReader(ALAMEDA, detail_serving, BUILD_ID), "06001"
+    ).iloc[0]
     assert int(row["applications"]) == 3
     with pytest.raises(AccessDenied, match="06037"):
-        queries.certification_pipeline(ALAMEDA, detail_serving, BUILD_ID, "06037")
+        workforce_queries.certification_pipeline(
+            SnapshotReader(ALAMEDA, detail_serving, BUILD_ID), "06037"
+        )
     rows = _sql(
         detail_serving, ALAMEDA, "SELECT DISTINCT county_fips FROM fct_certification_pipeline"
     )
@@ -984,21 +1038,23 @@ def test_statewide_person_level_detail_is_for_state_analysts(
     detail_serving: Path, scope: Scope
 ) -> None:
     with pytest.raises(AccessDenied, match="state analysts"):
-        queries.certification_pipeline(scope, detail_serving, BUILD_ID)
+        workforce_queries.certification_pipeline(SnapshotReader(scope, detail_serving, BUILD_ID))
     with pytest.raises(AccessDenied, match="state analysts"):
-        queries.renewals_due(scope, detail_serving, BUILD_ID)
+        workforce_queries.renewals_due(SnapshotReader(scope, detail_serving, BUILD_ID))
 
 
 def test_evaluator_reads_neither_new_person_level_mart(detail_serving: Path) -> None:
     assert not readable(EVALUATOR, "fct_certification_pipeline", PUBLIC)
     assert not readable(EVALUATOR, "agg_peer_certification_by_county", PUBLIC)
     with pytest.raises(AccessDenied):
-        queries.renewals_due(EVALUATOR, detail_serving, BUILD_ID, "06001")
+        workforce_queries.renewals_due(SnapshotReader(EVALUATOR, detail_serving, BUILD_ID), "06001")
 
 
 def test_renewals_due_per_window_statewide_and_by_county(detail_serving: Path) -> None:
-    statewide = queries.renewals_due(STATE, detail_serving, BUILD_ID)
-    alameda = queries.renewals_due(ALAMEDA, detail_serving, BUILD_ID, "06001")
+    statewide = workforce_queries.renewals_due(SnapshotReader(STATE, detail_serving, BUILD_ID))
+    alameda = workforce_queries.renewals_due(
+        SnapshotReader(ALAMEDA, detail_serving, BUILD_ID), "06001"
+    )
 
     assert statewide[["window_days", "peers"]].values.tolist() == [[30, 1], [60, 6], [90, 15]]
     assert alameda["peers"].tolist() == [1, 4, 6]

@@ -495,7 +495,7 @@ def test_a_changed_or_removed_user_is_signed_out_at_the_next_interaction(
     app_env: Path, change: Callable[[Path], object]
 ) -> None:
     at = _sign_in(_app(), "alameda", "pw-alameda")
-    at.switch_page("app_pages/workforce.py").run()
+    at.switch_page("app_pages/workforce/page.py").run()
     assert _metrics(at)["Active certified peers, Feb 2024"] == "15"
 
     change(app_env / "users.yaml")
@@ -518,7 +518,7 @@ def test_state_analyst_signs_in_to_the_overview(app_env: Path) -> None:
 
 def test_county_user_gets_its_own_county_and_statewide_only(app_env: Path) -> None:
     at = _sign_in(_app(), "alameda", "pw-alameda")
-    at.switch_page("app_pages/workforce.py").run()
+    at.switch_page("app_pages/workforce/page.py").run()
 
     box = at.selectbox(key="workforce_county")
     assert box.options == ["All counties (statewide)", "Alameda"]
@@ -528,7 +528,7 @@ def test_county_user_gets_its_own_county_and_statewide_only(app_env: Path) -> No
 
 def test_county_in_the_url_does_not_widen_a_county_users_scope(app_env: Path) -> None:
     at = _sign_in(_app({"county": "06037"}), "alameda", "pw-alameda")
-    at.switch_page("app_pages/workforce.py").run()
+    at.switch_page("app_pages/workforce/page.py").run()
 
     assert at.selectbox(key="workforce_county").value == "06001"
     assert any("06037" in w.value and "outside your scope" in w.value for w in at.warning)
@@ -537,7 +537,7 @@ def test_county_in_the_url_does_not_widen_a_county_users_scope(app_env: Path) ->
 
 def test_county_in_the_url_preselects_it_for_a_state_analyst(app_env: Path) -> None:
     at = _sign_in(_app({"county": "06037"}), "ana", "pw-ana")
-    at.switch_page("app_pages/workforce.py").run()
+    at.switch_page("app_pages/workforce/page.py").run()
 
     assert at.selectbox(key="workforce_county").value == "06037"
     assert _metrics(at)["Active certified peers, Feb 2024"] == "15"
@@ -547,7 +547,7 @@ def test_county_in_the_url_preselects_it_for_a_state_analyst(app_env: Path) -> N
 def test_county_user_statewide_figures_are_suppressed(app_env: Path) -> None:
     """Statewide employed peers in Jan 2024 is 9: a small cell, shown as suppressed."""
     at = _sign_in(_app(), "alameda", "pw-alameda")
-    at.switch_page("app_pages/workforce.py").run()
+    at.switch_page("app_pages/workforce/page.py").run()
     at.selectbox(key="workforce_county").select_index(0).run()
 
     table = at.dataframe[0].value
@@ -558,7 +558,7 @@ def test_county_user_statewide_figures_are_suppressed(app_env: Path) -> None:
 
 def test_evaluator_sees_statewide_only(app_env: Path) -> None:
     at = _sign_in(_app(), "eve", "pw-eve")
-    at.switch_page("app_pages/workforce.py").run()
+    at.switch_page("app_pages/workforce/page.py").run()
 
     box = at.selectbox(key="workforce_county")
     assert box.options == ["All counties (statewide)"]
@@ -571,7 +571,7 @@ def test_data_quality_page_is_not_offered_to_other_roles(app_env: Path, username
     at = _sign_in(_app(), username, f"pw-{username}")
 
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("app_pages/data_quality.py")
+        at.switch_page("app_pages/data_quality/page.py")
 
 
 @pytest.mark.parametrize("username", ["alameda", "eve"])
@@ -579,7 +579,9 @@ def test_data_quality_page_script_refuses_other_roles_by_itself(
     app_env: Path, username: str
 ) -> None:
     """Even run directly, the page reads through the query layer, which refuses the audit tables."""
-    at = AppTest.from_file(str(DASHBOARDS / "app_pages" / "data_quality.py"), default_timeout=60)
+    at = AppTest.from_file(
+        str(DASHBOARDS / "app_pages" / "data_quality" / "page.py"), default_timeout=60
+    )
     at.session_state["peerwh_user"] = load_users(app_env / "users.yaml").users[username]
     at.run()
 
@@ -593,7 +595,7 @@ SCORECARD_METRICS = ("Files ingested", "Failed rule results", "Rows quarantined"
 
 def test_state_analyst_data_quality_scorecard(app_env: Path) -> None:
     at = _sign_in(_app(), "ana", "pw-ana")
-    at.switch_page("app_pages/data_quality.py").run()
+    at.switch_page("app_pages/data_quality/page.py").run()
 
     assert not at.exception
     assert {k: v for k, v in _metrics(at).items() if k in SCORECARD_METRICS} == {
@@ -613,7 +615,7 @@ def test_data_quality_shows_the_disclosure_audit_verdict_and_its_loss(app_env: P
     """RPT-03's audit of the public tables: verdict, time, and the loss per quantity and level
     (the snapshot's `audit__disclosure_summary`: 70 cells, 17 of them suppressed)."""
     at = _sign_in(_app(), "ana", "pw-ana")
-    at.switch_page("app_pages/data_quality.py").run()
+    at.switch_page("app_pages/data_quality/page.py").run()
 
     assert "Disclosure control (RPT-03)" in [h.value for h in at.subheader]
     metrics = _metrics(at)

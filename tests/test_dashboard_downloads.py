@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from peerwh.dashboards.downloads import (
+from peerwh.dashboards.app_pages.waiver_metrics.downloads import (
     NOTES_SHEET,
     PARQUET_FOOTNOTE_KEY,
     SUPPRESSION_NOTE_COLUMN,

@@ -10,35 +10,44 @@ import duckdb
 import pandas as pd
 import pytest
 
-from peerwh.dashboards import queries
+from peerwh.dashboards import shared_queries
 from peerwh.dashboards.access import Role, Scope
-from peerwh.dashboards.figures import (
+from peerwh.dashboards.app_pages.complaints.figures import (
     COMPLAINT_COURSE_STAGES,
-    SUPPRESSION_FOOTNOTE,
-    UTILIZATION_SERIES,
-    breakdown_bar_figure,
-    certification_activity_figure,
-    certification_pipeline_figure,
-    check_status_figure,
     complaint_course_figure,
     complaints_by_quarter_figure,
+)
+from peerwh.dashboards.app_pages.data_quality.figures import check_status_figure, quarantine_figure
+from peerwh.dashboards.app_pages.data_quality.tables import quarantine_table
+from peerwh.dashboards.app_pages.integrity import queries as integrity_queries
+from peerwh.dashboards.app_pages.overview.tables import freshness_table
+from peerwh.dashboards.app_pages.utilization.figures import (
+    UTILIZATION_SERIES,
+    utilization_trend_figure,
+)
+from peerwh.dashboards.app_pages.workforce.figures import (
+    certification_activity_figure,
+    certification_pipeline_figure,
     county_map_figure,
     peers_per_100k_figure,
-    quarantine_figure,
     specializations_figure,
     supervisor_coverage_figure,
     turnover_figure,
-    utilization_trend_figure,
+)
+from peerwh.dashboards.formatting import suppressed_labels
+from peerwh.dashboards.metrics import last_months, latest_with_year_change
+from peerwh.dashboards.shared_figures import (
+    SUPPRESSION_FOOTNOTE,
+    breakdown_bar_figure,
     workforce_trend_figure,
 )
-from peerwh.dashboards.metrics import last_months, latest_with_year_change
 from peerwh.dashboards.snapshot import (
     SnapshotError,
+    SnapshotReader,
     current_build_id,
     read_manifest,
     run_query,
 )
-from peerwh.dashboards.tables import freshness_table, quarantine_table, suppressed_labels
 from tests.test_dashboard_access import WORKFORCE_DETAIL_ZEROS
 
 STATE = Scope(Role.STATE_ANALYST)
@@ -183,7 +192,7 @@ def test_statewide_trend_sums_counties_per_month(tmp_path: Path) -> None:
     build_id = current_build_id(tmp_path)
     assert build_id == "b1"
 
-    trend = queries.workforce_trend(STATE, tmp_path, build_id)
+    trend = shared_queries.workforce_trend(SnapshotReader(STATE, tmp_path, build_id))
 
     assert trend["active_certified_peers"].tolist() == [11, 14]
     assert trend["employed_peers"].tolist() == [4, 8]
@@ -192,7 +201,7 @@ def test_statewide_trend_sums_counties_per_month(tmp_path: Path) -> None:
 def test_county_trend_keeps_only_that_county(tmp_path: Path) -> None:
     _publish(tmp_path, "b1", ROWS)
 
-    trend = queries.workforce_trend(STATE, tmp_path, "b1", "06003")
+    trend = shared_queries.workforce_trend(SnapshotReader(STATE, tmp_path, "b1"), "06003")
 
     assert trend["active_certified_peers"].tolist() == [1, 2]
     assert trend["employed_peers"].tolist() == [0, 1]
@@ -346,7 +355,7 @@ def _findings(rows: list[tuple[str, str, int, float]]) -> pd.DataFrame:
 
 
 def test_stacked_monthly_bars_has_one_trace_per_rule_with_its_months_in_order() -> None:
-    from peerwh.dashboards.figures import stacked_monthly_bars
+    from peerwh.dashboards.app_pages.integrity.figures import stacked_monthly_bars
 
     frame = _findings(
         [
@@ -366,7 +375,7 @@ def test_stacked_monthly_bars_has_one_trace_per_rule_with_its_months_in_order() 
 
 
 def test_stacked_monthly_bars_in_dollars_keeps_the_cents() -> None:
-    from peerwh.dashboards.figures import stacked_monthly_bars
+    from peerwh.dashboards.app_pages.integrity.figures import stacked_monthly_bars
 
     fig = stacked_monthly_bars(
         _findings([("2024-01-01", "BILL-10", 1, 10.25), ("2024-02-01", "BILL-10", 2, 20.5)]),
@@ -384,7 +393,7 @@ def test_stacked_monthly_bars_in_dollars_keeps_the_cents() -> None:
 
 
 def test_stacked_monthly_bars_of_no_rows_says_so() -> None:
-    from peerwh.dashboards.figures import stacked_monthly_bars
+    from peerwh.dashboards.app_pages.integrity.figures import stacked_monthly_bars
 
     fig = stacked_monthly_bars(
         _findings([]), month="service_month", series="rule_id", value="findings", title="t",
@@ -411,7 +420,7 @@ def _waiver(rows: list[tuple[str, str, float | None, float | None, bool]]) -> pd
 
 
 def test_waiver_figure_draws_the_rate_and_its_dashed_baseline() -> None:
-    from peerwh.dashboards.figures import waiver_metric_figure
+    from peerwh.dashboards.app_pages.waiver_metrics.figures import waiver_metric_figure
 
     fig = waiver_metric_figure(
         _waiver(
@@ -430,7 +439,10 @@ def test_waiver_figure_draws_the_rate_and_its_dashed_baseline() -> None:
 
 
 def test_waiver_figure_leaves_gaps_for_suppressed_rates_with_a_footnote() -> None:
-    from peerwh.dashboards.figures import WAIVER_RATE_SUPPRESSED_FOOTNOTE, waiver_metric_figure
+    from peerwh.dashboards.app_pages.waiver_metrics.figures import (
+        WAIVER_RATE_SUPPRESSED_FOOTNOTE,
+        waiver_metric_figure,
+    )
 
     fig = waiver_metric_figure(
         _waiver(
@@ -450,7 +462,7 @@ def test_waiver_figure_leaves_gaps_for_suppressed_rates_with_a_footnote() -> Non
 
 
 def test_waiver_table_marks_suppressed_cells_and_dashes_what_does_not_apply() -> None:
-    from peerwh.dashboards.tables import waiver_metric_table
+    from peerwh.dashboards.app_pages.waiver_metrics.tables import waiver_metric_table
 
     frame = _waiver(
         [("2024-01-01", "all", 1234.5, 1000.0, False), ("2024-02-01", "all", None, 1000.0, True)]
@@ -465,7 +477,7 @@ def test_waiver_table_marks_suppressed_cells_and_dashes_what_does_not_apply() ->
 
 
 def test_integrity_rule_table_formats_counts_and_dollars() -> None:
-    from peerwh.dashboards.tables import integrity_rule_table
+    from peerwh.dashboards.app_pages.integrity.tables import integrity_rule_table
 
     frame = pd.DataFrame(
         {
@@ -519,9 +531,13 @@ def integrity_serving(tmp_path: Path) -> Path:
 
 
 def test_integrity_totals_count_a_line_with_two_rules_once(integrity_serving: Path) -> None:
-    everything = queries.IntegrityFilter()
-    totals = queries.integrity_totals(STATE, integrity_serving, "b1", everything).iloc[0]
-    by_rule = queries.integrity_findings_by_rule(STATE, integrity_serving, "b1", everything)
+    everything = integrity_queries.IntegrityFilter()
+    totals = integrity_queries.integrity_totals(
+        SnapshotReader(STATE, integrity_serving, "b1"), everything
+    ).iloc[0]
+    by_rule = integrity_queries.integrity_findings_by_rule(
+        SnapshotReader(STATE, integrity_serving, "b1"), everything
+    )
 
     assert (int(totals["findings"]), int(totals["claim_lines"])) == (3, 2)
     assert float(totals["approved_amount_at_risk"]) == 140.50
@@ -530,8 +546,10 @@ def test_integrity_totals_count_a_line_with_two_rules_once(integrity_serving: Pa
 
 def test_integrity_filters_by_rule_county_and_service_month(integrity_serving: Path) -> None:
     def months(**kwargs: object) -> list[tuple[str, str, int]]:
-        selection = queries.IntegrityFilter(**kwargs)  # type: ignore[arg-type]
-        frame = queries.integrity_findings_by_month(STATE, integrity_serving, "b1", selection)
+        selection = integrity_queries.IntegrityFilter(**kwargs)  # type: ignore[arg-type]
+        frame = integrity_queries.integrity_findings_by_month(
+            SnapshotReader(STATE, integrity_serving, "b1"), selection
+        )
         return [
             (m.strftime("%Y-%m"), r, int(n))
             for m, r, n in frame[["service_month", "rule_id", "findings"]].itertuples(index=False)
@@ -545,29 +563,34 @@ def test_integrity_filters_by_rule_county_and_service_month(integrity_serving: P
 
 
 def test_integrity_lines_show_the_beneficiary_key_only(integrity_serving: Path) -> None:
-    lines = queries.integrity_finding_lines(
-        STATE, integrity_serving, "b1", queries.IntegrityFilter(rules=("BILL-10",))
+    lines = integrity_queries.integrity_finding_lines(
+        SnapshotReader(STATE, integrity_serving, "b1"),
+        integrity_queries.IntegrityFilter(rules=("BILL-10",)),
     )
 
-    assert list(lines.columns) == list(queries.FINDING_LINE_COLUMNS)
+    assert list(lines.columns) == list(integrity_queries.FINDING_LINE_COLUMNS)
     assert lines["claim_id"].tolist() == ["C1", "C2"]  # most money at risk first
     assert lines["beneficiary_key"].tolist() == ["k-C1", "k-C2"]
 
 
 def test_certification_findings_by_month_respect_the_month_range(integrity_serving: Path) -> None:
-    table = queries.CERTIFICATION_FINDINGS_TABLE
-    everything = queries.policy_findings_by_month(STATE, integrity_serving, "b1", table)
-    to_february = queries.policy_findings_by_month(
-        STATE, integrity_serving, "b1", table, last_month="2024-02-01"
+    table = integrity_queries.CERTIFICATION_FINDINGS_TABLE
+    everything = integrity_queries.policy_findings_by_month(
+        SnapshotReader(STATE, integrity_serving, "b1"), table
+    )
+    to_february = integrity_queries.policy_findings_by_month(
+        SnapshotReader(STATE, integrity_serving, "b1"), table, last_month="2024-02-01"
     )
 
     assert everything["rule_id"].tolist() == ["CERT-03", "CERT-04"]
     assert to_february["rule_id"].tolist() == ["CERT-03"]
-    listed = queries.policy_findings(STATE, integrity_serving, "b1", table)
+    listed = integrity_queries.policy_findings(
+        SnapshotReader(STATE, integrity_serving, "b1"), table
+    )
     assert listed["event_id"].tolist() == ["E2", "E1"]  # newest first
 
 
-# --- utilization and complaints pages (issue 4) -------------------------------------------------
+# --- utilization and complaints pages -----------------------------------------------------------
 
 
 def test_breakdown_bar_figure_keeps_the_order_and_exact_values() -> None:
@@ -675,7 +698,7 @@ def test_breakdown_bar_figure_tells_a_rate_over_zero_from_a_suppressed_one() -> 
     assert list(fig.data[0].x) == [0.0, 0.0, 2.0]
 
 
-# --- workforce page figures (issue 4) ------------------------------------------------------------
+# --- workforce page figures ----------------------------------------------------------------------
 
 
 def _months(*months: str) -> pd.Series:

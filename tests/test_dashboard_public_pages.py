@@ -11,8 +11,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from peerwh.dashboards import figures, queries
+from peerwh.dashboards import shared_queries
 from peerwh.dashboards.access import Role, Scope
+from peerwh.dashboards.app_pages.workforce import figures
 from tests.test_dashboard_access import (
     BUILD_ID,
     MAP_METRICS,
@@ -121,7 +122,7 @@ def test_turnover_is_over_the_denominator_its_source_has(
     scope: Scope, county: str | None, basis: str
 ) -> None:
     """The public series has no average of the peers employed at the month's start and end."""
-    months = queries.workforce_months(scope, county)
+    months = shared_queries.workforce_months(scope, county)
     frame = pd.DataFrame({"month_start": [pd.Timestamp("2024-01-01")], "turnover_rate": [0.1]})
 
     assert months.turnover_basis == basis

@@ -43,7 +43,7 @@ def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def run_page(name: str, scope: Scope, county: str | None = None) -> AppTest:
     """Run the page script directly, as `scope`: the query layer must hold without app.py."""
-    at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=60)
+    at = AppTest.from_file(str(PAGES / name / "page.py"), default_timeout=60)
     # Signed in as the user of `scope` (the session holds the users-file entry it checks).
     user = load_users(Path(os.environ["PEERWH_USERS_FILE"])).users[scope.username]
     assert user.scope() == scope

@@ -97,7 +97,7 @@ def iso_days(values: list[Any]) -> list[str]:
     ]
 
 
-# --- utilization and complaints pages (issue 4) -------------------------------------------------
+# --- utilization and complaints pages -----------------------------------------------------------
 
 
 def chart_by_title(page: Page, title: str) -> dict[str, dict[str, list[Any]]] | None:

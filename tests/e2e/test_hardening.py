@@ -176,7 +176,7 @@ def test_an_error_shows_users_a_plain_message_and_the_operator_a_traceback(
     logged = log.read_text()
     assert "Uncaught app execution" in logged
     assert "Traceback (most recent call last)" in logged
-    assert "app_pages/overview.py" in logged
+    assert "app_pages/overview/page.py" in logged
 
 
 def _try_sign_in(page: Page, url: str, username: str, password: str) -> None:

@@ -236,7 +236,7 @@ def test_page_without_snapshot_tells_user_to_run_pipeline(
     assert not at.metric
 
 
-# --- the county leadership sections (issue 4) ----------------------------------------------------
+# --- the county leadership sections --------------------------------------------------------------
 
 WORKFORCE_TABLES = (
     "fct_workforce_monthly",

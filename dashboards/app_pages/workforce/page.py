@@ -12,65 +12,59 @@ them (RPT-03). The URL never widens a scope: a county outside it is refused by t
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from peerwh.dashboards import figures, queries, session
-from peerwh.dashboards.access import AccessDenied, Role, Scope
+from peerwh.dashboards import session, shared_figures, shared_queries
+from peerwh.dashboards.access import AccessDenied, Role
+from peerwh.dashboards.app_pages.workforce import figures, queries
+from peerwh.dashboards.formatting import SUPPRESSED, month_label, with_suppressed_labels
 from peerwh.dashboards.geo import load_california_counties
 from peerwh.dashboards.metrics import latest_with_year_change
+from peerwh.dashboards.snapshot import SnapshotReader
 from peerwh.dashboards.ui import (
-    SUPPRESSED,
+    STATEWIDE_LABEL,
     SUPPRESSION_RULE,
     OpenSnapshot,
-    month_label,
     open_snapshot,
     public_period_choice,
+    requested_county,
     show_headline,
-    with_suppressed_labels,
 )
 
-STATEWIDE_LABEL = "All counties (statewide)"
-# A tab's section: (scope, serving dir, build id, county or None for statewide, area name).
-Section = Callable[[Scope, Path, str, str | None, str], None]
-COUNTY_PARAM = "county"
+# A tab's section: (reader, county or None for statewide, area name).
+Section = Callable[[SnapshotReader, str | None, str], None]
 
 
 def render() -> None:
     scope = session.scope()
     st.title("Peer workforce")
-    snapshot = open_snapshot((queries.statewide_workforce_table(scope),))
+    snapshot = open_snapshot((shared_queries.statewide_workforce_table(scope),))
     if snapshot is None:
         return
-    serving, build_id = snapshot.serving_dir, snapshot.build_id
+    reader = snapshot.reader(scope)
 
     names: dict[str, str] = {}
     if scope.role is not Role.EVALUATOR:
-        county_rows = queries.counties(scope, serving, build_id)
+        county_rows = shared_queries.counties(reader)
         names = dict(zip(county_rows["county_fips"], county_rows["county_name"], strict=True))
 
-    area_sections(scope, serving, build_id, names)
-    county_map_section(scope, snapshot)
+    area_sections(reader, names)
+    county_map_section(reader, snapshot)
     st.caption(snapshot.caption())
 
 
 # Fragments: choosing a county reruns the sections of that area only, not the county map (and
 # choosing the map's measure only the map), so a filter change redraws what it changes.
 @session.fragment
-def area_sections(scope: Scope, serving: Path, build_id: str, names: dict[str, str]) -> None:
+def area_sections(reader: SnapshotReader, names: dict[str, str]) -> None:
+    scope = reader.scope
     options: list[str | None] = [None, *names]
-    requested = st.query_params.get(COUNTY_PARAM)
-    if requested is not None and requested not in names:
-        st.warning(
-            f"County {requested} from the link is outside your scope "
-            "(or unknown); showing what your role may see instead.",
-            icon=":material/block:",
-        )
+    requested = requested_county(names)
     default_fips = scope.county_fips if scope.role is Role.COUNTY else None
-    start = requested if requested in names else default_fips
+    start = requested if requested is not None else default_fips
     county_fips: str | None = st.selectbox(
         "County",
         options,
@@ -88,7 +82,7 @@ def area_sections(scope: Scope, serving: Path, build_id: str, names: dict[str, s
 
     area = "Statewide" if county_fips is None else names[county_fips]
     try:
-        trend = queries.workforce_trend(scope, serving, build_id, county_fips)
+        trend = shared_queries.workforce_trend(reader, county_fips)
     except AccessDenied as exc:
         st.error(str(exc), icon=":material/block:")
         return
@@ -101,13 +95,13 @@ def area_sections(scope: Scope, serving: Path, build_id: str, names: dict[str, s
     with right:
         show_headline("Employed peers", latest_with_year_change(trend, "employed_peers"))
 
-    st.plotly_chart(figures.workforce_trend_figure(trend, area), width="stretch")
+    st.plotly_chart(shared_figures.workforce_trend_figure(trend, area), width="stretch")
 
-    flags = [f"{m}_is_suppressed" for m in queries.TREND_MEASURES]
+    flags = [f"{m}_is_suppressed" for m in shared_queries.TREND_MEASURES]
     suppressed = bool(trend[flags].to_numpy().any())
     table = trend.sort_values("month_start", ascending=False)
     if suppressed:
-        table = with_suppressed_labels(table, queries.TREND_MEASURES)
+        table = with_suppressed_labels(table, shared_queries.TREND_MEASURES)
     else:
         table = table.drop(columns=flags)
     column = st.column_config.TextColumn if suppressed else st.column_config.NumberColumn
@@ -130,7 +124,7 @@ def area_sections(scope: Scope, serving: Path, build_id: str, names: dict[str, s
     for section, tab in zip(SECTIONS.values(), tabs, strict=True):
         if tab.open:
             with tab:
-                section(scope, serving, build_id, county_fips, area)
+                section(reader, county_fips, area)
     st.caption(area)
 
 
@@ -152,13 +146,11 @@ def _percent(value: object) -> str:
     return "No data" if pd.isna(value) else f"{float(value):.1%}"  # type: ignore[arg-type]
 
 
-def pipeline_section(
-    scope: Scope, serving: Path, build_id: str, county_fips: str | None, area: str
-) -> None:
+def pipeline_section(reader: SnapshotReader, county_fips: str | None, area: str) -> None:
     """Person-level marts, like the renewals and specializations: statewide figures are for
     state analysts only; a county user sees them for its own county."""
     try:
-        pipeline = queries.certification_pipeline(scope, serving, build_id, county_fips)
+        pipeline = queries.certification_pipeline(reader, county_fips)
     except AccessDenied as exc:
         st.info(str(exc), icon=":material/lock:")
         return
@@ -192,13 +184,11 @@ def pipeline_section(
     st.plotly_chart(figures.certification_pipeline_figure(pipeline, area), width="stretch")
 
 
-def renewals_section(
-    scope: Scope, serving: Path, build_id: str, county_fips: str | None, area: str
-) -> None:
+def renewals_section(reader: SnapshotReader, county_fips: str | None, area: str) -> None:
     try:
-        renewals = queries.renewals_due(scope, serving, build_id, county_fips)
+        renewals = queries.renewals_due(reader, county_fips)
         specializations = queries.peer_certification_counts(
-            scope, serving, build_id, "specialization_of_active_peers", county_fips
+            reader, "specialization_of_active_peers", county_fips
         )
     except AccessDenied as exc:
         st.info(str(exc), icon=":material/lock:")
@@ -214,12 +204,10 @@ def renewals_section(
     st.plotly_chart(figures.specializations_figure(specializations, area), width="stretch")
 
 
-def _detail(
-    scope: Scope, serving: Path, build_id: str, county_fips: str | None
-) -> pd.DataFrame | None:
+def _detail(reader: SnapshotReader, county_fips: str | None) -> pd.DataFrame | None:
     """The monthly workforce detail of the area; None (and the refusal shown) if out of scope."""
     try:
-        return queries.workforce_detail(scope, serving, build_id, county_fips)
+        return queries.workforce_detail(reader, county_fips)
     except AccessDenied as exc:
         st.error(str(exc), icon=":material/block:")
         return None
@@ -228,20 +216,16 @@ def _detail(
 def _detail_chart(figure: Callable[[pd.DataFrame, str], go.Figure]) -> Section:
     """A section that is one chart of the area's monthly workforce detail."""
 
-    def section(
-        scope: Scope, serving: Path, build_id: str, county_fips: str | None, area: str
-    ) -> None:
-        detail = _detail(scope, serving, build_id, county_fips)
+    def section(reader: SnapshotReader, county_fips: str | None, area: str) -> None:
+        detail = _detail(reader, county_fips)
         if detail is not None:
             st.plotly_chart(figure(detail, area), width="stretch")
 
     return section
 
 
-def supervision_section(
-    scope: Scope, serving: Path, build_id: str, county_fips: str | None, area: str
-) -> None:
-    detail = _detail(scope, serving, build_id, county_fips)
+def supervision_section(reader: SnapshotReader, county_fips: str | None, area: str) -> None:
+    detail = _detail(reader, county_fips)
     if detail is None:
         return
     if len(detail):
@@ -260,23 +244,19 @@ def supervision_section(
     st.plotly_chart(figures.supervisor_coverage_figure(detail, area), width="stretch")
 
 
-def turnover_section(
-    scope: Scope, serving: Path, build_id: str, county_fips: str | None, area: str
-) -> None:
+def turnover_section(reader: SnapshotReader, county_fips: str | None, area: str) -> None:
     """Separations over employed peers; the public statewide series has no average of the
     peers employed at the month's start and end, so its turnover is over its employed peers."""
-    detail = _detail(scope, serving, build_id, county_fips)
+    detail = _detail(reader, county_fips)
     if detail is not None:
-        basis = queries.workforce_months(scope, county_fips).turnover_basis
+        basis = shared_queries.workforce_months(reader.scope, county_fips).turnover_basis
         st.plotly_chart(figures.turnover_figure(detail, area, basis), width="stretch")
 
 
-def members_section(
-    scope: Scope, serving: Path, build_id: str, county_fips: str | None, area: str
-) -> None:
+def members_section(reader: SnapshotReader, county_fips: str | None, area: str) -> None:
     """Peers per 100,000 Medi-Cal members, against the state as the user may see it."""
-    detail = _detail(scope, serving, build_id, county_fips)
-    statewide = detail if county_fips is None else _detail(scope, serving, build_id, None)
+    detail = _detail(reader, county_fips)
+    statewide = detail if county_fips is None else _detail(reader, None)
     if detail is not None and statewide is not None:
         st.plotly_chart(figures.peers_per_100k_figure(detail, statewide, area), width="stretch")
 
@@ -293,7 +273,7 @@ SECTIONS: dict[str, Section] = {
 
 
 @session.fragment
-def county_map_section(scope: Scope, snapshot: OpenSnapshot) -> None:
+def county_map_section(reader: SnapshotReader, snapshot: OpenSnapshot) -> None:
     st.header("County map", divider="gray")
     measure: str = st.radio(
         "Map measure",
@@ -302,10 +282,10 @@ def county_map_section(scope: Scope, snapshot: OpenSnapshot) -> None:
         horizontal=True,
         key="workforce_map_measure",
     )
-    if scope.is_state:
-        frame: pd.DataFrame | None = _state_map(scope, snapshot.serving_dir, snapshot.build_id)
+    if reader.scope.is_state:
+        frame: pd.DataFrame | None = _state_map(reader)
     else:
-        frame = _public_map(scope, snapshot)
+        frame = _public_map(reader, snapshot)
     if frame is None:
         return
     st.plotly_chart(
@@ -317,32 +297,29 @@ def county_map_section(scope: Scope, snapshot: OpenSnapshot) -> None:
         st.caption(SUPPRESSION_RULE)
 
 
-def _state_map(scope: Scope, serving: Path, build_id: str) -> pd.DataFrame:
+def _state_map(reader: SnapshotReader) -> pd.DataFrame:
     """A state analyst's map: the latest month of the mart, every county unsuppressed."""
-    frame = queries.county_map(scope, serving, build_id)
+    frame = queries.county_map(reader)
     if len(frame):
         st.caption(f"Latest month: {month_label(frame['month_start'].iloc[0])}")
     return frame
 
 
-def _public_map(scope: Scope, snapshot: OpenSnapshot) -> pd.DataFrame | None:
+def _public_map(reader: SnapshotReader, snapshot: OpenSnapshot) -> pd.DataFrame | None:
     """County users and evaluators: a period's public county cells (WF-01, WF-03), as published;
     a county user's own county from its own detail where its public cell is suppressed."""
-    if queries.WAIVER_METRICS_TABLE not in snapshot.manifest.tables:
+    if shared_queries.WAIVER_METRICS_TABLE not in snapshot.manifest.tables:
         st.info("This snapshot publishes no county figures.", icon=":material/info:")
         return None
-    serving, build_id = snapshot.serving_dir, snapshot.build_id
-    period = public_period_choice(
-        scope, serving, build_id, "workforce_map", queries.MAP_PERIOD_METRIC
-    )
+    period = public_period_choice(reader, "workforce_map", queries.MAP_PERIOD_METRIC)
     if period is None:
         return None
-    frame = queries.public_county_map(scope, serving, build_id, period.period_type, period.start)
+    frame = queries.public_county_map(reader, period.period_type, period.start)
     st.caption(
         f"{period.label}: active certified peers on some day of the period (WF-01) and per "
         "100,000 Medi-Cal members eligible in some month of it (WF-03)."
     )
-    if scope.role is Role.COUNTY:
+    if reader.scope.role is Role.COUNTY:
         st.caption("Other counties are shown as public, suppressed figures.")
         own = frame.loc[frame["detail_month"].notna()]
         if len(own):

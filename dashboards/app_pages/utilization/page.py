@@ -15,17 +15,16 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from peerwh.dashboards import figures, queries, session
-from peerwh.dashboards.access import AccessDenied, Role, Scope
-from peerwh.dashboards.tables import suppressed_labels
+from peerwh.dashboards import session, shared_figures, shared_queries
+from peerwh.dashboards.access import AccessDenied, Role
+from peerwh.dashboards.app_pages.utilization import figures, queries
+from peerwh.dashboards.formatting import month_label, share_text, suppressed_labels
+from peerwh.dashboards.snapshot import SnapshotReader
 from peerwh.dashboards.ui import (
     SUPPRESSION_RULE,
-    OpenSnapshot,
     county_detail_choice,
-    month_label,
     open_snapshot,
     public_period_choice,
-    share_text,
 )
 
 ALL_SYSTEMS_LABEL = "All delivery systems"
@@ -121,15 +120,15 @@ PUBLIC_METRIC_COLUMNS: dict[str, str] = {
 # Fragments: a filter of the services section reruns that section only, and a period of the
 # public section that one, so a filter change redraws what it changes.
 @session.fragment
-def _detail(scope: Scope, snapshot: OpenSnapshot) -> None:
-    serving, build_id = snapshot.serving_dir, snapshot.build_id
-    county_rows = queries.counties(scope, serving, build_id)
+def _detail(reader: SnapshotReader) -> None:
+    scope = reader.scope
+    county_rows = shared_queries.counties(reader)
     names = dict(zip(county_rows["county_fips"], county_rows["county_name"], strict=True))
-    months = queries.service_months(scope, serving, build_id)
+    months = queries.service_months(reader)
     if not months:
         st.info("No approved peer support services in this snapshot for your scope.")
         return
-    systems = queries.delivery_systems(scope, serving, build_id)
+    systems = queries.delivery_systems(reader)
 
     county_column, system_column = st.columns(2)
     with county_column:
@@ -152,7 +151,7 @@ def _detail(scope: Scope, snapshot: OpenSnapshot) -> None:
     selection = queries.UtilizationFilter(first, last, county_fips, delivery_system)
     area = "Statewide" if county_fips is None else names[county_fips]
     try:
-        summary = queries.utilization_summary(scope, serving, build_id, selection).iloc[0]
+        summary = queries.utilization_summary(reader, selection).iloc[0]
     except AccessDenied as exc:
         st.error(str(exc), icon=":material/block:")
         return
@@ -184,7 +183,7 @@ def _detail(scope: Scope, snapshot: OpenSnapshot) -> None:
     dimensions = tuple(
         dict.fromkeys(["service_month", *(c.dimension for c in BREAKDOWN_CHARTS.values())])
     )
-    frames = queries.utilization_breakdowns(scope, serving, build_id, selection, dimensions)
+    frames = queries.utilization_breakdowns(reader, selection, dimensions)
     by = {d: frames[frames["dimension"] == d].reset_index(drop=True) for d in dimensions}
     st.plotly_chart(figures.utilization_trend_figure(by["service_month"], area), width="stretch")
 
@@ -201,18 +200,16 @@ def _detail(scope: Scope, snapshot: OpenSnapshot) -> None:
                 frame = by[chart.dimension]
                 if chart.percent:
                     frame = frame.assign(**{chart.measure: frame[chart.measure] * 100})
-                figure = figures.breakdown_bar_figure(
+                figure = shared_figures.breakdown_bar_figure(
                     frame, chart.measure, chart.title, chart.axis_title, percent=chart.percent
                 )
             elif delivery_system in (None, DMC_ODS):
                 asam = queries.utilization_by(
-                    scope,
-                    serving,
-                    build_id,
+                    reader,
                     dataclasses.replace(selection, delivery_system=DMC_ODS),
                     "level_of_care",
                 )
-                figure = figures.breakdown_bar_figure(
+                figure = shared_figures.breakdown_bar_figure(
                     asam, "services", "DMC-ODS services by ASAM level of care", "Services"
                 )
             else:
@@ -223,7 +220,7 @@ def _detail(scope: Scope, snapshot: OpenSnapshot) -> None:
                 continue
             st.plotly_chart(figure, width="stretch")
 
-    by_county = queries.utilization_by_county(scope, serving, build_id, selection)
+    by_county = queries.utilization_by_county(reader, selection)
     st.markdown("**Services by county**")
     shown = suppressed_labels(
         by_county.assign(
@@ -236,15 +233,14 @@ def _detail(scope: Scope, snapshot: OpenSnapshot) -> None:
 
 
 @session.fragment
-def _public(scope: Scope, snapshot: OpenSnapshot) -> None:
-    serving, build_id = snapshot.serving_dir, snapshot.build_id
-    period = public_period_choice(scope, serving, build_id, "utilization")
+def _public(reader: SnapshotReader) -> None:
+    period = public_period_choice(reader, "utilization")
     if period is None:
         return
     period_type, period_start = period.period_type, period.start
-    penetration = queries.penetration_by_county(scope, serving, build_id, period_type, period_start)
+    penetration = queries.penetration_by_county(reader, period_type, period_start)
     st.plotly_chart(
-        figures.breakdown_bar_figure(
+        shared_figures.breakdown_bar_figure(
             penetration.rename(columns={"county_name": "category"}),
             "penetration_pct",
             "Penetration rate by county (UT-02, per 100 eligible members)",
@@ -255,9 +251,7 @@ def _public(scope: Scope, snapshot: OpenSnapshot) -> None:
     shown = suppressed_labels(penetration, PENETRATION_FORMATS)
     st.table(shown.rename(columns=PENETRATION_COLUMNS).set_index("FIPS"))
 
-    metrics = queries.public_utilization_metrics(
-        scope, serving, build_id, period_type, period_start
-    )
+    metrics = queries.public_utilization_metrics(reader, period_type, period_start)
     st.markdown("**Statewide utilization metrics (public)**")
     st.dataframe(
         suppressed_labels(
@@ -283,12 +277,13 @@ def render() -> None:
         (
             queries.UTILIZATION_TABLE,
             "fct_claim_lines",
-            queries.WAIVER_METRICS_TABLE,
-            queries.PUBLIC_COUNTY_NAMES_TABLE,
+            shared_queries.WAIVER_METRICS_TABLE,
+            shared_queries.PUBLIC_COUNTY_NAMES_TABLE,
         )
     )
     if snapshot is None:
         return
+    reader = snapshot.reader(scope)
     if scope.role is Role.EVALUATOR:
         st.caption("Evaluators see public, suppressed utilization figures only.")
     else:
@@ -298,9 +293,9 @@ def render() -> None:
                 "as public, suppressed figures."
             )
         st.subheader("Services (approved claim lines)")
-        _detail(scope, snapshot)
+        _detail(reader)
     st.subheader("Penetration and public metrics (suppressed, RPT-03)")
-    _public(scope, snapshot)
+    _public(reader)
     st.caption(snapshot.caption())
 
 

@@ -12,8 +12,9 @@ from dataclasses import replace
 
 import streamlit as st
 
-from peerwh.dashboards import figures, queries, session, tables
+from peerwh.dashboards import session, shared_queries
 from peerwh.dashboards.access import AccessDenied, Role
+from peerwh.dashboards.app_pages.integrity import figures, queries, tables
 from peerwh.dashboards.ui import open_snapshot
 
 ALL_COUNTIES = "All counties"
@@ -64,13 +65,13 @@ def render() -> None:
     if scope.role is not Role.STATE_ANALYST:
         st.error("Program integrity data is available to state analysts only.")
         return
-    snapshot = open_snapshot((*queries.INTEGRITY_TABLES, queries.WORKFORCE_TABLE))
+    snapshot = open_snapshot((*queries.INTEGRITY_TABLES, shared_queries.WORKFORCE_TABLE))
     if snapshot is None:
         return
-    serving, build_id = snapshot.serving_dir, snapshot.build_id
+    reader = snapshot.reader(scope)
     try:
-        option_rows = queries.integrity_filter_options(scope, serving, build_id)
-        county_rows = queries.counties(scope, serving, build_id)
+        option_rows = queries.integrity_filter_options(reader)
+        county_rows = shared_queries.counties(reader)
     except AccessDenied as exc:
         st.error(str(exc), icon=":material/block:")
         return
@@ -85,7 +86,7 @@ def render() -> None:
     rules, county, first, last = _filters(names, options)
     selection = queries.IntegrityFilter(rules, county, first, last)
 
-    totals = queries.integrity_totals(scope, serving, build_id, selection).iloc[0]
+    totals = queries.integrity_totals(reader, selection).iloc[0]
     a, b, c = st.columns(3)
     a.metric("Rule findings", f"{int(totals['findings']):,}", border=True)
     b.metric("Claim lines flagged", f"{int(totals['claim_lines']):,}", border=True)
@@ -96,7 +97,7 @@ def render() -> None:
         help="Each claim line counted once, whatever the number of rules it breaks.",
     )
 
-    by_month = queries.integrity_findings_by_month(scope, serving, build_id, selection)
+    by_month = queries.integrity_findings_by_month(reader, selection)
     left, right = st.columns(2)
     with left:
         st.plotly_chart(
@@ -123,7 +124,7 @@ def render() -> None:
             ),
             width="stretch",
         )
-    by_rule = queries.integrity_findings_by_rule(scope, serving, build_id, selection)
+    by_rule = queries.integrity_findings_by_rule(reader, selection)
     st.subheader("Findings by rule")
     st.table(tables.integrity_rule_table(by_rule))
 
@@ -136,7 +137,7 @@ def render() -> None:
         key="integrity_drill_rule",
     )
     drilled = replace(selection, rules=(drill,)) if drill else selection
-    lines = queries.integrity_finding_lines(scope, serving, build_id, drilled)
+    lines = queries.integrity_finding_lines(reader, drilled)
     st.caption(
         f"{len(lines):,} line findings, most money at risk first (at most 500 shown). "
         "`beneficiary_key` is a keyed hash of the member; no name, date of birth or CIN leaves "
@@ -168,7 +169,7 @@ def render() -> None:
         ),
     ):
         st.subheader(heading)
-        trend = queries.policy_findings_by_month(scope, serving, build_id, table, first, last)
+        trend = queries.policy_findings_by_month(reader, table, first, last)
         st.plotly_chart(
             figures.stacked_monthly_bars(
                 trend,
@@ -181,7 +182,7 @@ def render() -> None:
             width="stretch",
         )
         st.dataframe(
-            queries.policy_findings(scope, serving, build_id, table, first, last),
+            queries.policy_findings(reader, table, first, last),
             hide_index=True,
             column_config={
                 "detected_on": st.column_config.DateColumn("Detected on", format="YYYY-MM-DD")

@@ -11,18 +11,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from peerwh.dashboards import figures, queries, session
-from peerwh.dashboards.access import AccessDenied, Scope
-from peerwh.dashboards.tables import disclosure_loss_table, quarantine_table
+from peerwh.dashboards import session
+from peerwh.dashboards.access import AccessDenied
+from peerwh.dashboards.app_pages.data_quality import figures, queries
+from peerwh.dashboards.app_pages.data_quality.tables import disclosure_loss_table, quarantine_table
+from peerwh.dashboards.snapshot import SnapshotReader
 from peerwh.dashboards.ui import OpenSnapshot, open_snapshot
 
 ALL_FEEDS = "All feeds"
-STATUS_COLUMNS = {
-    "pass": "Pass",
-    "fail": "Fail",
-    "not_applicable": "Not applicable",
-    "error": "Error",
-}
 
 
 def _count(label: str) -> st.column_config.NumberColumn:
@@ -39,15 +35,15 @@ def render() -> None:
     snapshot = open_snapshot((queries.CHECK_RESULTS_TABLE, queries.INGEST_FILES_TABLE))
     if snapshot is None:
         return
-    serving, build_id = snapshot.serving_dir, snapshot.build_id
+    reader = snapshot.reader(scope)
     try:
-        feed_names = queries.feeds(scope, serving, build_id)
+        feed_names = queries.feeds(reader)
         choice = st.selectbox("Feed", [ALL_FEEDS, *feed_names], key="dq_feed")
         feed = None if choice == ALL_FEEDS else choice
-        statuses = queries.check_status_counts(scope, serving, build_id, feed)
-        card = queries.scorecard(scope, serving, build_id, feed)
-        quarantine = queries.quarantine_by_feed(scope, serving, build_id, feed)
-        files = queries.recent_files(scope, serving, build_id, feed)
+        statuses = queries.check_status_counts(reader, feed)
+        card = queries.scorecard(reader, feed)
+        quarantine = queries.quarantine_by_feed(reader, feed)
+        files = queries.recent_files(reader, feed)
     except AccessDenied as exc:
         st.error(str(exc), icon=":material/block:")
         return
@@ -70,7 +66,7 @@ def render() -> None:
             "check_id": st.column_config.TextColumn("Rule"),
             "check_name": st.column_config.TextColumn("Rule name"),
             "severity": st.column_config.TextColumn("Severity"),
-            **{status: _count(label) for status, label in STATUS_COLUMNS.items()},
+            **{status: _count(label) for status, label in figures.STATUS_LABELS.items()},
             "rows_violated": _count("Rows violating"),
         },
     )
@@ -96,18 +92,18 @@ def render() -> None:
         },
     )
 
-    _delivery_freshness(scope, snapshot)
-    _disclosure_control(scope, snapshot)
+    _delivery_freshness(reader, snapshot)
+    _disclosure_control(reader, snapshot)
     st.caption(snapshot.caption())
 
 
-def _delivery_freshness(scope: Scope, snapshot: OpenSnapshot) -> None:
+def _delivery_freshness(reader: SnapshotReader, snapshot: OpenSnapshot) -> None:
     """dbt source freshness at build time against each contract's delivery frequency."""
     st.subheader("Deliveries on time")
     if queries.SOURCE_FRESHNESS_TABLE not in snapshot.manifest.tables:
         st.info("This snapshot carries no freshness check.", icon=":material/info:")
         return
-    freshness = queries.source_freshness(scope, snapshot.serving_dir, snapshot.build_id)
+    freshness = queries.source_freshness(reader)
     stale = freshness.loc[freshness["status"] != "on_time", "feed"].tolist()
     if stale:
         st.warning(
@@ -136,13 +132,13 @@ def _delivery_freshness(scope: Scope, snapshot: OpenSnapshot) -> None:
     )
 
 
-def _disclosure_control(scope: Scope, snapshot: OpenSnapshot) -> None:
+def _disclosure_control(reader: SnapshotReader, snapshot: OpenSnapshot) -> None:
     """The audit of every public table together: verdict, when, and the loss per quantity."""
     st.subheader("Disclosure control (RPT-03)")
     if queries.DISCLOSURE_SUMMARY_TABLE not in snapshot.manifest.tables:
         st.info("This snapshot carries no disclosure audit.", icon=":material/info:")
         return
-    summary = queries.disclosure_summary(scope, snapshot.serving_dir, snapshot.build_id)
+    summary = queries.disclosure_summary(reader)
     if summary.empty:
         st.info("The disclosure audit checked no public cell.", icon=":material/info:")
         return

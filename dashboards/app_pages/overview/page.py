@@ -7,14 +7,13 @@ the internal feeds, shown to state analysts and county users (evaluators read pu
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
-from peerwh.dashboards import figures, queries, session
-from peerwh.dashboards.access import FEED_FRESHNESS_VIEW, Scope, readable
+from peerwh.dashboards import session, shared_figures, shared_queries
+from peerwh.dashboards.access import FEED_FRESHNESS_VIEW, readable
+from peerwh.dashboards.app_pages.overview.tables import freshness_table
 from peerwh.dashboards.metrics import last_months, latest_with_year_change
-from peerwh.dashboards.tables import freshness_table
+from peerwh.dashboards.snapshot import SnapshotReader
 from peerwh.dashboards.ui import SUPPRESSION_RULE, open_snapshot, show_headline
 
 PERIODS: dict[str, int | None] = {"Last 12 months": 12, "Last 24 months": 24, "All months": None}
@@ -23,16 +22,16 @@ PERIODS: dict[str, int | None] = {"Last 12 months": 12, "Last 24 months": 24, "A
 def render() -> None:
     scope = session.scope()
     st.title("Overview")
-    snapshot = open_snapshot((queries.statewide_workforce_table(scope),))
+    snapshot = open_snapshot((shared_queries.statewide_workforce_table(scope),))
     if snapshot is None:
         return
-    serving, build_id = snapshot.serving_dir, snapshot.build_id
+    reader = snapshot.reader(scope)
     build, published = st.columns(2)
-    build.metric("Build", build_id, border=True)
+    build.metric("Build", snapshot.build_id, border=True)
     published.metric("Published", snapshot.manifest.created_at_display(), border=True)
 
     st.subheader("Peer workforce, statewide")
-    trend = queries.workforce_trend(scope, serving, build_id)
+    trend = shared_queries.workforce_trend(reader)
     left, right = st.columns(2)
     with left:
         show_headline(
@@ -42,19 +41,19 @@ def render() -> None:
         show_headline("Employed peers", latest_with_year_change(trend, "employed_peers"))
     period = st.selectbox("Period", list(PERIODS), key="overview_period")
     shown = last_months(trend, PERIODS[period])
-    st.plotly_chart(figures.workforce_trend_figure(shown, "Statewide"), width="stretch")
-    flags = [f"{m}_is_suppressed" for m in queries.TREND_MEASURES]
+    st.plotly_chart(shared_figures.workforce_trend_figure(shown, "Statewide"), width="stretch")
+    flags = [f"{m}_is_suppressed" for m in shared_queries.TREND_MEASURES]
     if bool(shown[flags].to_numpy().any()):
         st.caption(SUPPRESSION_RULE)
 
     if readable(scope, FEED_FRESHNESS_VIEW, snapshot.manifest.public_tables()):
-        _feed_freshness(scope, serving, build_id)
+        _feed_freshness(reader)
     st.caption(snapshot.caption())
 
 
-def _feed_freshness(scope: Scope, serving: Path, build_id: str) -> None:
+def _feed_freshness(reader: SnapshotReader) -> None:
     st.subheader("Feed freshness")
-    freshness = queries.feed_freshness(scope, serving, build_id)
+    freshness = shared_queries.feed_freshness(reader)
     if freshness.empty:
         st.info("No feed files were ingested into this snapshot.")
     else:

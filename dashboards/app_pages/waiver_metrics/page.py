@@ -13,8 +13,11 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from peerwh.dashboards import downloads, figures, queries, session, tables
-from peerwh.dashboards.ui import SUPPRESSED, SUPPRESSION_RULE, OpenSnapshot, open_snapshot
+from peerwh.dashboards import session, shared_queries
+from peerwh.dashboards.access import WAIVER_METRICS_CATALOG_TABLE
+from peerwh.dashboards.app_pages.waiver_metrics import downloads, figures, queries, tables
+from peerwh.dashboards.formatting import SUPPRESSED
+from peerwh.dashboards.ui import SUPPRESSION_RULE, OpenSnapshot, open_snapshot
 
 PERIOD_LABELS: dict[str, str] = {
     "month": "Month",
@@ -105,15 +108,15 @@ def _downloads(rows: pd.DataFrame, metric: pd.Series, snapshot: OpenSnapshot, st
 def render() -> None:
     scope = session.scope()
     st.title("Waiver metrics")
-    snapshot = open_snapshot((queries.WAIVER_METRICS_TABLE, queries.WAIVER_METRICS_CATALOG_TABLE))
+    snapshot = open_snapshot((shared_queries.WAIVER_METRICS_TABLE, WAIVER_METRICS_CATALOG_TABLE))
     if snapshot is None:
         return
-    serving, build_id = snapshot.serving_dir, snapshot.build_id
+    reader = snapshot.reader(scope)
     st.caption(
         "Public, suppressed figures for federal reporting and the CalAIM 1115 evaluation "
         "(42 CFR 431.424 / 431.428)."
     )
-    catalog = queries.waiver_metrics_catalog(scope, serving, build_id)
+    catalog = queries.waiver_metrics_catalog(reader)
     if catalog.empty:
         st.info("This snapshot publishes no waiver metrics.", icon=":material/info:")
         return
@@ -126,7 +129,7 @@ def render() -> None:
             "waiver_metric",
             {k: f"{k} · {v}" for k, v in names.items()},
         )
-    cells = queries.waiver_metric_cells(scope, serving, build_id, metric_id)
+    cells = queries.waiver_metric_cells(reader, metric_id)
     with period_col:
         period_type = _pick(
             "Period type",
@@ -157,9 +160,7 @@ def render() -> None:
 
     metric = catalog.loc[catalog["metric_id"] == metric_id].iloc[0]
     _definition(metric)
-    rows = queries.waiver_metric_rows(
-        scope, serving, build_id, metric_id, period_type, level, code, stratum
-    )
+    rows = queries.waiver_metric_rows(reader, metric_id, period_type, level, code, stratum)
     st.plotly_chart(
         figures.waiver_metric_figure(
             rows, f"{metric_id} · {names[metric_id]}", str(metric["unit"])

@@ -16,16 +16,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from peerwh.dashboards import figures, queries, session
-from peerwh.dashboards.access import AccessDenied, Role, Scope
-from peerwh.dashboards.tables import suppressed_labels
-from peerwh.dashboards.ui import (
-    SUPPRESSION_RULE,
-    OpenSnapshot,
-    county_detail_choice,
-    open_snapshot,
-    share_text,
-)
+from peerwh.dashboards import session, shared_figures, shared_queries
+from peerwh.dashboards.access import AccessDenied, Role
+from peerwh.dashboards.app_pages.complaints import figures, queries
+from peerwh.dashboards.formatting import share_text, suppressed_labels
+from peerwh.dashboards.snapshot import SnapshotReader
+from peerwh.dashboards.ui import SUPPRESSION_RULE, county_detail_choice, open_snapshot
 
 BREAKDOWNS: dict[str, str] = {
     "outcome": "Outcome (PI-01)",
@@ -65,15 +61,15 @@ def quarter_end(quarter: date) -> date:
 
 # A fragment: choosing a county reruns the detail section only, not the public table.
 @session.fragment
-def _detail(scope: Scope, snapshot: OpenSnapshot, first: date, last: date) -> None:
-    serving, build_id = snapshot.serving_dir, snapshot.build_id
-    county_rows = queries.counties(scope, serving, build_id)
+def _detail(reader: SnapshotReader, first: date, last: date) -> None:
+    scope = reader.scope
+    county_rows = shared_queries.counties(reader)
     names = dict(zip(county_rows["county_fips"], county_rows["county_name"], strict=True))
     county_fips = county_detail_choice(scope, names, "complaints_county")
     area = "Statewide" if county_fips is None else names[county_fips]
     selection = queries.ComplaintsFilter(first, quarter_end(last), county_fips)
     try:
-        summary = queries.complaints_summary(scope, serving, build_id, selection)
+        summary = queries.complaints_summary(reader, selection)
     except AccessDenied as exc:
         st.error(str(exc), icon=":material/block:")
         return
@@ -105,17 +101,17 @@ def _detail(scope: Scope, snapshot: OpenSnapshot, first: date, last: date) -> No
     with left:
         st.plotly_chart(figures.complaint_course_figure(summary, area), width="stretch")
     with right:
-        by_quarter = queries.complaints_by_quarter(scope, serving, build_id, selection)
+        by_quarter = queries.complaints_by_quarter(reader, selection)
         st.plotly_chart(figures.complaints_by_quarter_figure(by_quarter, area), width="stretch")
     for index, (dimension, title) in enumerate(BREAKDOWNS.items()):
-        frame = queries.complaints_by(scope, serving, build_id, selection, dimension)
+        frame = queries.complaints_by(reader, selection, dimension)
         with left if index % 2 == 0 else right:
             st.plotly_chart(
-                figures.breakdown_bar_figure(frame, "complaints", title, "Complaints"),
+                shared_figures.breakdown_bar_figure(frame, "complaints", title, "Complaints"),
                 width="stretch",
             )
 
-    late = queries.late_complaints(scope, serving, build_id, selection)
+    late = queries.late_complaints(reader, selection)
     st.markdown(f"**Late complaints (PI-04): {len(late):,}**")
     if late.empty:
         st.caption("No complaint in this selection was acknowledged or resolved late.")
@@ -145,9 +141,8 @@ BY_COUNTY_FORMATS: dict[str, str] = {
 }
 
 
-def _by_county(scope: Scope, snapshot: OpenSnapshot, first: date, last: date) -> None:
-    serving, build_id = snapshot.serving_dir, snapshot.build_id
-    frame = queries.complaints_by_county(scope, serving, build_id, first, last)
+def _by_county(reader: SnapshotReader, first: date, last: date) -> None:
+    frame = queries.complaints_by_county(reader, first, last)
     formats = {c: f for c, f in BY_COUNTY_FORMATS.items() if c in frame.columns}
     shown = suppressed_labels(
         frame.assign(
@@ -162,7 +157,7 @@ def _by_county(scope: Scope, snapshot: OpenSnapshot, first: date, last: date) ->
         column_config=columns,
         key="complaints_public_table",
     )
-    if not scope.is_state:
+    if not reader.scope.is_state:
         st.caption(SUPPRESSION_RULE)
 
 
@@ -172,7 +167,8 @@ def render() -> None:
     snapshot = open_snapshot((queries.COMPLAINTS_TABLE, queries.COMPLAINTS_PUBLIC_TABLE))
     if snapshot is None:
         return
-    quarters = queries.complaint_quarters(scope, snapshot.serving_dir, snapshot.build_id)
+    reader = snapshot.reader(scope)
+    quarters = queries.complaint_quarters(reader)
     if not quarters:
         st.info("No complaint quarters in this snapshot.")
         return
@@ -192,11 +188,11 @@ def render() -> None:
                 "as public, suppressed figures."
             )
         st.subheader("Complaints against certified peers")
-        _detail(scope, snapshot, first, last)
+        _detail(reader, first, last)
     st.subheader(
         "Complaints by county and quarter" + ("" if scope.is_state else " (public, suppressed)")
     )
-    _by_county(scope, snapshot, first, last)
+    _by_county(reader, first, last)
     st.caption(snapshot.caption())
 
 

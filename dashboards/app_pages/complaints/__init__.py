@@ -1,0 +1,1 @@
+"""Complaints: volume, course, actions, appeals, timeliness; complaints by county."""

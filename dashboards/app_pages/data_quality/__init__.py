@@ -1,0 +1,1 @@
+"""Data quality (state analysts only): rule results, quarantine, the disclosure audit."""

@@ -1,0 +1,1 @@
+"""Program integrity (state analysts only): findings by rule, money at risk, lines."""

@@ -1,0 +1,1 @@
+"""Overview: statewide headline figures with their trend, feed freshness, the build."""

@@ -1,0 +1,1 @@
+"""Utilization: services and beneficiaries served, breakdowns, public penetration."""

@@ -1,0 +1,1 @@
+"""Waiver metrics: the published `rpt_waiver_metrics`, picked, charted, downloaded."""

@@ -1,0 +1,1 @@
+"""Peer workforce: trend, certification, supervision, turnover and the county map."""
