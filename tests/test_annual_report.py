@@ -388,10 +388,10 @@ def test_every_exposure_is_an_asset_downstream_of_its_models() -> None:
 
     import dagster as dg
 
-    from orchestration.definitions import defs
+    from orchestration.definitions import load_definitions
     from peerwh.dbt_project import MANIFEST_PATH
 
-    graph = defs.resolve_asset_graph()
+    graph = load_definitions().resolve_asset_graph()
     manifest = json.loads(MANIFEST_PATH.read_text())
     exposures = {e["name"]: e for e in manifest["exposures"].values()}
     assert {
