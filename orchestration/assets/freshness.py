@@ -18,6 +18,7 @@ from dagster_duckdb import DuckDBResource
 
 from orchestration.assets.dbt import dbt_environment
 from orchestration.assets.ingest import ingest_assets
+from orchestration.config import FEEDS
 from orchestration.contracts import load_contract
 
 CHECK_NAME = "every_feed_delivered_within_its_sla"
@@ -35,14 +36,24 @@ create or replace table audit.source_freshness (
 """
 
 
+def source_unique_id(feed: str) -> str:
+    """A feed's dbt source table: raw.<feed>, declared in the source of the system sending it."""
+    return f"source.peerwh.{load_contract(feed).source_system}.{feed}"
+
+
+def freshness_selector() -> list[str]:
+    """`--select` of every raw feed's source table (the disclosure pattern is no feed)."""
+    return [f"source:{load_contract(feed).source_system}.{feed}" for feed in FEEDS]
+
+
 def freshness_rows(sources: Mapping[str, Any]) -> list[dict[str, Any]]:
     """One row per raw feed from dbt's sources.json; a feed with no delivery is `stale`."""
     rows = []
+    feed_ids = {source_unique_id(feed): feed for feed in FEEDS}
     for result in sources.get("results", []):
-        unique_id = str(result.get("unique_id", ""))
-        if not unique_id.startswith("source.peerwh.raw."):
+        feed = feed_ids.get(str(result.get("unique_id", "")))
+        if feed is None:
             continue
-        feed = unique_id.rsplit(".", 1)[-1]
         age = result.get("max_loaded_at_time_ago_in_s")
         status = "on_time" if result.get("status") == "pass" else "stale"
         rows.append(
@@ -87,7 +98,9 @@ def source_freshness(
     context: AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     os.environ.update(dbt_environment())
-    invocation = dbt.cli(["source", "freshness", "--select", "source:raw"], raise_on_error=False)
+    invocation = dbt.cli(
+        ["source", "freshness", "--select", *freshness_selector()], raise_on_error=False
+    )
     invocation.wait()
     try:
         rows = freshness_rows(invocation.get_artifact("sources.json"))

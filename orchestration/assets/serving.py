@@ -17,6 +17,7 @@ from dagster_duckdb import DuckDBResource
 from orchestration.assets.dbt import WarehouseTranslator, dbt_environment, public_dbt_models
 from orchestration.assets.disclosure import disclosure_audit
 from orchestration.assets.freshness import source_freshness
+from orchestration.assets.ingest import ingest_assets
 from orchestration.dbt_project import dbt_project, generate_docs
 from orchestration.publish import publish
 from orchestration.report import EDITIONS, default_out_dir, latest_complete_period, write_report
@@ -66,8 +67,16 @@ def _exposures() -> dict[str, Mapping[str, Any]]:
         exposure["name"]: {
             **exposure,
             "asset_deps": [
-                translator.get_asset_spec(manifest, unique_id, dbt_project).key
-                for unique_id in exposure["depends_on"]["nodes"]
+                *(
+                    translator.get_asset_spec(manifest, unique_id, dbt_project).key
+                    for unique_id in exposure["depends_on"]["nodes"]
+                ),
+                # Audit tables are no dbt model: such a page follows the ingestion that writes them.
+                *(
+                    asset.key
+                    for asset in ingest_assets
+                    if exposure["config"]["meta"].get("reads_ingest_audit")
+                ),
             ],
         }
         for exposure in manifest["exposures"].values()

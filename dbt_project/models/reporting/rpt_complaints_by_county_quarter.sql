@@ -13,7 +13,7 @@ complaints as (
 
 pattern as (
 
-    select * from {{ source('disclosure', 'suppression') }}
+    select * from {{ ref('stg_disclosure__suppression') }}
 
 ),
 
