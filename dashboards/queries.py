@@ -884,7 +884,7 @@ def public_utilization_metrics(
 
 COMPLAINTS_TABLE = "fct_complaints"
 COMPLAINTS_PUBLIC_TABLE = "rpt_complaints_by_county_quarter"
-COMPLAINTS_BY_COUNTY_TABLE = "agg_complaints_by_county_quarter"
+COMPLAINTS_BY_COUNTY_TABLE = "fct_complaints_by_county_quarter"
 COMPLAINT_DIMENSIONS: dict[str, str] = {
     "allegation_category": "coalesce(allegation_category, 'unknown')",
     "outcome": "outcome",
@@ -1048,7 +1048,7 @@ def complaints_by_county(
 # --- workforce page (issue 4) --------------------------------------------------------------------
 
 PIPELINE_TABLE = "fct_certification_pipeline"
-PEER_CERTIFICATION_TABLE = "agg_peer_certification_by_county"
+PEER_CERTIFICATION_TABLE = "fct_peer_certification_by_county"
 # The statewide series the disclosure control published (RPT-03): what every role but state
 # analysts sees of the state's workforce.
 STATEWIDE_WORKFORCE_TABLE = "rpt_workforce_statewide_monthly"

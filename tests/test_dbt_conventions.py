@@ -92,7 +92,6 @@ def project_manifest(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return parse(DBT_PROJECT_DIR, tmp_path_factory.mktemp("conventions"))
 
 
-@pytest.mark.xfail(strict=True, reason="violations are fixed in the following commits")
 def test_the_project_follows_every_evaluator_rule(project_manifest: Path, tmp_path: Path) -> None:
     failures = bouncer_failures(project_manifest, tmp_path)
     assert failures == [], "\n".join(

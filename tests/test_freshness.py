@@ -44,5 +44,5 @@ def test_a_feed_is_the_table_of_the_source_named_for_the_system_sending_it() -> 
     assert (
         source_unique_id("complaint_events") == "source.peerwh.peer_certification.complaint_events"
     )
-    assert "source:medi_cal.eligibility" in freshness_selector()
-    assert len(freshness_selector()) == 7
+    assert "source:medi_cal.eligibility" in freshness_selector().split()
+    assert len(freshness_selector().split()) == 7

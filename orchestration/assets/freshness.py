@@ -41,9 +41,12 @@ def source_unique_id(feed: str) -> str:
     return f"source.peerwh.{load_contract(feed).source_system}.{feed}"
 
 
-def freshness_selector() -> list[str]:
-    """`--select` of every raw feed's source table (the disclosure pattern is no feed)."""
-    return [f"source:{load_contract(feed).source_system}.{feed}" for feed in FEEDS]
+def freshness_selector() -> str:
+    """`--select` of every raw feed's source table (the disclosure pattern is no feed).
+
+    One argument, space-separated: dagster-dbt keeps only the first value after `--select`.
+    """
+    return " ".join(f"source:{load_contract(feed).source_system}.{feed}" for feed in FEEDS)
 
 
 def freshness_rows(sources: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -99,7 +102,7 @@ def source_freshness(
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     os.environ.update(dbt_environment())
     invocation = dbt.cli(
-        ["source", "freshness", "--select", *freshness_selector()], raise_on_error=False
+        ["source", "freshness", "--select", freshness_selector()], raise_on_error=False
     )
     invocation.wait()
     try:

@@ -64,7 +64,7 @@ complaints_by_county_quarter as (
         'all' as stratum_name,
         'all' as stratum_value,
         complaints.complaints_received as value
-    from {{ ref('agg_complaints_by_county_quarter') }} as complaints
+    from {{ ref('fct_complaints_by_county_quarter') }} as complaints
     inner join {{ ref('counties') }} as counties
         on complaints.county_fips = counties.county_fips
 
