@@ -80,11 +80,11 @@ class Scope:
 COUNTY_KEYED_TABLES: frozenset[str] = frozenset(
     {
         "fct_workforce_monthly",
-        "agg_complaints_by_county_quarter",
+        "fct_complaints_by_county_quarter",
         "fct_utilization_monthly",
         "fct_complaints",
         "fct_certification_pipeline",
-        "agg_peer_certification_by_county",
+        "fct_peer_certification_by_county",
     }
 )
 # Program integrity detail: findings about named peers and providers.

@@ -163,7 +163,7 @@ def test_open_and_resolved_are_consistent(complaints: pd.DataFrame) -> None:
 
 def test_public_counts_show_no_small_cells(built_warehouse: BuiltWarehouse) -> None:
     public = built_warehouse.query("select * from reporting.rpt_complaints_by_county_quarter")
-    internal = built_warehouse.query("select * from marts.agg_complaints_by_county_quarter")
+    internal = built_warehouse.query("select * from marts.fct_complaints_by_county_quarter")
     assert len(public) == len(internal) > 0
     shown = public["complaints_received"].dropna()
     assert not shown.between(1, 10).any()

@@ -38,7 +38,11 @@ def test_every_contract_rule_becomes_expectations_citing_it(feed: str) -> None:
 @pytest.mark.parametrize("feed", FEEDS)
 def test_dbt_source_matches_the_contract(feed: str, manifest: dict) -> None:
     contract = load_contract(feed)
-    source = manifest["sources"][f"source.peerwh.raw.{feed}"]
+    source = manifest["sources"][f"source.peerwh.{contract.source_system}.{feed}"]
+    assert source["schema"] == "raw"
+    assert source["original_file_path"].startswith(
+        f"models/staging/{contract.source_system}/_{contract.source_system}__sources.yml"
+    )
     columns = source["columns"]
     assert set(contract.column_names) <= set(columns)
     pii = {name for name, column in columns.items() if column.get("meta", {}).get("pii")}
@@ -81,8 +85,12 @@ def test_a_new_code_in_a_contract_reaches_the_sources_the_staging_tests_and_the_
     rule["arguments"]["validValues"].append("harassment")
     changed = parse_contract("complaint_events", document)
 
-    sources = yaml.safe_load(contract_render.render_sources(changed))
-    table = sources["sources"][0]["tables"][0]
+    system = [
+        changed if c.feed == "complaint_events" else c
+        for c in contract_render.contracts_by_system()["peer_certification"]
+    ]
+    sources = yaml.safe_load(contract_render.render_sources(system))
+    table = next(t for t in sources["sources"][0]["tables"] if t["name"] == "complaint_events")
     described = next(c for c in table["columns"] if c["name"] == "allegation_category")
     assert "`harassment`" in described["description"]
 

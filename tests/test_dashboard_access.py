@@ -441,14 +441,14 @@ def test_unclassified_tables_are_state_only() -> None:
     assert not readable(ALAMEDA, "dim_peers", PUBLIC)
     assert not readable(EVALUATOR, "fct_claim_lines", PUBLIC)
     assert readable(EVALUATOR, "rpt_complaints_by_county_quarter", PUBLIC)
-    assert not readable(EVALUATOR, "agg_complaints_by_county_quarter", PUBLIC)
-    assert readable(ALAMEDA, "agg_complaints_by_county_quarter", PUBLIC)
+    assert not readable(EVALUATOR, "fct_complaints_by_county_quarter", PUBLIC)
+    assert readable(ALAMEDA, "fct_complaints_by_county_quarter", PUBLIC)
 
 
 def test_a_table_is_public_by_its_manifest_folder_not_its_name() -> None:
     """An `rpt_` or `_public` name outside the public folder is internal; the folder decides."""
     assert not readable(EVALUATOR, "rpt_waiver_metrics", frozenset())
-    assert not readable(ALAMEDA, "agg_complaints_by_county_quarter_public", PUBLIC)
+    assert not readable(ALAMEDA, "fct_complaints_by_county_quarter_public", PUBLIC)
     assert readable(EVALUATOR, "audit__disclosure_summary", PUBLIC)
 
 
@@ -591,7 +591,7 @@ UTILIZATION_TABLES: dict[str, str] = {
     "fct_utilization_monthly": UTILIZATION_MONTHLY,
     "fct_complaints": COMPLAINTS,
     "rpt_waiver_metrics": WAIVER_METRICS,
-    "agg_complaints_by_county_quarter": COMPLAINTS_BY_COUNTY,
+    "fct_complaints_by_county_quarter": COMPLAINTS_BY_COUNTY,
 }
 JAN_FEB = utilization_queries.UtilizationFilter(date(2024, 1, 1), date(2024, 2, 1))
 FIRST_HALF = complaints_queries.ComplaintsFilter(date(2024, 1, 1), date(2024, 6, 30))
@@ -884,7 +884,7 @@ def detail_serving(tmp_path: Path) -> Path:
         {
             **TABLES,
             "fct_certification_pipeline": PIPELINE,
-            "agg_peer_certification_by_county": PEER_CERTIFICATION,
+            "fct_peer_certification_by_county": PEER_CERTIFICATION,
         },
     )
 
@@ -1045,7 +1045,7 @@ def test_statewide_person_level_detail_is_for_state_analysts(
 
 def test_evaluator_reads_neither_new_person_level_mart(detail_serving: Path) -> None:
     assert not readable(EVALUATOR, "fct_certification_pipeline", PUBLIC)
-    assert not readable(EVALUATOR, "agg_peer_certification_by_county", PUBLIC)
+    assert not readable(EVALUATOR, "fct_peer_certification_by_county", PUBLIC)
     with pytest.raises(AccessDenied):
         workforce_queries.renewals_due(SnapshotReader(EVALUATOR, detail_serving, BUILD_ID), "06001")
 

@@ -61,7 +61,7 @@ def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         **TABLES,
         "rpt_waiver_metrics": MAP_METRICS,
         "fct_certification_pipeline": PIPELINE,
-        "agg_peer_certification_by_county": PEER_CERTIFICATION,
+        "fct_peer_certification_by_county": PEER_CERTIFICATION,
     }
     return serve(tmp_path, monkeypatch, tables)
 

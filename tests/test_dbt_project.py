@@ -32,6 +32,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from peerwh.contracts import load_contract
 from tests.pipeline import DBT_PROJECT_DIR, run_dbt
 
 HASH_KEY = "test key \u2713 (not the production key)"  # non-ASCII: the HMAC uses the UTF-8 bytes
@@ -591,9 +592,13 @@ def test_every_model_seed_and_column_is_described(built: dict[str, Any]) -> None
 
 def test_sources_declare_freshness_asset_keys_and_pii(built: dict[str, Any]) -> None:
     # The raw feeds; the disclosure control's pattern (source disclosure.suppression) is no feed.
-    sources = {k: s for k, s in built["manifest"]["sources"].items() if s["source_name"] == "raw"}
+    sources = {k: s for k, s in built["manifest"]["sources"].items() if s["schema"] == "raw"}
     assert {s["name"] for s in sources.values()} == set(FEED_COLUMNS)
     for source in sources.values():
+        # One source per system that sends feeds, declared in that system's staging folder.
+        system = load_contract(source["name"]).source_system
+        assert source["source_name"] == system
+        assert source["original_file_path"] == f"models/staging/{system}/_{system}__sources.yml"
         assert source["meta"]["dagster"]["asset_key"] == [f"raw_{source['name']}"]
         assert source["loaded_at_field"] == "_ingested_at"
         assert source["freshness"]["warn_after"] == {"count": 35, "period": "day"}

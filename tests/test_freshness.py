@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from orchestration.defs.freshness import freshness_rows
+from orchestration.defs.freshness import freshness_rows, freshness_selector, source_unique_id
 
 
 def result(feed: str, status: str, loaded: str | None, age_s: float | None) -> dict:
     return {
-        "unique_id": f"source.peerwh.raw.{feed}",
+        "unique_id": source_unique_id(feed),
         "status": status,
         "max_loaded_at": loaded,
         "snapshotted_at": "2026-12-06T10:00:00Z",
@@ -37,3 +37,12 @@ def test_pass_is_on_time_and_anything_else_is_stale() -> None:
     assert rows["eligibility"]["status"] == "stale"
     assert rows["eligibility"]["last_loaded_at"] is None
     assert rows["eligibility"]["checked_at"] == dt.datetime(2026, 12, 6, 10, 0)
+
+
+def test_a_feed_is_the_table_of_the_source_named_for_the_system_sending_it() -> None:
+    assert source_unique_id("claims") == "source.peerwh.sdmc.claims"
+    assert (
+        source_unique_id("complaint_events") == "source.peerwh.peer_certification.complaint_events"
+    )
+    assert "source:medi_cal.eligibility" in freshness_selector().split()
+    assert len(freshness_selector().split()) == 7

@@ -78,7 +78,7 @@
         cells.count_column,
         {{ disclosed('pattern', 'cells.value') }} as value
     from {{ ref('int_annual_program_report_cells') }} as cells
-    left join {{ source('disclosure', 'suppression') }} as pattern
+    left join {{ ref('stg_disclosure__suppression') }} as pattern
         on {{ disclosure_cell_matches('pattern', 'cells', 'cells.quantity') }}
     where cells.output_name = 'rpt_annual_program_report__{{ report_table }}'
 {%- endmacro %}

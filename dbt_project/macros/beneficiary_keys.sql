@@ -1,6 +1,6 @@
 {#
     beneficiary_keys(relation): one row per CIN of a raw feed's accepted rows, with its keyed
-    HMAC-SHA256 (hmac_sha256, macros/portable.sql): beneficiary_cin, beneficiary_key. The hash
+    HMAC-SHA256 (hmac_sha256, macros/hmac_sha256.sql): beneficiary_cin, beneficiary_key. The hash
     is computed once per CIN, not once per row (a member has many rows); staging models join
     it back. Read the raw table itself, not a CTE over it: a CTE with two readers would be
     materialized whole.

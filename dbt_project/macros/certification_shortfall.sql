@@ -22,3 +22,15 @@
     from {{ relation }}
     where {{ where }}
 {%- endmacro %}
+
+
+{#
+    shortfall_number(expression): a number in a shortfall's text, whole or with one decimal when
+    fractional (hours may be).
+#}
+{% macro shortfall_number(expression) -%}
+    case
+        when ({{ expression }}) = floor({{ expression }}) then cast(cast({{ expression }} as bigint) as {{ dbt.type_string() }})
+        else cast(cast({{ expression }} as decimal(12, 1)) as {{ dbt.type_string() }})
+    end
+{%- endmacro %}

@@ -1,15 +1,15 @@
 {#
     The suppression pattern of the disclosure control (RPT-03), applied to a public output.
 
-    The pattern (source disclosure.suppression) is written by the Dagster asset
-    disclosure/suppression (orchestration/disclosure) between the dbt build of the warehouse
-    and that of the public outputs: one row per cell of int_disclosure_cells with the value it
-    was protected with and whether it is suppressed. An output shows a count only when the
-    pattern has its cell, with the same value, not suppressed: a cell the pattern lacks or
-    that changed since is suppressed (fails closed), so a build that skipped the disclosure
-    control publishes no count at all.
+    The pattern (source disclosure.suppression, read as stg_disclosure__suppression) is
+    written by the Dagster asset disclosure/suppression (peerwh/disclosure) between the
+    dbt build of the warehouse and that of the public outputs: one row per cell of
+    int_disclosure_cells with the value it was protected with and whether it is suppressed.
+    An output shows a count only when the pattern has its cell, with the same value, not
+    suppressed: a cell the pattern lacks or that changed since is suppressed (fails closed),
+    so a build that skipped the disclosure control publishes no count at all.
 
-        left join {{ source('disclosure', 'suppression') }} as numerator_pattern
+        left join {{ ref('stg_disclosure__suppression') }} as numerator_pattern
             on {{ disclosure_cell_matches('numerator_pattern', 'cells', 'cells.numerator_quantity') }}
         ...
         {{ disclosed('numerator_pattern', 'cells.numerator') }} as numerator,

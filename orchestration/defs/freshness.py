@@ -16,6 +16,7 @@ from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.ingest import ingest_assets
+from peerwh.config import FEEDS
 from peerwh.contracts import load_contract
 
 CHECK_NAME = "every_feed_delivered_within_its_sla"
@@ -33,14 +34,27 @@ create or replace table audit.source_freshness (
 """
 
 
+def source_unique_id(feed: str) -> str:
+    """A feed's dbt source table: raw.<feed>, declared in the source of the system sending it."""
+    return f"source.peerwh.{load_contract(feed).source_system}.{feed}"
+
+
+def freshness_selector() -> str:
+    """`--select` of every raw feed's source table (the disclosure pattern is no feed).
+
+    One argument, space-separated: dagster-dbt keeps only the first value after `--select`.
+    """
+    return " ".join(f"source:{load_contract(feed).source_system}.{feed}" for feed in FEEDS)
+
+
 def freshness_rows(sources: Mapping[str, Any]) -> list[dict[str, Any]]:
     """One row per raw feed from dbt's sources.json; a feed with no delivery is `stale`."""
     rows = []
+    feed_ids = {source_unique_id(feed): feed for feed in FEEDS}
     for result in sources.get("results", []):
-        unique_id = str(result.get("unique_id", ""))
-        if not unique_id.startswith("source.peerwh.raw."):
+        feed = feed_ids.get(str(result.get("unique_id", "")))
+        if feed is None:
             continue
-        feed = unique_id.rsplit(".", 1)[-1]
         age = result.get("max_loaded_at_time_ago_in_s")
         status = "on_time" if result.get("status") == "pass" else "stale"
         rows.append(
@@ -84,7 +98,9 @@ def _timestamp(text: str | None) -> dt.datetime | None:
 def source_freshness(
     context: AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
-    invocation = dbt.cli(["source", "freshness", "--select", "source:raw"], raise_on_error=False)
+    invocation = dbt.cli(
+        ["source", "freshness", "--select", freshness_selector()], raise_on_error=False
+    )
     invocation.wait()
     try:
         rows = freshness_rows(invocation.get_artifact("sources.json"))

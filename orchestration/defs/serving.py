@@ -17,6 +17,7 @@ from dagster_duckdb import DuckDBResource
 from orchestration.defs.dbt import WarehouseTranslator, public_dbt_models
 from orchestration.defs.disclosure import disclosure_audit
 from orchestration.defs.freshness import source_freshness
+from orchestration.defs.ingest import ingest_assets
 from orchestration.defs.resources import WarehousePaths
 from peerwh.dbt_project import MANIFEST_PATH, dbt_environment, dbt_project, generate_docs
 from peerwh.publish import publish
@@ -66,8 +67,16 @@ def _exposures() -> dict[str, Mapping[str, Any]]:
         exposure["name"]: {
             **exposure,
             "asset_deps": [
-                translator.get_asset_spec(manifest, unique_id, dbt_project()).key
-                for unique_id in exposure["depends_on"]["nodes"]
+                *(
+                    translator.get_asset_spec(manifest, unique_id, dbt_project()).key
+                    for unique_id in exposure["depends_on"]["nodes"]
+                ),
+                # Audit tables are no dbt model: such a page follows the ingestion that writes them.
+                *(
+                    asset.key
+                    for asset in ingest_assets
+                    if exposure["config"]["meta"].get("reads_ingest_audit")
+                ),
             ],
         }
         for exposure in manifest["exposures"].values()

@@ -101,6 +101,10 @@ class Contract:
     purpose: str = ""
     # Days after the last delivery before the feed counts as stale (slaProperties frequency).
     delivery_every_days: int | None = None
+    # The system that sends the feed (customProperties sourceSystem): its dbt source name and
+    # staging folder, and what that source's description says of the system.
+    source_system: str = ""
+    source_system_description: str = ""
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -233,7 +237,22 @@ def parse_contract(feed: str, document: dict[str, Any]) -> Contract:
         rules=tuple(rules),
         purpose=" ".join(str((document.get("description") or {}).get("purpose", "")).split()),
         delivery_every_days=_delivery_every_days(feed, document),
+        **_source_system(feed, document),
     )
+
+
+def _source_system(feed: str, document: dict[str, Any]) -> dict[str, str]:
+    systems = [
+        p for p in document.get("customProperties") or [] if p.get("property") == "sourceSystem"
+    ]
+    if len(systems) != 1 or not str(systems[0].get("value") or "").isidentifier():
+        raise ContractError(
+            f"{feed}: expected one customProperties sourceSystem, a dbt source name"
+        )
+    return {
+        "source_system": str(systems[0]["value"]),
+        "source_system_description": " ".join(str(systems[0].get("description", "")).split()),
+    }
 
 
 def _delivery_every_days(feed: str, document: dict[str, Any]) -> int | None:

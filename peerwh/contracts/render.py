@@ -1,8 +1,10 @@
 """Render what dbt repeats of the contracts, so a contract change reaches dbt in one command.
 
-- `models/staging/<feed>/_<feed>__sources.yml` is written whole: columns, descriptions, PII
-  meta and freshness all come from `data_contracts/<feed>.odcs.yaml`.
-- In `models/staging/<feed>/_<feed>__models.yml` only the `values:` line of each
+- `models/staging/<system>/_<system>__sources.yml` is written whole: one dbt source per
+  system that sends feeds (the contract's `customProperties` sourceSystem), one table per
+  feed; columns, descriptions, PII meta and freshness all come from
+  `data_contracts/<feed>.odcs.yaml`. The tables stay `raw.<feed>`, as ingestion writes them.
+- In `models/staging/<system>/_<feed>__models.yml` only the `values:` line of each
   `accepted_values` test on a column with a contract code list is rewritten; the rest of that
   file describes what staging adds and stays hand-written.
 - In `docs/feeds.md` the column tables between two marker lines are rewritten.
@@ -17,7 +19,7 @@ import re
 from pathlib import Path
 
 from peerwh.config import DBT_PROJECT_DIR, FEEDS, PROJECT_ROOT
-from peerwh.contracts.reader import Column, Contract, load_contract
+from peerwh.contracts.reader import Column, Contract, ContractError, load_contract
 from peerwh.ingest.store import LINEAGE_COLUMNS
 
 STAGING_DIR = DBT_PROJECT_DIR / "models" / "staging"
@@ -32,12 +34,21 @@ _COLUMN = re.compile(r"^ {6}- name: (?P<name>\w+)\s*$")
 _VALUES = re.compile(r"^(?P<indent> +)values: \[.*\]\s*$")
 
 
-def sources_path(feed: str) -> Path:
-    return STAGING_DIR / feed / f"_{feed}__sources.yml"
+def sources_path(system: str) -> Path:
+    return STAGING_DIR / system / f"_{system}__sources.yml"
 
 
 def models_path(feed: str) -> Path:
-    return STAGING_DIR / feed / f"_{feed}__models.yml"
+    return STAGING_DIR / load_contract(feed).source_system / f"_{feed}__models.yml"
+
+
+def contracts_by_system() -> dict[str, list[Contract]]:
+    """The feed contracts grouped by the system that sends them, feeds in FEEDS order."""
+    systems: dict[str, list[Contract]] = {}
+    for feed in FEEDS:
+        contract = load_contract(feed)
+        systems.setdefault(contract.source_system, []).append(contract)
+    return dict(sorted(systems.items()))
 
 
 def _quoted(text: str) -> str:
@@ -65,16 +76,32 @@ def _column_description(contract: Contract, column: Column) -> str:
     return description
 
 
-def render_sources(contract: Contract) -> str:
-    feed = contract.feed
+def render_sources(contracts: list[Contract]) -> str:
+    """The dbt source of one system: a table per feed it sends."""
+    system = contracts[0].source_system
+    descriptions = {c.source_system_description for c in contracts}
+    if len(descriptions) != 1 or "" in descriptions:
+        raise ContractError(f"contracts of {system} must agree on one sourceSystem description")
+    feeds = ", ".join(c.feed for c in contracts)
     lines = [
-        f"# Rendered from data_contracts/{feed}.odcs.yaml by `peerwh render-contracts`: edit",
-        f"# the contract, not this file. Source table raw.{feed}, written by the ingestion layer;",
-        "# every feed column arrives as VARCHAR as received (empty = NULL), plus lineage columns.",
+        "# Rendered from data_contracts/<feed>.odcs.yaml of each feed the system sends",
+        f"# ({feeds}) by `peerwh render-contracts`: edit the contracts, not this file.",
+        "# Tables raw.<feed>, written by the ingestion layer; every feed column arrives as VARCHAR",
+        "# as received (empty = NULL), plus lineage columns.",
         "sources:",
-        "  - name: raw",
+        f"  - name: {system}",
+        f"    description: {_quoted(descriptions.pop())}",
         "    schema: raw",
         "    tables:",
+    ]
+    for contract in contracts:
+        lines += _render_table(contract)
+    return "\n".join(lines) + "\n"
+
+
+def _render_table(contract: Contract) -> list[str]:
+    feed = contract.feed
+    lines = [
         f"      - name: {feed}",
         f"        description: {_quoted(_table_description(contract))}",
         "        config:",
@@ -113,7 +140,7 @@ def render_sources(contract: Contract) -> str:
         "                  arguments:",
         '                    values: ["accepted", "held"]',
     ]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def render_staging_values(contract: Contract, text: str) -> str:
@@ -174,11 +201,11 @@ def render_feeds_doc(contracts: list[Contract], text: str) -> str:
 def rendered_files() -> dict[Path, str]:
     """Every file the contracts render, with the text it should have."""
     files: dict[Path, str] = {}
-    for feed in FEEDS:
-        contract = load_contract(feed)
-        files[sources_path(feed)] = render_sources(contract)
-        models = models_path(feed)
-        files[models] = render_staging_values(contract, models.read_text(encoding="utf-8"))
+    for system, contracts in contracts_by_system().items():
+        files[sources_path(system)] = render_sources(contracts)
+        for contract in contracts:
+            models = models_path(contract.feed)
+            files[models] = render_staging_values(contract, models.read_text(encoding="utf-8"))
     contracts = [load_contract(feed) for feed in FEEDS]
     files[FEEDS_DOC] = render_feeds_doc(contracts, FEEDS_DOC.read_text(encoding="utf-8"))
     return files

@@ -241,7 +241,7 @@ def test_page_without_snapshot_tells_user_to_run_pipeline(
 WORKFORCE_TABLES = (
     "fct_workforce_monthly",
     "fct_certification_pipeline",
-    "agg_peer_certification_by_county",
+    "fct_peer_certification_by_county",
     "rpt_workforce_statewide_monthly",
     "rpt_waiver_metrics",
 )
@@ -302,7 +302,7 @@ def _expected_counts(tables: dict[str, Path], breakdown: str, county_fips: str |
     rows = sql(
         tables,
         f"""
-        SELECT category, sum(peers) FROM agg_peer_certification_by_county
+        SELECT category, sum(peers) FROM fct_peer_certification_by_county
         WHERE breakdown = '{breakdown}' {county} GROUP BY category ORDER BY category
         """,
     )

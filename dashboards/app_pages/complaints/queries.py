@@ -18,7 +18,7 @@ from peerwh.dashboards.snapshot import SnapshotReader
 
 COMPLAINTS_TABLE = "fct_complaints"
 COMPLAINTS_PUBLIC_TABLE = "rpt_complaints_by_county_quarter"
-COMPLAINTS_BY_COUNTY_TABLE = "agg_complaints_by_county_quarter"
+COMPLAINTS_BY_COUNTY_TABLE = "fct_complaints_by_county_quarter"
 COMPLAINT_DIMENSIONS: dict[str, str] = {
     "allegation_category": "coalesce(allegation_category, 'unknown')",
     "outcome": "outcome",

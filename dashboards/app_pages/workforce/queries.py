@@ -26,7 +26,7 @@ from peerwh.dashboards.shared_queries import (
 from peerwh.dashboards.snapshot import Param, SnapshotReader
 
 PIPELINE_TABLE = "fct_certification_pipeline"
-PEER_CERTIFICATION_TABLE = "agg_peer_certification_by_county"
+PEER_CERTIFICATION_TABLE = "fct_peer_certification_by_county"
 RENEWAL_WINDOWS_DAYS: tuple[int, ...] = (30, 60, 90)
 WORKFORCE_RATES: tuple[str, ...] = (
     "peers_per_supervisor",

@@ -1,5 +1,5 @@
 -- PI-03 public: complaints received per county and calendar quarter (the internal
--- agg_complaints_by_county_quarter) with the counts the disclosure control suppressed left
+-- fct_complaints_by_county_quarter) with the counts the disclosure control suppressed left
 -- out (RPT-03, macros/disclosure.sql). The cells are those of the waiver metrics' complaints
 -- (PI-01's numerator), so a count is suppressed alike in both. Substantiated complaints are
 -- published by year in the annual report: by county and quarter they were nearly all 1 to 10.
@@ -7,13 +7,13 @@ with
 
 complaints as (
 
-    select * from {{ ref('agg_complaints_by_county_quarter') }}
+    select * from {{ ref('fct_complaints_by_county_quarter') }}
 
 ),
 
 pattern as (
 
-    select * from {{ source('disclosure', 'suppression') }}
+    select * from {{ ref('stg_disclosure__suppression') }}
 
 ),
 

@@ -15,7 +15,7 @@ cells as (
 
 pattern as (
 
-    select * from {{ source('disclosure', 'suppression') }}
+    select * from {{ ref('stg_disclosure__suppression') }}
 
 ),
 

@@ -20,7 +20,7 @@ monthly as (
 
 pattern as (
 
-    select * from {{ source('disclosure', 'suppression') }}
+    select * from {{ ref('stg_disclosure__suppression') }}
 
 ),
 

@@ -1,5 +1,5 @@
 -- RPT-03: every count that a public output shows, once, as the disclosure control
--- (orchestration/disclosure) protects them: one row per quantity (disclosure_quantities),
+-- (peerwh/disclosure) protects them: one row per quantity (disclosure_quantities),
 -- period span, geography and stratum, with its true value. A count that two outputs show is
 -- one row here, so it is suppressed alike in both. Internal: never published.
 with
@@ -64,7 +64,7 @@ complaints_by_county_quarter as (
         'all' as stratum_name,
         'all' as stratum_value,
         complaints.complaints_received as value
-    from {{ ref('agg_complaints_by_county_quarter') }} as complaints
+    from {{ ref('fct_complaints_by_county_quarter') }} as complaints
     inner join {{ ref('counties') }} as counties
         on complaints.county_fips = counties.county_fips
 

@@ -4,7 +4,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'employment') }}
+    select * from {{ source('county', 'employment') }}
     where _load_status = 'accepted'
 
 ),

@@ -1,22 +1,7 @@
-{#
-    portable.sql: the one place for SQL that differs between engines.
-
-    Every macro here is dispatched (`adapter.dispatch`): `duckdb__` is the form this
-    project runs on; `spark__` is the form for dbt-spark (same project and profile,
-    switched by --target); `default__` is either a dbt cross-database form or a clear
-    error that names the macro to add for a new adapter. Models call only the
-    un-prefixed name.
-
-    Contents:
-      hmac_sha256(expr)            keyed HMAC-SHA256 (hex, lower case) of a text expression
-      hmac_key_pads()              helper: HMAC inner/outer key blocks, computed in Jinja
-      month_spine(start, end)      one row per month start, both ends inclusive
-      cast_timestamp_utc(expr)     ISO 8601 text -> timestamp in UTC (offsets honoured)
-#}
-
-
-{# ---------------------------------------------------------------- HMAC-SHA256 #}
-
+{# Per-engine SQL, one concern per file: dispatched (`adapter.dispatch`), models call the
+   un-prefixed name; `duckdb__` is the form this project runs on, `spark__` the dbt-spark form
+   (same project, --target), `default__` a dbt cross-database form or an error naming the
+   macro to add for a new adapter. #}
 {#
     hmac_sha256(expr): HMAC-SHA256 (RFC 2104) of the UTF-8 bytes of `expr` under the key in
     the environment variable PEERWH_HASH_KEY, as 64 lower-case hex characters. Equal to
@@ -51,7 +36,7 @@
 {% macro default__hmac_sha256(expr) -%}
     {{ exceptions.raise_compiler_error(
         "hmac_sha256 has no implementation for adapter '" ~ adapter.type()
-        ~ "': add " ~ adapter.type() ~ "__hmac_sha256 to macros/portable.sql"
+        ~ "': add " ~ adapter.type() ~ "__hmac_sha256 to macros/hmac_sha256.sql"
     ) }}
 {%- endmacro %}
 
@@ -106,84 +91,4 @@
         {%- endif -%}
     {%- endfor -%}
     {{ return(result.value) }}
-{%- endmacro %}
-
-
-{# ---------------------------------------------------------------- month spine #}
-
-{#
-    month_spine(start_month, end_month): a select with one column `month_start` (date),
-    one row per month from start_month to end_month, both included. Both arguments are SQL
-    expressions that evaluate to the first day of a month; end_month may be a scalar
-    subquery over other relations.
-
-    default__ uses dbt's cross-database dbt.date_spine (dbt-adapters' global project,
-    available in dbt 1.11). date_spine counts the months with a query it runs at compile
-    time (get_intervals_between), so on engines that use it the bounds must be standalone
-    SQL, and `dbt compile` needs the database. DuckDB and Spark have native list
-    generators, so their forms need no compile-time query.
-#}
-{% macro month_spine(start_month, end_month) -%}
-    {{ return(adapter.dispatch('month_spine')(start_month, end_month)) }}
-{%- endmacro %}
-
-{% macro default__month_spine(start_month, end_month) -%}
-    select cast(date_month as date) as month_start
-    from (
-        {{ dbt.date_spine('month', start_month, dbt.dateadd('month', 1, end_month)) }}
-    ) as date_spine
-{%- endmacro %}
-
-{% macro duckdb__month_spine(start_month, end_month) -%}
-    select cast(generated_month as date) as month_start
-    from (
-        select
-            unnest(
-                generate_series(
-                    cast({{ start_month }} as date),
-                    cast({{ end_month }} as date),
-                    interval 1 month
-                )
-            ) as generated_month
-    ) as month_series
-{%- endmacro %}
-
-{% macro spark__month_spine(start_month, end_month) -%}
-    select cast(generated_month as date) as month_start
-    from (
-        select
-            explode(
-                sequence(
-                    cast({{ start_month }} as date),
-                    cast({{ end_month }} as date),
-                    interval 1 month
-                )
-            ) as generated_month
-    ) as month_series
-{%- endmacro %}
-
-
-{# ---------------------------------------------------------------- timestamps #}
-
-{#
-    cast_timestamp_utc(expr): ISO 8601 text to a timestamp without time zone, in UTC.
-    A value with an offset (`Z`, `+02:00`) is converted to UTC; a value without one is
-    taken as UTC (the profile sets the session time zone to UTC). A plain cast to
-    timestamp in DuckDB would silently drop the offset.
-#}
-{% macro cast_timestamp_utc(expr) -%}
-    {{ return(adapter.dispatch('cast_timestamp_utc')(expr)) }}
-{%- endmacro %}
-
-{% macro duckdb__cast_timestamp_utc(expr) -%}
-    (cast({{ expr }} as timestamptz) at time zone 'UTC')
-{%- endmacro %}
-
-{# Spark parses offsets into instants; the spark target sets spark.sql.session.timeZone=UTC. #}
-{% macro spark__cast_timestamp_utc(expr) -%}
-    cast({{ expr }} as timestamp)
-{%- endmacro %}
-
-{% macro default__cast_timestamp_utc(expr) -%}
-    cast({{ expr }} as {{ dbt.type_timestamp() }})
 {%- endmacro %}

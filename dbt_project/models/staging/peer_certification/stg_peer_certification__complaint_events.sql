@@ -4,7 +4,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'complaint_events') }}
+    select * from {{ source('peer_certification', 'complaint_events') }}
     where _load_status = 'accepted'
 
 ),

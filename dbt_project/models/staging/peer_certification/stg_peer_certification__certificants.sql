@@ -4,7 +4,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'certificants') }}
+    select * from {{ source('peer_certification', 'certificants') }}
     where _load_status = 'accepted'
 
 ),

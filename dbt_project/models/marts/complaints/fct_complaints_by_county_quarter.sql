@@ -1,7 +1,7 @@
 -- Complaints received and substantiated per county and calendar quarter (PI-03), unsuppressed:
 -- the internal view for authorised DHCS staff. Every county appears in every quarter from
 -- the launch of the benefit (2022-Q3) through the warehouse's data month, zero where none.
--- Public outputs use agg_complaints_by_county_quarter_public (RPT-03 suppression).
+-- Public outputs use fct_complaints_by_county_quarter_public (RPT-03 suppression).
 with
 
 county_months as (

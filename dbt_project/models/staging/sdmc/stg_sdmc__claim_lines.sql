@@ -6,14 +6,14 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'claims') }}
+    select * from {{ source('sdmc', 'claims') }}
     where _load_status = 'accepted'
 
 ),
 
 beneficiary_keys as (
 
-    {{ beneficiary_keys(source('raw', 'claims')) }}
+    {{ beneficiary_keys(source('sdmc', 'claims')) }}
 
 ),
 

@@ -5,14 +5,14 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'eligibility') }}
+    select * from {{ source('medi_cal', 'eligibility') }}
     where _load_status = 'accepted'
 
 ),
 
 beneficiary_keys as (
 
-    {{ beneficiary_keys(source('raw', 'eligibility')) }}
+    {{ beneficiary_keys(source('medi_cal', 'eligibility')) }}
 
 ),
 

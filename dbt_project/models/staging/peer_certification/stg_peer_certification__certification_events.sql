@@ -3,7 +3,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'certification_events') }}
+    select * from {{ source('peer_certification', 'certification_events') }}
     where _load_status = 'accepted'
 
 ),

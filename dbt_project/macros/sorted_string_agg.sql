@@ -1,6 +1,6 @@
 {#
-    portable_lists.sql: ordered text lists, per engine (kept beside macros/portable.sql, which
-    holds the other per-engine forms). Dispatched like portable.sql: models call the un-prefixed
+    sorted_string_agg.sql: ordered text lists, per engine. Dispatched like the other per-engine
+    macros (hmac_sha256.sql, month_spine.sql, cast_timestamp_utc.sql): models call the un-prefixed
     name; `duckdb__` is what this project runs on, `spark__` the dbt-spark form, `default__`
     dbt's cross-database listagg.
 

@@ -6,7 +6,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'suspended_ineligible') }}
+    select * from {{ source('dhcs', 'suspended_ineligible') }}
     where _load_status = 'accepted'
 
 ),
