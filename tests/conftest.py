@@ -20,7 +20,7 @@ from tests.pipeline import BuiltWarehouse, run_cli
 PIPELINE_FIXTURES = {"tiny_landing", "built_warehouse", "published_warehouse", "answer_key"}
 # Modules that start the pipeline or the CLI themselves, without the session fixtures.
 PIPELINE_MODULES = {"test_pipeline_runs", "test_pii_outside_database", "test_dashboard_server"}
-DBT_MODULES = {"test_dbt_project"}
+DBT_MODULES = {"test_dbt_project", "test_dbt_conventions"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -22,7 +22,7 @@ from tests.pipeline import run_cli
 
 @pytest.fixture(scope="module")
 def manifest() -> dict:
-    ensure_manifest()
+    ensure_manifest(force=True)  # the committed project, not a manifest left by another branch
     return json.loads(MANIFEST_PATH.read_text())
 
 
