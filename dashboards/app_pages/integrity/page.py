@@ -33,7 +33,7 @@ def _filters(
             rule_ids,
             default=rule_ids,
             key="integrity_rules",
-            help="BILL-xx claim-line rules (spec rules.md). Empty means every rule.",
+            help="BILL-xx claim-line rules (docs/rules.md). Empty means every rule.",
         )
     with middle:
         county_options: list[str | None] = [None, *(v for v, _ in options.get("county", []))]
