@@ -43,13 +43,10 @@ def _files(root: Path) -> list[Path]:
     )
 
 
-def inputs_fingerprint(landing_dir: Path) -> str:
+def project_fingerprint() -> str:
+    """Everything but the landed files: a change here forces a full refresh of the
+    incremental models."""
     digest = hashlib.sha256()
-    for feed in config.FEEDS:
-        for path in _files(landing_dir / feed) if (landing_dir / feed).is_dir() else []:
-            stat = path.stat()
-            digest.update(f"landing {path.relative_to(landing_dir)} {stat.st_size} ".encode())
-            digest.update(f"{stat.st_mtime_ns}\n".encode())
     for name in PROJECT_INPUTS:
         for path in _files(config.PROJECT_ROOT / name):
             digest.update(f"project {path.relative_to(config.PROJECT_ROOT)}\n".encode())
@@ -59,10 +56,22 @@ def inputs_fingerprint(landing_dir: Path) -> str:
     return digest.hexdigest()
 
 
+def inputs_fingerprint(landing_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for feed in config.FEEDS:
+        for path in _files(landing_dir / feed) if (landing_dir / feed).is_dir() else []:
+            stat = path.stat()
+            digest.update(f"landing {path.relative_to(landing_dir)} {stat.st_size} ".encode())
+            digest.update(f"{stat.st_mtime_ns}\n".encode())
+    digest.update(project_fingerprint().encode())
+    return digest.hexdigest()
+
+
 @dataclass(frozen=True)
 class LastBuild:
     fingerprint: str
     build_id: str
+    project: str  # project_fingerprint() of that build
 
 
 def _record_path() -> Path:
@@ -74,14 +83,14 @@ def last_build() -> LastBuild | None:
     record, current = _record_path(), config.serving_dir() / "current"
     if not (record.is_file() and current.is_file() and config.warehouse_path().is_file()):
         return None
-    fingerprint, _, build_id = record.read_text().strip().partition(" ")
-    if build_id != current.read_text().strip():
+    fields = record.read_text().split()
+    if len(fields) != 3 or fields[1] != current.read_text().strip():
         return None  # published by another run since (e.g. from the Dagster UI)
-    return LastBuild(fingerprint, build_id)
+    return LastBuild(*fields)
 
 
-def record_build(fingerprint: str, build_id: str) -> None:
-    _record_path().write_text(f"{fingerprint} {build_id}\n")
+def record_build(fingerprint: str, build_id: str, project: str) -> None:
+    _record_path().write_text(f"{fingerprint} {build_id} {project}\n")
 
 
 def forget_build() -> None:

@@ -53,8 +53,10 @@ def _set_dirs(landing: Path | None, warehouse: Path | None) -> None:
         os.environ["PEERWH_WAREHOUSE_DIR"] = str(warehouse.resolve())
 
 
-def build_warehouse(quiet: bool = True, instance: Any = None) -> Any:
-    """Materialize the whole asset graph in this process; return Dagster's result."""
+def build_warehouse(quiet: bool = True, instance: Any = None, full_refresh: bool = True) -> Any:
+    """Materialize the whole asset graph in this process; return Dagster's result.
+
+    `full_refresh` rebuilds the incremental models from scratch (dbt --full-refresh)."""
     import dagster as dg
 
     from peerwh.dbt_project import ensure_manifest
@@ -72,7 +74,14 @@ def build_warehouse(quiet: bool = True, instance: Any = None) -> Any:
         home.mkdir(parents=True, exist_ok=True)
         (home / "dagster.yaml").touch()
         instance = dg.DagsterInstance.get()
-    run_config = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}} if quiet else {}
+    run_config: dict[str, Any] = {
+        "ops": {
+            step: {"config": {"full_refresh": full_refresh}}
+            for step in ("warehouse_dbt_models", "public_dbt_models")
+        }
+    }
+    if quiet:
+        run_config["loggers"] = {"console": {"config": {"log_level": "ERROR"}}}
     job = load_definitions().resolve_job_def("warehouse_build")
     # dbt's own progress lines go to a log file, so the terminal shows only the summary.
     log_path = config.warehouse_dir() / "logs" / "last_run.log"
@@ -171,7 +180,13 @@ def run(landing: Path | None, warehouse: Path | None, force: bool) -> None:
     project (seeds and policy parameters included), the code or the hash key since the build it
     last published says so and stops: nothing is rebuilt or published.
     """
-    from peerwh.build_inputs import forget_build, inputs_fingerprint, last_build, record_build
+    from peerwh.build_inputs import (
+        forget_build,
+        inputs_fingerprint,
+        last_build,
+        project_fingerprint,
+        record_build,
+    )
 
     _set_dirs(landing, warehouse)
     landing_dir = config.landing_dir()
@@ -193,14 +208,19 @@ def run(landing: Path | None, warehouse: Path | None, force: bool) -> None:
             "parameters, or the code. Nothing was rebuilt or published (--force builds anyway)."
         )
         return
+    project = project_fingerprint()
+    # Incremental models hold results of the seeds, parameters, contracts and code of the
+    # builds before: when those changed (or no published build vouches for them), rebuild.
+    full_refresh = previous is None or previous.project != project
     forget_build()
-    click.echo(f"building {config.warehouse_path()} from {landing_dir} ...")
-    result = build_warehouse()
+    how = "in full" if full_refresh else "incrementally (only the landed files changed)"
+    click.echo(f"building {config.warehouse_path()} from {landing_dir} {how} ...")
+    result = build_warehouse(full_refresh=full_refresh)
     lines, published = summarize(result)
     click.echo("\n".join(lines))
     if not published:
         sys.exit(1)
-    record_build(fingerprint, (config.serving_dir() / "current").read_text().strip())
+    record_build(fingerprint, (config.serving_dir() / "current").read_text().strip(), project)
 
 
 def dashboard_command(port: int, address: str, allowed_hosts: tuple[str, ...]) -> list[str]:

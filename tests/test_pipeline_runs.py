@@ -49,6 +49,7 @@ def test_first_run_prints_a_summary_per_feed(built_warehouse: BuiltWarehouse) ->
         assert feed in output
     assert "Published snapshot" in output
     assert "Deliveries: every feed within its contract's frequency" in output
+    assert " in full ..." in output  # no earlier build: the incremental models in full
 
 
 def test_every_feed_is_checked_for_freshness_against_its_contract(
@@ -103,6 +104,10 @@ def test_a_changed_seed_or_landed_file_makes_the_next_run_build(
     monkeypatch.setenv("PEERWH_HASH_KEY", "another key")
     assert build_inputs.inputs_fingerprint(landing) != unchanged
 
+    # Only landed files changed: the next run may build incrementally; a seed or the key changed:
+    # the project fingerprint differs, so it refreshes the incremental models in full.
+    assert build_inputs.project_fingerprint() != recorded.project
+
     build_inputs.forget_build()
     assert build_inputs.last_build() is None
 
@@ -117,6 +122,7 @@ def test_a_forced_run_changes_no_row_count_and_reports_a_late_feed(
     before = row_counts(private_copy)
     code, output = rerun(private_copy, "--force")
     assert code == 0, output
+    assert "incrementally (only the landed files changed)" in output
     assert row_counts(private_copy) == before
     assert "Deliveries: late (no delivery within the contract's frequency): claims" in output
     assert "Published snapshot" in output

@@ -33,6 +33,18 @@ BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
 PUBLIC_OUTPUTS = "source:disclosure.suppression+"
 
 
+class DbtBuildConfig(dg.Config):
+    """`full_refresh` rebuilds incremental models from scratch: what they hold depends on
+    seeds, policy parameters, contracts and code, which carry no delivery time. `peerwh run`
+    sets it when any of those changed since the build it last published."""
+
+    full_refresh: bool = False
+
+
+def build_args(config: DbtBuildConfig) -> list[str]:
+    return [*BUILD_ARGS, "--full-refresh"] if config.full_refresh else BUILD_ARGS
+
+
 @dbt_assets(
     manifest=dbt_project().manifest_path,
     project=dbt_project(),
@@ -40,8 +52,10 @@ PUBLIC_OUTPUTS = "source:disclosure.suppression+"
     exclude=PUBLIC_OUTPUTS,
     pool="warehouse",
 )
-def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-    yield from dbt.cli(BUILD_ARGS, context=context).stream()
+def warehouse_dbt_models(
+    context: AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig
+) -> Iterator[Any]:
+    yield from dbt.cli(build_args(config), context=context).stream()
 
 
 @dbt_assets(
@@ -51,5 +65,7 @@ def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) ->
     select=PUBLIC_OUTPUTS,
     pool="warehouse",
 )
-def public_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-    yield from dbt.cli(BUILD_ARGS, context=context).stream()
+def public_dbt_models(
+    context: AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig
+) -> Iterator[Any]:
+    yield from dbt.cli(build_args(config), context=context).stream()

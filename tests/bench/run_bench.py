@@ -74,19 +74,20 @@ def main() -> None:
     summary = generate(landing, scale=args.scale, seed=args.seed, progress=False)
     generation = time.perf_counter() - t0
 
-    from peerwh.build_inputs import inputs_fingerprint, record_build
+    from peerwh.build_inputs import inputs_fingerprint, project_fingerprint, record_build
     from peerwh.cli import build_warehouse, summarize
 
     instance = dg.DagsterInstance.ephemeral()
     t1 = time.perf_counter()
-    fingerprint = inputs_fingerprint(landing)
+    fingerprint, project = inputs_fingerprint(landing), project_fingerprint()
     result = build_warehouse(instance=instance)
     pipeline = time.perf_counter() - t1
     lines, published = summarize(result)
     noop = float("nan")
     if published:
         # As `peerwh run` does after publishing; the same command again has nothing to do.
-        record_build(fingerprint, (warehouse / "serving" / "current").read_text().strip())
+        current = (warehouse / "serving" / "current").read_text().strip()
+        record_build(fingerprint, current, project)
         t2 = time.perf_counter()
         again = subprocess.run(
             [sys.executable, "-m", "peerwh.cli", "run"], capture_output=True, text=True, check=False
