@@ -56,14 +56,16 @@ def project_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def inputs_fingerprint(landing_dir: Path) -> str:
+def inputs_fingerprint(landing_dir: Path, project: str) -> str:
+    """The landed files' names, sizes and times, with `project` (`project_fingerprint()`,
+    passed in because the caller needs it as well: it hashes every project file)."""
     digest = hashlib.sha256()
     for feed in config.FEEDS:
         for path in _files(landing_dir / feed) if (landing_dir / feed).is_dir() else []:
             stat = path.stat()
             digest.update(f"landing {path.relative_to(landing_dir)} {stat.st_size} ".encode())
             digest.update(f"{stat.st_mtime_ns}\n".encode())
-    digest.update(project_fingerprint().encode())
+    digest.update(project.encode())
     return digest.hexdigest()
 
 

@@ -199,7 +199,8 @@ def run(landing: Path | None, warehouse: Path | None, force: bool) -> None:
             f"in {config.warehouse_dir() / 'demo_hash_key'}"
         )
     # Taken before ingestion: a file landing during the run makes the next run build again.
-    fingerprint = inputs_fingerprint(landing_dir)
+    project = project_fingerprint()
+    fingerprint = inputs_fingerprint(landing_dir, project)
     previous = last_build()
     if not force and previous is not None and previous.fingerprint == fingerprint:
         click.echo(
@@ -208,7 +209,6 @@ def run(landing: Path | None, warehouse: Path | None, force: bool) -> None:
             "parameters, or the code. Nothing was rebuilt or published (--force builds anyway)."
         )
         return
-    project = project_fingerprint()
     # Incremental models hold results of the seeds, parameters, contracts and code of the
     # builds before: when those changed (or no published build vouches for them), rebuild.
     full_refresh = previous is None or previous.project != project

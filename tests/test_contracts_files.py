@@ -19,6 +19,8 @@ import pytest
 import yaml
 from open_data_contract_standard.model import OpenDataContractStandard
 
+from peerwh_synthetic.contract_plants import CONTRACT_RULES
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CONTRACTS_DIR = REPO_ROOT / "data_contracts"
 FEEDS_MD = Path(__file__).resolve().parents[2] / "shared" / "spec" / "feeds.md"
@@ -60,31 +62,8 @@ MODIFIER_KEYS = frozenset({"when", "columns"})
 
 CALIFORNIA_COUNTY_FIPS = [f"06{n:03d}" for n in range(1, 116, 2)]
 
-# A data generator plants violations of these rules: they must keep their ids.
-REQUIRED_RULE_IDS = (
-    "certificants-date_of_birth-type",
-    "certificants-last_name-required",
-    "certificants-education_level-allowed_values",
-    "certificants-certificant_id-pattern",
-    "certification_events-event_type-allowed_values",
-    "certification_events-event_date-type",
-    "certification_events-certification_number-required_when_credentialed",
-    "employment-organization_npi-npi_check_digit",
-    "employment-fte-range",
-    "employment-hire_date-required",
-    "claims-beneficiary_cin-pattern",
-    "claims-units-range",
-    "claims-service_date-type",
-    "claims-organization_npi-npi_check_digit",
-    "claims-claim_status-allowed_values",
-    "claims-modality-video_has_95",
-    "eligibility-beneficiary_cin-pattern",
-    "eligibility-eligibility_month-type",
-    "complaint_events-event_type-allowed_values",
-    "complaint_events-incident_date-required_when_received",
-    "suspended_ineligible-npi-npi_check_digit",
-    "suspended_ineligible-suspension_effective_date-type",
-)
+# The generator plants violations of these rules: they must keep their ids.
+REQUIRED_RULE_IDS = CONTRACT_RULES
 
 
 # --- helpers -----------------------------------------------------------------------

@@ -86,23 +86,29 @@ def test_a_changed_seed_or_landed_file_makes_the_next_run_build(
     landing = private_copy.landing
     recorded = build_inputs.last_build()
     assert recorded is not None
-    assert build_inputs.inputs_fingerprint(landing) == recorded.fingerprint
+    assert (
+        build_inputs.inputs_fingerprint(landing, build_inputs.project_fingerprint())
+        == recorded.fingerprint
+    )
 
     landed = next((landing / "claims").iterdir())
     os.utime(landed, ns=(landed.stat().st_atime_ns, landed.stat().st_mtime_ns + 1))
-    assert build_inputs.inputs_fingerprint(landing) != recorded.fingerprint
+    assert (
+        build_inputs.inputs_fingerprint(landing, build_inputs.project_fingerprint())
+        != recorded.fingerprint
+    )
 
     project = private_copy.warehouse.parent / "project"
     seeds = project / "dbt_project" / "seeds"
     shutil.copytree(config.PROJECT_ROOT / "dbt_project" / "seeds", seeds)
     monkeypatch.setattr(config, "PROJECT_ROOT", project)
-    unchanged = build_inputs.inputs_fingerprint(landing)
+    unchanged = build_inputs.inputs_fingerprint(landing, build_inputs.project_fingerprint())
     parameters = seeds / "policy_parameters.csv"
     parameters.write_text(parameters.read_text().replace(",20,", ",24,", 1))
-    assert build_inputs.inputs_fingerprint(landing) != unchanged
+    assert build_inputs.inputs_fingerprint(landing, build_inputs.project_fingerprint()) != unchanged
 
     monkeypatch.setenv("PEERWH_HASH_KEY", "another key")
-    assert build_inputs.inputs_fingerprint(landing) != unchanged
+    assert build_inputs.inputs_fingerprint(landing, build_inputs.project_fingerprint()) != unchanged
 
     # Only landed files changed: the next run may build incrementally; a seed or the key changed:
     # the project fingerprint differs, so it refreshes the incremental models in full.

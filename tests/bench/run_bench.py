@@ -79,7 +79,8 @@ def main() -> None:
 
     instance = dg.DagsterInstance.ephemeral()
     t1 = time.perf_counter()
-    fingerprint, project = inputs_fingerprint(landing), project_fingerprint()
+    project = project_fingerprint()
+    fingerprint = inputs_fingerprint(landing, project)
     result = build_warehouse(instance=instance)
     pipeline = time.perf_counter() - t1
     lines, published = summarize(result)
