@@ -48,7 +48,10 @@ def test_dbt_source_matches_the_contract(feed: str, manifest: dict) -> None:
     pii = {name for name, column in columns.items() if column.get("meta", {}).get("pii")}
     assert pii == set(contract.pii_columns)
     assert source["meta"]["dagster"]["asset_key"] == [f"raw_{feed}"]
-    assert source["freshness"]["warn_after"] == {"count": 35, "period": "day"}
+    assert source["freshness"]["warn_after"] == {
+        "count": contract.delivery_every_days,
+        "period": "day",
+    }
 
 
 def test_committed_files_are_what_the_contracts_render() -> None:
