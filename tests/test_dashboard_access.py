@@ -72,8 +72,13 @@ STATEWIDE_PUBLIC = (
     ) AS t(m, v0, v1, v2, v3, v4, v5, v6, v7, v8)
 """
 )
+# Findings on CLAIM_LINES (below): claim 2 (Alameda) breaks two rules, claim 5 (Los Angeles) one.
 INTEGRITY = """
-    SELECT 'F1' AS finding_id, '06037' AS county_fips, 'P-9' AS certificant_id
+    SELECT c AS claim_id, 1 AS line_number, r AS rule_id, s AS severity, 'why' AS detail,
+        CAST(a AS DECIMAL(12, 2)) AS approved_amount_at_risk
+    FROM (VALUES
+        ('2', 'BILL-01', 'flag', 25), ('2', 'BILL-10', 'flag', 25), ('5', 'BILL-06', 'flag', 25)
+    ) AS t(c, r, s, a)
 """
 INGEST_FILES = """
     SELECT b AS batch_id, feed, file_name, 'x/' || file_name AS file_path, 'abc' AS sha256,
@@ -479,34 +484,58 @@ def test_reference_tables_are_open_to_every_role(serving: Path, scope: Scope) ->
     assert rows == [(5,)]
 
 
-@pytest.mark.parametrize("scope", [ALAMEDA, EVALUATOR])
-def test_every_integrity_page_query_is_refused_to_non_state_roles(
-    serving: Path, scope: Scope
-) -> None:
+def test_every_integrity_page_query_is_refused_to_evaluators(serving_more: Path) -> None:
     everything = integrity_queries.IntegrityFilter()
+    reader = SnapshotReader(EVALUATOR, serving_more, BUILD_ID)
     calls = [
-        lambda: integrity_queries.integrity_filter_options(
-            SnapshotReader(scope, serving, BUILD_ID)
-        ),
-        lambda: integrity_queries.integrity_totals(
-            SnapshotReader(scope, serving, BUILD_ID), everything
-        ),
-        lambda: integrity_queries.integrity_findings_by_month(
-            SnapshotReader(scope, serving, BUILD_ID), everything
-        ),
-        lambda: integrity_queries.integrity_finding_lines(
-            SnapshotReader(scope, serving, BUILD_ID), everything
-        ),
-        lambda: integrity_queries.policy_findings(
-            SnapshotReader(scope, serving, BUILD_ID), integrity_queries.CERTIFICATION_FINDINGS_TABLE
-        ),
-        lambda: integrity_queries.policy_findings_by_month(
-            SnapshotReader(scope, serving, BUILD_ID), integrity_queries.SUPERVISION_FINDINGS_TABLE
-        ),
+        lambda: integrity_queries.integrity_filter_options(reader),
+        lambda: integrity_queries.integrity_totals(reader, everything),
+        lambda: integrity_queries.integrity_findings_by_month(reader, everything),
+        lambda: integrity_queries.integrity_finding_lines(reader, everything),
+        lambda: integrity_queries.integrity_rollup(reader, everything, "organization_npi"),
+        lambda: integrity_queries.claims_processing(reader, everything),
+        lambda: integrity_queries.epsdt_exempt_lines(reader, everything),
     ]
     for call in calls:
-        with pytest.raises(AccessDenied, match="state analysts only"):
+        with pytest.raises(AccessDenied, match="Program integrity data is internal"):
             call()
+
+
+@pytest.mark.parametrize("scope", [ALAMEDA, EVALUATOR])
+def test_certification_and_supervision_findings_are_state_only(
+    serving: Path, scope: Scope
+) -> None:
+    reader = SnapshotReader(scope, serving, BUILD_ID)
+    with pytest.raises(AccessDenied, match="state analysts only"):
+        integrity_queries.policy_findings(reader, integrity_queries.CERTIFICATION_FINDINGS_TABLE)
+    with pytest.raises(AccessDenied, match="state analysts only"):
+        integrity_queries.policy_findings_by_month(
+            reader, integrity_queries.SUPERVISION_FINDINGS_TABLE
+        )
+
+
+def test_a_county_user_reads_its_own_countys_integrity_only(serving_more: Path) -> None:
+    everything = integrity_queries.IntegrityFilter()
+    county = SnapshotReader(ALAMEDA, serving_more, BUILD_ID)
+    state = SnapshotReader(STATE, serving_more, BUILD_ID)
+
+    lines = integrity_queries.integrity_finding_lines(county, everything)
+    options = integrity_queries.integrity_filter_options(county)
+    # Another county asked for by the filter: nothing, not Los Angeles' findings.
+    other = integrity_queries.integrity_totals(
+        county, integrity_queries.IntegrityFilter(county_fips="06037")
+    ).iloc[0]
+
+    assert set(lines["county_fips"]) == {"06001"}
+    assert sorted(lines["rule_id"]) == ["BILL-01", "BILL-10"]
+    assert options.loc[options["kind"] == "county", "value"].tolist() == ["06001"]
+    assert int(other["findings"]) == 0
+    assert set(integrity_queries.integrity_finding_lines(state, everything)["county_fips"]) == {
+        "06001",
+        "06037",
+    }
+    with pytest.raises(AccessDenied):
+        run_query(serving_more, BUILD_ID, "SELECT 1", scope=ALAMEDA, tables=("fct_claim_lines",))
 
 
 def test_disclosure_summary_orders_levels_state_region_county(serving: Path) -> None:
@@ -520,14 +549,18 @@ def test_disclosure_summary_orders_levels_state_region_county(serving: Path) -> 
 # --- utilization and complaints pages -----------------------------------------------------------
 
 # Alameda: 3 approved lines (2 beneficiaries, 1 under 21, 1 collateral) and a denied one;
-# Los Angeles: 2 approved lines of one beneficiary (DMC_ODS, ASAM 2.1).
+# Los Angeles: 2 approved lines of one beneficiary (DMC_ODS, ASAM 2.1). Line 1 (under 21) is
+# EPSDT-exempt (BILL-06); lines 2 and 5 carry findings (INTEGRITY).
 CLAIM_LINES = """
     SELECT c AS claim_id, 1 AS line_number, b AS beneficiary_key, f AS county_fips,
         d AS delivery_system, 'H0038' AS hcpcs_code, 'in_person' AS modality,
         a AS age_group, a IN ('0-11', '12-17', '18-20') AS under_21, col AS is_collateral,
         loc AS level_of_care, CAST(m AS DATE) AS service_month, CAST(m AS DATE) AS service_date,
         1 AS units, 60 AS service_minutes, s AS claim_status, 'C-1' AS certificant_id,
-        false AS is_flagged
+        c IN ('2', '5') AS is_flagged, 'NPI-' || f AS organization_npi,
+        'CPSS' || c AS rendering_certification_number,
+        CAST(CASE WHEN s = 'approved' THEN 25 ELSE 0 END AS DECIMAL(12, 2)) AS approved_amount,
+        c = '1' AS epsdt_exempt_opt_in
     FROM (VALUES
         ('1', 'B1', '06001', 'SMHS', '12-17', false, NULL, '2024-01-01', 'approved'),
         ('2', 'B2', '06001', 'SMHS', '21-34', true, NULL, '2024-01-01', 'approved'),

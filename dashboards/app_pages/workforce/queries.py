@@ -77,21 +77,41 @@ def workforce_detail(reader: SnapshotReader, county_fips: str | None = None) -> 
     return reader.query(sql, months.params, tables=(months.table,))
 
 
-def certification_pipeline(reader: SnapshotReader, county_fips: str | None = None) -> pd.DataFrame:
-    """One row: applications reaching each stage, the exam pass rate and median days between.
+# The funnel follows the standard pathway (CERT-03): only it requires the 80-hour training
+# before the exam. Grandparent and reciprocity applicants (CERT-08, CERT-09) pass the exam
+# without it, so counted over every pathway "exam passed" overtook "training completed".
+# Each stage counts the applications that reached it and every stage before it, so the
+# funnel is monotone by construction; `certification_pathways` shows every pathway.
+_STANDARD = "pathway = 'standard'"
+_REACHED = {
+    "trained": "trained_on IS NOT NULL",
+    "exam_passed": "trained_on IS NOT NULL AND exam_passed_on IS NOT NULL",
+    "certified": (
+        "trained_on IS NOT NULL AND exam_passed_on IS NOT NULL AND certified_on IS NOT NULL"
+    ),
+}
 
-    Columns: `applications`, `trained`, `exam_passed`, `certified`, `exam_attempts`,
-    `exams_passed`, `exam_pass_rate` (passed / attempts), and `median_days_*` for application →
+
+def certification_pipeline(reader: SnapshotReader, county_fips: str | None = None) -> pd.DataFrame:
+    """One row: the standard-pathway funnel, the exam pass rate and median days between stages.
+
+    Columns: `applications`, `trained`, `exam_passed`, `certified` (standard-pathway
+    applications reaching the stage and every stage before it: each a subset of the one
+    before), `all_applications` (every pathway), `exam_attempts`, `exams_passed`,
+    `exam_pass_rate` (passed / attempts, every pathway), and `median_days_*` for application →
     training → exam passed → certified and application → certified. Statewide for state
     analysts only; a county for who may see it.
     """
     _require_detail(reader.scope, county_fips, "certification pipeline detail")
+    stages = ",\n            ".join(
+        f"CAST(count(*) FILTER (WHERE {_STANDARD} AND {reached}) AS BIGINT) AS {stage}"
+        for stage, reached in _REACHED.items()
+    )
     sql = f"""
         SELECT
-            CAST(count(*) AS BIGINT) AS applications,
-            CAST(count(trained_on) AS BIGINT) AS trained,
-            CAST(count(exam_passed_on) AS BIGINT) AS exam_passed,
-            CAST(count(certified_on) AS BIGINT) AS certified,
+            CAST(count(*) FILTER (WHERE {_STANDARD}) AS BIGINT) AS applications,
+            {stages},
+            CAST(count(*) AS BIGINT) AS all_applications,
             CAST(coalesce(sum(exam_attempts), 0) AS BIGINT) AS exam_attempts,
             CAST(coalesce(sum(exams_passed), 0) AS BIGINT) AS exams_passed,
             round(sum(exams_passed) * 1.0 / nullif(sum(exam_attempts), 0), 4) AS exam_pass_rate,
@@ -101,6 +121,23 @@ def certification_pipeline(reader: SnapshotReader, county_fips: str | None = Non
             median(days_application_to_certified) AS median_days_application_to_certified
         FROM {PIPELINE_TABLE}
         WHERE $county IS NULL OR county_fips = $county
+    """
+    return reader.query(sql, {"county": county_fips}, tables=(PIPELINE_TABLE,))
+
+
+def certification_pathways(reader: SnapshotReader, county_fips: str | None = None) -> pd.DataFrame:
+    """Per pathway: `pathway`, `applications`, `trained`, `exam_passed`, `certified` (each stage
+    reached, whatever the others), most applications first. Scope as the pipeline's."""
+    _require_detail(reader.scope, county_fips, "certification pipeline detail")
+    sql = f"""
+        SELECT pathway, CAST(count(*) AS BIGINT) AS applications,
+            CAST(count(trained_on) AS BIGINT) AS trained,
+            CAST(count(exam_passed_on) AS BIGINT) AS exam_passed,
+            CAST(count(certified_on) AS BIGINT) AS certified
+        FROM {PIPELINE_TABLE}
+        WHERE $county IS NULL OR county_fips = $county
+        GROUP BY pathway
+        ORDER BY applications DESC, pathway
     """
     return reader.query(sql, {"county": county_fips}, tables=(PIPELINE_TABLE,))
 
