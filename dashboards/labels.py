@@ -133,3 +133,12 @@ def column_label(column: str) -> str:
 def with_column_labels(df: pd.DataFrame) -> pd.DataFrame:
     """`df` with every column renamed by `column_label`."""
     return df.rename(columns={c: column_label(str(c)) for c in df.columns})
+
+
+def labelled_codes(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """`df` for display: the codes of `columns` as labels and every header in the one style."""
+    shown = df.copy()
+    for column in columns:
+        if column in shown:
+            shown[column] = labels(shown[column])
+    return with_column_labels(shown)

@@ -61,6 +61,26 @@ def funnel_figure(stages: Mapping[str, int], name: str, title: str) -> go.Figure
     return fig
 
 
+def flat_counties(
+    geojson: dict[str, object], fips: list[str], hover: list[str], name: str, color: str
+) -> go.Choropleth:
+    """A map trace painting the counties `fips` one `color`, named `name` in the legend, with
+    each county's `hover` text (no number in the figure: e.g. suppressed counties)."""
+    return go.Choropleth(
+        geojson=geojson,
+        featureidkey="properties.fips",
+        locations=fips,
+        z=[0.0] * len(fips),
+        text=hover,
+        name=name,
+        colorscale=[[0, color], [1, color]],
+        showscale=False,
+        showlegend=True,
+        marker={"line": {"color": "white", "width": 0.5}},
+        hovertemplate="%{text}<extra></extra>",
+    )
+
+
 def no_data_annotation(fig: go.Figure, text: str = "No data for this selection") -> None:
     fig.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
 

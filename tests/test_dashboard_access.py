@@ -21,6 +21,7 @@ from peerwh.dashboards.app_pages.integrity import queries as integrity_queries
 from peerwh.dashboards.app_pages.utilization import queries as utilization_queries
 from peerwh.dashboards.app_pages.workforce import queries as workforce_queries
 from peerwh.dashboards.snapshot import SnapshotReader, run_query
+from peerwh.publish import PUBLISHED_REFERENCE_TABLES
 
 BUILD_ID = "b1"
 
@@ -149,11 +150,7 @@ TABLES: dict[str, str] = {
 
 # The snapshot's public folder, as peerwh/publish.py fills it: the reporting models, the
 # reference tables needed to read them and the disclosure audit's summary.
-PUBLIC_REFERENCE_TABLES = (
-    "waiver_metrics_catalog",
-    "policy_parameters",
-    "audit__disclosure_summary",
-)
+PUBLIC_REFERENCE_TABLES = (*PUBLISHED_REFERENCE_TABLES, "audit__disclosure_summary")
 
 
 def is_public(name: str) -> bool:
@@ -502,9 +499,7 @@ def test_every_integrity_page_query_is_refused_to_evaluators(serving_more: Path)
 
 
 @pytest.mark.parametrize("scope", [ALAMEDA, EVALUATOR])
-def test_certification_and_supervision_findings_are_state_only(
-    serving: Path, scope: Scope
-) -> None:
+def test_certification_and_supervision_findings_are_state_only(serving: Path, scope: Scope) -> None:
     reader = SnapshotReader(scope, serving, BUILD_ID)
     with pytest.raises(AccessDenied, match="state analysts only"):
         integrity_queries.policy_findings(reader, integrity_queries.CERTIFICATION_FINDINGS_TABLE)
@@ -839,6 +834,8 @@ MAP_WORKFORCE = """
         ('06009', 'Colusa', 30, 600, 1, 3, 30.0)
     ) AS t(f, n, a, m, l, s, v)
 """
+# A5: a grandparent application (CERT-08), certified with a passed exam and no training: counted
+# over every pathway, "exam passed" would overtake "training completed" (issue 16).
 PIPELINE = """
     SELECT a AS application_event_id, c AS certificant_id, f AS county_fips,
         'standard' AS pathway, 'CERT-03' AS rule_id, CAST('2024-01-01' AS DATE) AS applied_on,
@@ -854,6 +851,16 @@ PIPELINE = """
         ('A3', 'P3', '06001', NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL),
         ('A4', 'P4', '06037', '2024-01-21', 2, 1, '2024-02-20', '2024-03-01', 20, 30, 10, 60)
     ) AS v(a, c, f, t, x, p, e, z, dt, de, dc, da)
+    UNION ALL BY NAME
+    SELECT 'A5' AS application_event_id, 'P5' AS certificant_id, '06001' AS county_fips,
+        'grandparent' AS pathway, 'CERT-08' AS rule_id, CAST('2024-01-01' AS DATE) AS applied_on,
+        CAST(NULL AS DATE) AS trained_on, CAST(1 AS BIGINT) AS exam_attempts,
+        CAST(1 AS BIGINT) AS exams_passed, CAST('2024-02-05' AS DATE) AS exam_passed_on,
+        CAST('2024-02-10' AS DATE) AS certified_on,
+        CAST(NULL AS INTEGER) AS days_application_to_training,
+        CAST(NULL AS INTEGER) AS days_training_to_exam_passed,
+        CAST(5 AS INTEGER) AS days_exam_passed_to_certified,
+        CAST(40 AS INTEGER) AS days_application_to_certified
 """
 PEER_CERTIFICATION = """
     SELECT CAST('2024-06-30' AS DATE) AS as_of_date, f AS county_fips, n AS county_name,
@@ -1041,14 +1048,32 @@ def test_pipeline_counts_stages_pass_rate_and_median_days(detail_serving: Path) 
         2,
         1,
     ]
-    assert float(row["exam_pass_rate"]) == 0.5
+    # Pass rate and median days: every pathway (the grandparent application A5 too).
+    assert float(row["exam_pass_rate"]) == 0.6
     assert float(row["median_days_application_to_training"]) == 36.0
     assert float(row["median_days_training_to_exam_passed"]) == 39.5
-    assert float(row["median_days_application_to_certified"]) == 70.0
+    assert float(row["median_days_application_to_certified"]) == 55.0
+    assert int(row["all_applications"]) == 4
     statewide = workforce_queries.certification_pipeline(
         SnapshotReader(STATE, detail_serving, BUILD_ID)
     ).iloc[0]
     assert int(statewide["applications"]) == 4
+    assert int(statewide["all_applications"]) == 5
+
+
+def test_pipeline_funnel_is_nested_and_other_pathways_are_shown_apart(
+    detail_serving: Path,
+) -> None:
+    reader = SnapshotReader(STATE, detail_serving, BUILD_ID)
+    row = workforce_queries.certification_pipeline(reader).iloc[0]
+    pathways = workforce_queries.certification_pathways(reader, "06001")
+
+    stages = [int(row[c]) for c in ("applications", "trained", "exam_passed", "certified")]
+    assert stages == [4, 3, 3, 2]
+    assert stages == sorted(stages, reverse=True)
+    # Counted over every pathway, exam passed (4) would be above training completed (3).
+    assert pathways.set_index("pathway").loc["grandparent"].tolist() == [1, 0, 1, 1]
+    assert pathways["pathway"].tolist() == ["standard", "grandparent"]
 
 
 def test_county_user_gets_its_own_pipeline_only(detail_serving: Path) -> None:

@@ -850,7 +850,7 @@ def test_county_map_colors_shown_counties_and_greys_suppressed_ones_without_thei
     assert hidden.name == "Suppressed"
     assert list(hidden.locations) == ["06003"]
     assert list(hidden.z) == [0.0]
-    assert "suppressed" in hidden.hovertemplate
+    assert all(text.endswith(": suppressed") for text in hidden.text)
     assert fig.layout.geo.fitbounds == "locations"
     assert any("1 to 10" in a.text for a in fig.layout.annotations)
 
@@ -886,5 +886,5 @@ def test_county_map_tells_no_data_apart_from_suppressed() -> None:
 
     assert [t.name for t in fig.data] == ["Peers per 100,000 Medi-Cal members", "No data"]
     assert list(fig.data[1].locations) == ["06003"]
-    assert "no data" in fig.data[1].hovertemplate
+    assert all(text.endswith(": no data") for text in fig.data[1].text)
     assert not fig.layout.annotations

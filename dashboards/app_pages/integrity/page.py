@@ -21,7 +21,7 @@ from peerwh.dashboards import session, shared_queries
 from peerwh.dashboards.access import AccessDenied, Role
 from peerwh.dashboards.app_pages.integrity import figures, queries, tables
 from peerwh.dashboards.formatting import count_text
-from peerwh.dashboards.labels import column_label
+from peerwh.dashboards.labels import column_label, labelled_codes
 from peerwh.dashboards.metrics import Kpi
 from peerwh.dashboards.snapshot import SnapshotReader
 from peerwh.dashboards.ui import csv_download, kpi_row, open_snapshot, page_offset
@@ -238,7 +238,7 @@ def _epsdt(
         county_fips=[f"{names.get(f, f)} ({f})" for f in frame["county_fips"]],
     )
     st.dataframe(
-        tables.labelled_codes(shown, ("delivery_system",)).rename(
+        labelled_codes(shown, ("delivery_system",)).rename(
             columns={column_label("county_fips"): "County"}
         ),
         hide_index=True,
@@ -279,7 +279,7 @@ def _finding_lines(reader: SnapshotReader, selection: queries.IntegrityFilter) -
         reader, drilled, queries.FINDING_LINES_PAGE_SIZE, offset
     )
     st.dataframe(
-        tables.labelled_codes(lines, ("severity", "delivery_system")),
+        labelled_codes(lines, ("severity", "delivery_system")),
         hide_index=True,
         column_config={
             column_label("approved_amount_at_risk"): st.column_config.NumberColumn(format="dollar"),
@@ -323,7 +323,7 @@ def _policy_findings(reader: SnapshotReader, first: str | None, last: str | None
             width="stretch",
         )
         st.dataframe(
-            tables.labelled_codes(queries.policy_findings(reader, table, first, last), ()),
+            labelled_codes(queries.policy_findings(reader, table, first, last), ()),
             hide_index=True,
             column_config={
                 column_label("detected_on"): st.column_config.DateColumn(format="YYYY-MM-DD")

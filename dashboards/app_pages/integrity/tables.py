@@ -54,12 +54,3 @@ def rollup_table(df: pd.DataFrame, key: str, key_label: str) -> pd.DataFrame:
     labelled = with_column_labels(shown)
     labelled.columns = [key_label, *labelled.columns[1:]]
     return labelled
-
-
-def labelled_codes(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
-    """`df` with the codes of `columns` as labels and every header in the one style."""
-    shown = df.copy()
-    for column in columns:
-        if column in shown:
-            shown[column] = [label(v) for v in shown[column]]
-    return with_column_labels(shown)

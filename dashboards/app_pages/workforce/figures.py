@@ -14,6 +14,7 @@ from peerwh.dashboards.labels import labels
 from peerwh.dashboards.shared_figures import (
     SUPPRESSION_FOOTNOTE,
     count_axis,
+    flat_counties,
     funnel_figure,
 )
 
@@ -215,12 +216,6 @@ def peers_per_100k_figure(
     )
 
 
-# plotly.js fetches the base map of every geo plot (even one drawn with `visible=False`) from its
-# CDN; with no internet at run time it is served from dashboards/static/ (Streamlit static
-# serving, `app/static/`, enabled by every launch of the app).
-OFFLINE_GEO_CONFIG: dict[str, object] = {"topojsonURL": "app/static/"}
-
-
 def county_map_figure(
     df: pd.DataFrame, geojson: dict[str, object], measure: str = "active_certified_peers"
 ) -> go.Figure:
@@ -258,17 +253,12 @@ def county_map_figure(
     ):
         if len(rows):
             fig.add_trace(
-                go.Choropleth(
-                    geojson=geojson,
-                    featureidkey="properties.fips",
-                    locations=rows["county_fips"].astype(str).tolist(),
-                    z=[0.0] * len(rows),
-                    text=rows["county_name"].astype(str).tolist(),
-                    name=name,
-                    colorscale=[[0, color], [1, color]],
-                    showscale=False,
-                    marker={"line": {"color": "white", "width": 0.5}},
-                    hovertemplate="%{text}: " + hover + "<extra></extra>",
+                flat_counties(
+                    geojson,
+                    rows["county_fips"].astype(str).tolist(),
+                    [f"{county}: {hover}" for county in rows["county_name"].astype(str)],
+                    name,
+                    color,
                 )
             )
     fig.update_geos(fitbounds="locations", visible=False)

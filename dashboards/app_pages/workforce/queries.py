@@ -11,6 +11,7 @@ from datetime import date
 import pandas as pd
 
 from peerwh.dashboards.access import (
+    PEER_ROSTER_VIEW,
     AccessDenied,
     Role,
     Scope,
@@ -178,6 +179,30 @@ def renewals_due(reader: SnapshotReader, county_fips: str | None = None) -> pd.D
         .sort_values("window_days")
         .loc[:, ["window_days", "peers", "as_of_date"]]
         .reset_index(drop=True)
+    )
+
+
+def renewal_roster(
+    reader: SnapshotReader, county_fips: str, within_days: int = max(RENEWAL_WINDOWS_DAYS)
+) -> pd.DataFrame:
+    """A county's own active peers whose certification expires within `within_days` of the
+    as-of date (the latest certification extract), soonest first: `certification_number`,
+    `certificant_id`, `current_expiration_date`, `days_to_expiration`, `specializations`,
+    `county_fips`, `as_of_date`. The peers counted by `renewals_due` (CERT-04, CERT-05);
+    refused unless the scope may see the county's detail."""
+    require_county_detail(reader.scope, county_fips)
+    sql = f"""
+        SELECT certification_number, certificant_id, current_expiration_date,
+            CAST(current_expiration_date - as_of_date AS INTEGER) AS days_to_expiration,
+            specializations, county_fips, as_of_date
+        FROM {PEER_ROSTER_VIEW}
+        WHERE county_fips = $county AND current_status = 'active'
+            AND current_expiration_date >= as_of_date
+            AND current_expiration_date <= as_of_date + CAST($days AS INTEGER)
+        ORDER BY current_expiration_date, certification_number
+    """
+    return reader.query(
+        sql, {"county": county_fips, "days": within_days}, tables=(PEER_ROSTER_VIEW,)
     )
 
 
