@@ -63,6 +63,7 @@ PAGES: tuple[PageSpec, ...] = (
     ),
 )
 NOT_IN_ROLE_NOTICE = "That page is not available to your role; here is the overview instead."
+NOTICE_KEY = "peerwh_page_notice"
 
 
 def pages_for(role: Role) -> list[st.Page]:
@@ -91,9 +92,6 @@ def pages_for(role: Role) -> list[st.Page]:
 def _to_overview() -> None:
     st.session_state[NOTICE_KEY] = NOT_IN_ROLE_NOTICE
     st.switch_page(_script("overview"))
-
-
-NOTICE_KEY = "peerwh_page_notice"
 
 
 try:

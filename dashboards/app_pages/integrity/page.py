@@ -45,7 +45,12 @@ def _filters(
             help="BILL-xx claim-line rules (docs/rules.md). Empty means every rule.",
         )
     with middle:
-        county_options: list[str | None] = [None, *(v for v, _ in options.get("county", []))]
+        with_findings = [v for v, _ in options.get("county", [])]
+        # A county user's scope is one county: no "All counties" to choose.
+        one_county = len(scope_counties) == 1 and bool(with_findings)
+        county_options: list[str | None] = (
+            [*with_findings] if one_county else [None, *with_findings]
+        )
         county = st.selectbox(
             "County",
             county_options,
@@ -53,6 +58,7 @@ def _filters(
                 ALL_COUNTIES if fips is None else f"{scope_counties.get(fips, fips)} ({fips})"
             ),
             key="integrity_county",
+            disabled=len(county_options) == 1,
         )
     first = last = None
     with right:
