@@ -90,9 +90,10 @@ COLUMN_LABELS: dict[str, str] = {
     "employment_id": "Employment",
     "event_id": "Event",
     "beneficiary_key": "Beneficiary (keyed hash)",
-    "approved_amount": "Approved amount ($)",
-    "approved_amount_at_risk": "Amount at risk ($)",
-    "billed_amount": "Billed amount ($)",
+    "approved_amount": "Approved amount",
+    "approved_amount_at_risk": "Amount at risk",
+    "billed_amount": "Billed amount",
+    "epsdt_exempt_lines": "EPSDT-exempt lines",
     "current_expiration_date": "Expires on",
     "days_to_expiration": "Days to expiration",
     "findings_per_1000_lines": "Findings per 1,000 lines",
@@ -126,7 +127,8 @@ def labels(codes: Iterable[object]) -> list[str]:
 
 
 def column_label(column: str) -> str:
-    """One header style everywhere: sentence case, units in parentheses."""
+    """One header style everywhere: sentence case, units in parentheses (money is shown with
+    its `$`, so its headers name no unit)."""
     return COLUMN_LABELS.get(column, humanize(column))
 
 

@@ -21,7 +21,7 @@ from peerwh.dashboards.access import (
     Scope,
 )
 from peerwh.dashboards.app_pages.integrity import queries as integrity_queries
-from peerwh.dashboards.app_pages.integrity.tables import rollup_table
+from peerwh.dashboards.app_pages.integrity.tables import rollup_formats, rollup_table
 from peerwh.dashboards.app_pages.utilization import queries as utilization_queries
 from peerwh.dashboards.app_pages.utilization.figures import opt_in_map_figure
 from peerwh.dashboards.app_pages.workforce import queries as workforce_queries
@@ -264,35 +264,38 @@ def test_every_header_is_in_one_style() -> None:
         {c: [1] for c in ("claim_id", "county_fips", "approved_amount", "days_to_expiration")}
     )
     headers = list(labelled_codes(frame, ()).columns)
-    assert headers == ["Claim", "County FIPS", "Approved amount ($)", "Days to expiration"]
+    assert headers == ["Claim", "County FIPS", "Approved amount", "Days to expiration"]
     for header in headers:
         assert "_" not in header and header[0].isupper()
     assert column_label("late_reasons") == "Late reasons"
 
 
-def test_rollup_table_formats_numbers_and_names_the_key() -> None:
+def test_rollup_table_keeps_numbers_sortable_and_names_the_key() -> None:
     frame = pd.DataFrame(
         {
-            "organization_npi": ["1234567890"],
-            "approved_lines": [20848],
-            "flagged_lines": [3],
-            "findings": [4],
-            "findings_per_1000_lines": [0.19],
-            "flagged_per_1000_lines": [0.14],
-            "approved_amount_at_risk": [12.5],
-            "denied_lines": [2],
-            "denial_rate": [None],
-            "epsdt_exempt_lines": [0],
+            "organization_npi": ["1234567890", None],
+            "approved_lines": [20848, 3],
+            "flagged_lines": [3, 0],
+            "findings": [4, 0],
+            "findings_per_1000_lines": [0.19, 0.0],
+            "flagged_per_1000_lines": [0.14, 0.0],
+            "approved_amount_at_risk": [12.5, 0],
+            "denied_lines": [2, 0],
+            "denial_rate": [None, 0.0],
+            "epsdt_exempt_lines": [0, 0],
         }
     )
     shown = rollup_table(frame, "organization_npi", "Provider organization")
+    formats = rollup_formats()
 
     assert shown.columns[0] == "Provider organization"
-    row = shown.iloc[0].to_dict()
-    assert row["Approved lines"] == "20,848"  # not 20.848k
-    assert row["Findings per 1,000 lines"] == "0.2"
-    assert row["Denial rate (%)"] == "–"
-    assert row["Amount at risk ($)"] == "$12.50"
+    assert shown.iloc[:, 0].tolist() == ["1234567890", "not recorded"]
+    assert shown["Approved lines"].tolist() == [20848, 3]  # numbers: sortable as numbers
+    # Thousands separators (not 20.848k) and one decimal for rates, set on every measure.
+    assert set(formats) == set(shown.columns[1:])
+    assert formats["Approved lines"] == "%,d"
+    assert formats["Findings per 1,000 lines"] == "%,.1f"
+    assert formats["Amount at risk"] == "dollar"
 
 
 def test_count_axes_step_by_whole_numbers() -> None:

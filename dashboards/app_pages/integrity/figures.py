@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from peerwh.dashboards.labels import column_label
 from peerwh.dashboards.shared_figures import (
     count_axis,
     no_data_annotation,
@@ -49,7 +50,7 @@ def stacked_monthly_bars(
             else count_axis(y_title, df.groupby(month)[value].sum() if len(df) else [])
         ),
         # One entry per rule: a column at the right never runs into the title, as a row would.
-        legend={"title": {"text": series.replace("_", " ").capitalize()}, "traceorder": "normal"},
+        legend={"title": {"text": column_label(series)}, "traceorder": "normal"},
         margin={"t": 60},
     )
     if df.empty:

@@ -223,7 +223,15 @@ def _rollups(reader: SnapshotReader, selection: queries.IntegrityFilter) -> None
     total = queries.count_rollup(reader, selection, key)
     offset = page_offset(total, ROLLUP_PAGE_SIZE, f"integrity_rollup_page_{key}", key_label + "s")
     frame = queries.integrity_rollup(reader, selection, key, ROLLUP_PAGE_SIZE, offset)
-    st.dataframe(tables.rollup_table(frame, key, key_label), hide_index=True)
+    st.dataframe(
+        tables.rollup_table(frame, key, key_label),
+        hide_index=True,
+        column_config={
+            header: st.column_config.NumberColumn(format=fmt)
+            for header, fmt in tables.rollup_formats().items()
+        },
+        key=f"integrity_rollup_{key}",
+    )
     csv_download(
         f"Download every {key_label.lower()} (CSV)",
         lambda: queries.integrity_rollup(reader, selection, key),

@@ -96,7 +96,7 @@ COUNTY_TABLE_FORMATS: dict[str, str] = {
     "services": "{:,.0f}",
     "units": "{:,.0f}",
     "service_minutes": "{:,.0f}",
-    "approved_amount": "{:,.2f}",
+    "approved_amount": "${:,.2f}",
     "collateral_services": "{:,.0f}",
     "collateral_share": "{:.1f}",
 }
