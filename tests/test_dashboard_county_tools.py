@@ -35,6 +35,7 @@ from tests.test_dashboard_access import (
     BUILD_ID,
     CLAIM_LINES,
     MAP_NAMES,
+    MAP_WORKFORCE,
     UTILIZATION_TABLES,
     publish,
 )
@@ -379,3 +380,18 @@ def test_a_state_analyst_sees_every_section_and_evaluators_none(
     assert [e.value for e in evaluator.error] == [
         "Program integrity data is internal: for state analysts and county users."
     ]
+
+
+def test_the_state_map_opens_on_the_latest_month_with_members(tmp_path: Path) -> None:
+    # A run-out month after February: peers on record, no eligibility delivered yet.
+    march = MAP_WORKFORCE.replace("2024-02-01", "2024-03-01").replace(
+        "CAST(m AS BIGINT) AS medi_cal_members", "CAST(0 AS BIGINT) AS medi_cal_members"
+    )
+    serving = publish(
+        tmp_path / "serving", {"fct_workforce_monthly": f"{MAP_WORKFORCE} UNION ALL {march}"}
+    )
+
+    frame = workforce_queries.county_map(_reader(STATE, serving))
+
+    assert set(frame["month_start"].astype(str)) == {"2024-02-01"}
+    assert frame["peers_per_100k_members"].notna().all()

@@ -418,7 +418,9 @@ def _latest_by_county(tables: dict[str, Path]) -> dict[str, tuple[int, float | N
         SELECT county_fips, active_certified_peers,
             round(active_certified_peers * 100000.0 / nullif(medi_cal_members, 0), 2)
         FROM fct_workforce_monthly
-        WHERE month_start = (SELECT max(month_start) FROM fct_workforce_monthly)
+        WHERE month_start = (
+            SELECT max(month_start) FROM fct_workforce_monthly WHERE medi_cal_members > 0
+        )
         """,
     )
     return {str(f): (int(a), None if r is None else float(r)) for f, a, r in rows}

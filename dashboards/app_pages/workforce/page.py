@@ -356,10 +356,13 @@ def county_map_section(reader: SnapshotReader, snapshot: OpenSnapshot) -> None:
 
 
 def _state_map(reader: SnapshotReader) -> pd.DataFrame:
-    """A state analyst's map: the latest month of the mart, every county unsuppressed."""
+    """A state analyst's map: the latest month with members, every county unsuppressed."""
     frame = queries.county_map(reader)
     if len(frame):
-        st.caption(f"Latest month: {month_label(frame['month_start'].iloc[0])}")
+        st.caption(
+            f"{month_label(frame['month_start'].iloc[0])}: the latest month with Medi-Cal "
+            "members on record."
+        )
     return frame
 
 

@@ -216,7 +216,9 @@ _MAP_COLUMNS = """county_fips, county_name, active_certified_peers,
 
 
 def county_map(reader: SnapshotReader) -> pd.DataFrame:
-    """A state analyst's map: every county in the latest month of the mart, unsuppressed.
+    """A state analyst's map: every county in the latest month of the mart with Medi-Cal
+    members on record (the map opens on a rate of them; eligibility arrives later than the
+    other feeds, so the very last months may have none yet), unsuppressed.
 
     Columns: `month_start`, `_MAP_COLUMNS` (flags false, `detail_month` the month).
     """
@@ -229,7 +231,12 @@ def county_map(reader: SnapshotReader) -> pd.DataFrame:
             CAST({PER_100K_MEMBERS} AS DOUBLE) AS peers_per_100k_members,
             false AS peers_per_100k_members_is_suppressed, month_start AS detail_month
         FROM {WORKFORCE_TABLE}
-        WHERE month_start = (SELECT max(month_start) FROM {WORKFORCE_TABLE})
+        WHERE month_start = (
+            SELECT coalesce(
+                max(month_start) FILTER (WHERE medi_cal_members > 0), max(month_start)
+            )
+            FROM {WORKFORCE_TABLE}
+        )
         ORDER BY county_fips
     """
     return reader.query(sql, tables=(WORKFORCE_TABLE,))
