@@ -90,7 +90,7 @@ def opt_in_map_figure(
     fig.update_layout(
         title={"text": f"Benefit opt-in on {as_of}: {labels.label(delivery_system)}"},
         height=560,
-        margin={"t": 60, "l": 0, "r": 0, "b": 20},
+        margin={"t": 90, "l": 0, "r": 0, "b": 20},
         legend=TOP_LEGEND,
     )
     if rows.empty:

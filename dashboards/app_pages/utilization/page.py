@@ -273,7 +273,9 @@ def _opt_in(reader: SnapshotReader, snapshot: OpenSnapshot) -> None:
         return
     as_of = pd.Timestamp(snapshot.manifest.created_at[:10]).date()
     frame = queries.county_opt_in(reader, as_of)
-    systems = list(dict.fromkeys(frame["delivery_system"].astype(str)))
+    # The delivery system most counties provide first.
+    counties_in = frame.groupby("delivery_system")["opted_in"].sum()
+    systems = [str(s) for s in counties_in.sort_values(ascending=False, kind="stable").index]
     if not systems:
         st.info("No county has opted in to any delivery system.")
         return
