@@ -18,6 +18,7 @@ import duckdb
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from peerwh.dashboards.labels import label as code_label
 from tests.e2e.conftest import E2EUser, sign_in
 from tests.e2e.helpers import (
     metric_value,
@@ -184,7 +185,8 @@ def test_workforce_page_matches_snapshot(
         statewide.employed_year_earlier,
     )
     assert _chart_series(page) == _statewide_series(parquet)
-    expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+    # The monthly table (the pipeline tab, open first, adds the pathway table).
+    expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
     build_id = (e2e_warehouse / "serving" / "current").read_text().strip()
     expect(page.get_by_role("paragraph").filter(has_text="Snapshot")).to_contain_text(build_id)
     expect(page.get_by_test_id("stException")).to_have_count(0)
@@ -367,7 +369,7 @@ def _expect_sections(
 
     specializations = _chart(page, f"Specializations of active peers: {area}")["Active peers"]
     assert dict(zip(specializations["y"], specializations["x"], strict=True)) == {
-        label(code): peers
+        code_label(code): peers
         for code, peers in _expected_counts(
             tables, "specialization_of_active_peers", county_fips
         ).items()
