@@ -4,8 +4,9 @@ Access is enforced where data is read. `snapshot.run_query` builds its DuckDB vi
 `scoped_views(scope, ...)`, so a query can only ever see what the scope allows:
 
 * `state_analyst`: every table of the snapshot, as published.
-* `county`: the public tables whole; county-keyed internal tables filtered to its own county's
-  rows; feed freshness (metadata).
+* `county`: the public tables whole; county-keyed internal tables, and the derived views of
+  detail (approved services, claim-line program integrity, the peer roster), filtered to its
+  own county's rows; feed freshness (metadata).
 * `evaluator`: the public tables only.
 
 A table is public when the snapshot's manifest puts it in the `public/` folder: the reporting

@@ -68,16 +68,28 @@ KPI_MAX_PER_ROW = 4
 def kpi_rows(
     labels: list[str], row_chars: int = KPI_ROW_CHARS, max_per_row: int = KPI_MAX_PER_ROW
 ) -> list[list[int]]:
-    """Indexes of `labels` grouped into rows, in order, each row as wide as its labels allow:
-    a row of n metrics gives each `row_chars / n` characters, and every label must fit."""
+    """Indexes of `labels` grouped into rows, in order: as few rows as the labels allow (a row
+    of n metrics gives each `row_chars / n` characters, and every label must fit), as evenly
+    filled as they allow (five metrics as three and two, not four and one)."""
     rows: list[list[int]] = []
     start = 0
     while start < len(labels):
         size = 1
         for n in range(min(max_per_row, len(labels) - start), 1, -1):
-            if all(len(text) <= row_chars // n for text in labels[start : start + n]):
+            if _fits(labels[start : start + n], row_chars // n):
                 size = n
                 break
         rows.append(list(range(start, start + size)))
         start += size
+    if len(rows) > 1:
+        even = -(-len(labels) // len(rows))  # ceiling division
+        balanced = [list(range(i, min(i + even, len(labels)))) for i in range(0, len(labels), even)]
+        if len(balanced) == len(rows) and all(
+            _fits([labels[i] for i in row], row_chars // len(row)) for row in balanced
+        ):
+            return balanced
     return rows
+
+
+def _fits(labels: list[str], width: int) -> bool:
+    return all(len(text) <= width for text in labels)

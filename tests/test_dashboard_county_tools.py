@@ -316,6 +316,8 @@ def test_kpi_labels_that_do_not_fit_side_by_side_go_to_another_row() -> None:
     assert kpi_rows([*long, "Exam pass rate"], row_chars=60) == [[0], [1], [2]]
     assert kpi_rows(long, row_chars=96) == [[0, 1]]
     assert kpi_rows([]) == []
+    # Five that do not fit in one row: three and two, not four and one.
+    assert kpi_rows([*short, "Median days to resolve"]) == [[0, 1, 2], [3, 4]]
 
 
 def test_the_county_map_opens_on_a_rate() -> None:
