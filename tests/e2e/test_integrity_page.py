@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -230,5 +231,11 @@ def test_a_county_user_sees_its_own_countys_integrity_only(
         f"SELECT min(claim_id) FROM {JOINED} WHERE l.county_fips <> '{fips}'",
     )[0][0]
     expect(page.get_by_text(str(other), exact=True)).to_have_count(0)
+    # The export: every line finding of the county, not a capped page.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download all").click()
+    exported = pd.read_csv(download.value.path(), dtype=str)
+    assert len(exported) == _totals(parquet, fips)[0]
+    assert set(exported["county_fips"]) == {fips}
     no_exception(page)
     screenshot(page, tmp_path / "integrity_county.png")
