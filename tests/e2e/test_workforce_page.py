@@ -366,6 +366,11 @@ def _expect_sections(
     renewals = _expected_counts(tables, "renewal_due_within_days", county_fips)
     for days in ("30", "60", "90"):
         expect(metric_value(page, f"Due within {days} days")).to_have_text(f"{renewals[days]:,}")
+    if county_fips is not None:
+        # The county's roster: the peers the 90-day count counts, each one listed.
+        expect(
+            page.get_by_text(f"{area}: peers due to renew within 90 days ({renewals['90']:,})")
+        ).to_be_visible()
 
     specializations = _chart(page, f"Specializations of active peers: {area}")["Active peers"]
     assert dict(zip(specializations["y"], specializations["x"], strict=True)) == {
