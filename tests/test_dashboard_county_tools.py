@@ -397,3 +397,14 @@ def test_the_state_map_opens_on_the_latest_month_with_members(tmp_path: Path) ->
 
     assert set(frame["month_start"].astype(str)) == {"2024-02-01"}
     assert frame["peers_per_100k_members"].notna().all()
+
+
+def test_policy_findings_export_holds_every_finding(serving: Path) -> None:
+    reader = _reader(STATE, serving)
+    table = integrity_queries.CERTIFICATION_FINDINGS_TABLE
+
+    one = integrity_queries.policy_findings(reader, table, limit=1)
+    every = integrity_queries.policy_findings(reader, table, limit=None)
+
+    assert one["event_id"].tolist() == ["E2"]
+    assert every["event_id"].tolist() == ["E2", "E1"]

@@ -344,6 +344,16 @@ def _policy_findings(reader: SnapshotReader, first: str | None, last: str | None
             },
             key=f"integrity_{table}",
         )
+        st.caption(
+            f"The {queries.POLICY_FINDINGS_SHOWN:,} most recent findings at most; the download "
+            "holds every one."
+        )
+        csv_download(
+            f"Download every {heading.split(' (')[0].lower()} (CSV)",
+            lambda table=table: queries.policy_findings(reader, table, first, last, None),
+            f"{table}.csv",
+            f"integrity_{table}_csv",
+        )
 
 
 render()

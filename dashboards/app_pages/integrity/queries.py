@@ -406,14 +406,18 @@ def policy_findings_by_month(
     return reader.query(sql, params, tables=(table,))
 
 
+POLICY_FINDINGS_SHOWN = 500
+
+
 def policy_findings(
     reader: SnapshotReader,
     table: str,
     first_month: str | None = None,
     last_month: str | None = None,
-    limit: int = 500,
+    limit: int | None = POLICY_FINDINGS_SHOWN,
 ) -> pd.DataFrame:
-    """The certification or supervision findings themselves, newest first (`limit` rows)."""
+    """The certification or supervision findings themselves, newest first (`limit` rows; all
+    of them when None: the export)."""
     keys = {
         CERTIFICATION_FINDINGS_TABLE: "certificant_id, event_id",
         SUPERVISION_FINDINGS_TABLE: "employment_id",
@@ -425,7 +429,9 @@ def policy_findings(
         FROM {table}
         WHERE {_DETECTED_IN_MONTHS}
         ORDER BY detected_on DESC, rule_id, {keys[table]}
-        LIMIT $limit
+        {"" if limit is None else "LIMIT $limit"}
     """
-    params = {"first_month": first_month, "last_month": last_month, "limit": limit}
+    params: dict[str, Param] = {"first_month": first_month, "last_month": last_month}
+    if limit is not None:
+        params["limit"] = limit
     return reader.query(sql, params, tables=(table,))
