@@ -173,7 +173,13 @@ def summarize(result: Any) -> tuple[list[str], bool]:
     is_flag=True,
     help="Build even when nothing changed since the last published build.",
 )
-def run(landing: Path | None, warehouse: Path | None, force: bool) -> None:
+@click.option(
+    "--full-refresh",
+    is_flag=True,
+    help="Rebuild the incremental models from every delivery, not only the new ones "
+    "(implies --force).",
+)
+def run(landing: Path | None, warehouse: Path | None, force: bool, full_refresh: bool) -> None:
     """Ingest every feed, build the dbt project and publish the snapshot (through Dagster).
 
     A run that finds no new or changed landed file and no change to the contracts, the dbt
@@ -202,7 +208,7 @@ def run(landing: Path | None, warehouse: Path | None, force: bool) -> None:
     project = project_fingerprint()
     fingerprint = inputs_fingerprint(landing_dir, project)
     previous = last_build()
-    if not force and previous is not None and previous.fingerprint == fingerprint:
+    if not (force or full_refresh) and previous is not None and previous.fingerprint == fingerprint:
         click.echo(
             f"Nothing new since snapshot {previous.build_id}: no new or changed file in "
             f"{landing_dir}, no change to the contracts, the dbt project, its seeds and policy "
@@ -211,7 +217,7 @@ def run(landing: Path | None, warehouse: Path | None, force: bool) -> None:
         return
     # Incremental models hold results of the seeds, parameters, contracts and code of the
     # builds before: when those changed (or no published build vouches for them), rebuild.
-    full_refresh = previous is None or previous.project != project
+    full_refresh = full_refresh or previous is None or previous.project != project
     forget_build()
     how = "in full" if full_refresh else "incrementally (only the landed files changed)"
     click.echo(f"building {config.warehouse_path()} from {landing_dir} {how} ...")
