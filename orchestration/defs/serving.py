@@ -118,7 +118,7 @@ def annual_program_report(duckdb: DuckDBResource, paths: WarehousePaths) -> dg.M
                 metadata={"written": "nothing: no complete state fiscal year in the data"}
             )
         out_dir = default_out_dir(paths.warehouse, period)
-        written = write_report(con, period, EDITIONS, out_dir, MANIFEST_PATH)
+        written = write_report(con, period, EDITIONS, out_dir)
     return dg.MaterializeResult(
         metadata={
             "report_period": period.label,
