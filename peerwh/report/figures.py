@@ -53,7 +53,9 @@ CHARTS: tuple[tuple[str, int, str, str, bool], ...] = (
 )
 
 
-def _spec(table: Table, column: int, title: str, value_title: str, skip_state: bool) -> ChartSpec:
+def _spec(
+    table: Table, column: int, title: str, value_title: str, skip_state: bool, year: str
+) -> ChartSpec:
     rows = [
         (r, row) for r, row in enumerate(table.rows) if not (skip_state and row[0] == STATE_NAME)
     ]
@@ -64,7 +66,7 @@ def _spec(table: Table, column: int, title: str, value_title: str, skip_state: b
     kind = table.kind(rows[0][0], column) if rows else table.columns[column].kind
     return ChartSpec(
         table.key,
-        title.format(year=table.columns[column].name),
+        title.format(year=year),
         value_title,
         tuple(str(row[0]) for _, row in rows),
         tuple(values),
@@ -76,7 +78,7 @@ def chart_specs(document: Document) -> list[ChartSpec]:
     """The charts of the report: the report year's column of some of its tables."""
     tables = {t.key: t for s in document.sections for t in s.tables}
     return [
-        _spec(tables[key], column, title, value_title, skip_state)
+        _spec(tables[key], column, title, value_title, skip_state, document.year)
         for key, column, title, value_title, skip_state in CHARTS
         if key in tables
     ]

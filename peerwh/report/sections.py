@@ -80,6 +80,7 @@ class Document:
     title: str
     subtitle: str
     suppression: str
+    year: str
     sections: tuple[Section, ...]
     appendices: tuple[Table, ...] = field(default=())
 
@@ -668,7 +669,8 @@ def _integrity(data: ReportData) -> Section | None:
             Column(f"Approved dollars at risk, {this.name}", "dollars"),
         ),
         rows,
-        "A line breaking two rules appears under each; the totals below count it once.",
+        "A line breaking two rules appears under each rule; the statewide lines and dollars "
+        "count it once.",
     )
     totals = _measure_table(
         data,
@@ -1004,6 +1006,7 @@ def build_document(data: ReportData, generated: dt.date | None = None) -> Docume
         title(data),
         subtitle(data),
         suppression_rule(data),
+        data.period.label,
         tuple(s for s in sections if s is not None),
         _county_appendices(data),
     )

@@ -303,6 +303,11 @@ def _pdf_table(pdf: FPDF, table: Table) -> None:
         _pdf_width(column.name, [row[c] for row in texts], numeric[c])
         for c, column in enumerate(table.columns)
     ]
+    # A long text column (definitions, notes) takes the width the others leave.
+    natural = [len(max((row[c] for row in texts), key=len, default="")) for c in range(len(widths))]
+    widest = max(range(len(widths)), key=lambda c: natural[c])
+    if not numeric[widest] and natural[widest] > 60:
+        widths[widest] = max(pdf.epw - sum(widths) + widths[widest], widths[widest])
     align = tuple(Align.R if n else Align.L for n in numeric)
     with pdf.table(
         headings_style=headings,
