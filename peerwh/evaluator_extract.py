@@ -544,8 +544,8 @@ def extract(
 ) -> Extract:
     """The extract of one snapshot (`build_id`, published at `published`)."""
     table = build(metrics, catalog, parameters, counties)
-    months = table[(table["period_type"] == "month") & ~table["is_partial_period"]]
-    through = max(months["period_end"]).isoformat() if len(months) else "no complete month"
+    complete = table.loc[~table["is_partial_period"], "period_end"]
+    through = max(complete).isoformat() if len(complete) else "no complete period"
     years = DemonstrationYears.from_parameters(parameters)
     values = parameters.set_index("parameter_name")["value_numeric"]
     suppression = SUPPRESSION_TEXT.format(
