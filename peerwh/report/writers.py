@@ -286,7 +286,7 @@ def _pdf_width(name: str, values: list[str], numeric: bool) -> float:
     longest_word = max((len(w) for w in name.split()), default=1)
     longest_value = max((len(v) for v in values), default=1)
     if numeric:
-        return 1.6 * max(longest_word, longest_value, 6) + 3
+        return 1.75 * max(longest_word, longest_value, 6) + 3
     return min(1.45 * max(longest_value, longest_word) + 3, 75.0)
 
 
