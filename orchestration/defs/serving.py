@@ -101,9 +101,14 @@ dashboard_specs = [
 ]
 
 
+# The internal edition also quotes the waiver metrics before suppression. Exposures list
+# public models only (dbt-project-evaluator), and this one is internal: the asset names it.
+REPORT_PRIVATE_DEPS = (dg.AssetKey(["intermediate", "int_waiver_metric_cells"]),)
+
+
 @dg.asset(
     name=REPORT_EXPOSURE,
-    deps=[*EXPOSURES[REPORT_EXPOSURE]["asset_deps"], disclosure_audit],
+    deps=[*EXPOSURES[REPORT_EXPOSURE]["asset_deps"], *REPORT_PRIVATE_DEPS, disclosure_audit],
     group_name="serving",
     kinds={"html", "excel", "pdf"},
     pool="warehouse",
