@@ -262,7 +262,8 @@ def test_html_has_the_sections_in_order_with_each_year_beside_the_prior(
         assert len(tables[f"table-{name}"]) == 58, name  # one row per county
     assert re.search(r"Data as of \d{4}-\d{2}-\d{2}", page)
     assert not re.search(r"<script[^>]+src=", page)  # offline: plotly.js is inlined
-    assert page.count("Plotly.newPlot") >= 6
+    # Charts with a bar above zero only (at tiny scale the public edition suppresses some).
+    assert page.count("Plotly.newPlot") >= 3
 
 
 @pytest.mark.parametrize("edition", ["public", "internal"])

@@ -75,13 +75,16 @@ def _spec(
 
 
 def chart_specs(document: Document) -> list[ChartSpec]:
-    """The charts of the report: the report year's column of some of its tables."""
+    """The charts of the report: the report year's column of some of its tables. A chart
+    with no bar above zero (every value 0 or suppressed) says nothing its table does not, and
+    is left out."""
     tables = {t.key: t for s in document.sections for t in s.tables}
-    return [
+    specs = [
         _spec(tables[key], column, title, value_title, skip_state, document.year)
         for key, column, title, value_title, skip_state in CHARTS
         if key in tables
     ]
+    return [spec for spec in specs if any(v for v in spec.values if v is not None)]
 
 
 def figure(spec: ChartSpec) -> go.Figure:

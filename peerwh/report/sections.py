@@ -389,6 +389,7 @@ def _certification(data: ReportData) -> Section:
             "certification",
             "status_at_period_end",
             "peers",
+            header="Status",
         ),
         _category_table(
             data,
@@ -397,6 +398,7 @@ def _certification(data: ReportData) -> Section:
             "certification",
             "activity",
             "peers",
+            header="Activity",
         ),
         _category_table(
             data,
@@ -405,6 +407,7 @@ def _certification(data: ReportData) -> Section:
             "certification",
             "pathway_of_active_peers",
             "peers",
+            header="Pathway",
         ),
         _category_table(
             data,
@@ -414,6 +417,7 @@ def _certification(data: ReportData) -> Section:
             "specialization_of_active_peers",
             "peers",
             "A peer may hold several specializations.",
+            header="Specialization",
         ),
     )
     return Section(
@@ -736,11 +740,13 @@ def _complaints(data: ReportData) -> Section:
         "year (county of residence).",
     )
     breakdowns = tuple(
-        _category_table(data, f"complaints_{b}", title, "complaints", b, "complaints")
-        for b, title in (
-            ("outcome", "Complaints received in the year by outcome"),
-            ("most_severe_action", "Complaints by the most severe action taken"),
-            ("appeal", "Complaints by appeal"),
+        _category_table(
+            data, f"complaints_{b}", title, "complaints", b, "complaints", header=header
+        )
+        for b, title, header in (
+            ("outcome", "Complaints received in the year by outcome", "Outcome"),
+            ("most_severe_action", "Complaints by the most severe action taken", "Action"),
+            ("appeal", "Complaints by appeal", "Appeal"),
         )
     )
     return Section(
