@@ -24,11 +24,9 @@ EDITIONS: tuple[Edition, ...] = ("public", "internal")
 
 @dataclass(frozen=True)
 class ReportTable:
-    """One table of the report (RPT-01): the dbt model of each edition and its counts."""
+    """One annual report model (RPT-01): `rpt_` in the public edition, `int_` in the internal."""
 
     name: str
-    title: str
-    count_columns: tuple[str, ...]
 
     def model(self, edition: Edition) -> str:
         prefix = "rpt" if edition == "public" else "int"
@@ -39,20 +37,8 @@ class ReportTable:
         return f"{schema}.{self.model(edition)}"
 
 
-TABLES: tuple[ReportTable, ...] = (
-    ReportTable("certification", "Certification", ("peers",)),
-    ReportTable(
-        "employment",
-        "Employment",
-        (
-            "employed_peers",
-            "employed_peers_on_period_end",
-            "supervisors_on_period_end",
-            "hires",
-            "separations",
-        ),
-    ),
-    ReportTable("complaints", "Complaints and actions", ("complaints",)),
+TABLES: tuple[ReportTable, ...] = tuple(
+    ReportTable(name) for name in ("certification", "employment", "complaints")
 )
 
 GEOGRAPHY_ORDER = {"state": 0, "region": 1, "county": 2}
