@@ -2,8 +2,9 @@
 
 Pick a metric, period type, geography and stratum; see its definition (the catalog seed), the
 tidy table (numerator, denominator, rate, baseline) and a chart, and download the selection as
-CSV, Excel or Parquet. The table is public and already suppressed (RPT-03): suppressed cells stay
-empty and flagged in every view and file, with the footnote.
+CSV, Excel or Parquet; or download the whole table in one click as the evaluator extract
+(`peerwh.evaluator_extract`, docs/evaluator-extract.md). The table is public and already
+suppressed (RPT-03): suppressed cells stay empty and flagged in every view and file.
 """
 
 from __future__ import annotations
