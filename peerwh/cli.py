@@ -343,7 +343,11 @@ def audit_disclosure(warehouse: Path | None) -> None:
 
 @main.command()
 @click.option(
-    "--year", type=int, required=True, help="Reporting year: SFY ending in it (2024 = SFY 2023-24)."
+    "--year",
+    type=int,
+    required=True,
+    help="The year the report year ends in: 2024 = SFY 2023-24 (July 2023 to June 2024), "
+    "or with --calendar CY 2024.",
 )
 @click.option(
     "--calendar", is_flag=True, help="Report the calendar year instead of the state fiscal year."
@@ -365,8 +369,11 @@ def audit_disclosure(warehouse: Path | None) -> None:
 def report(
     year: int, calendar: bool, edition: str, out_dir: Path | None, warehouse: Path | None
 ) -> None:
-    """Write the annual program report (HTML, Excel, PDF) from the warehouse."""
-    from peerwh.dbt_project import MANIFEST_PATH, ensure_manifest
+    """Write the annual program report (HTML, Excel, PDF) from the warehouse.
+
+    A year is named by the year it ends in: --year 2024 writes SFY 2023-24 beside
+    SFY 2022-23; --year 2024 --calendar writes CY 2024 beside CY 2023.
+    """
     from peerwh.report import (
         EDITIONS,
         ReportError,
@@ -381,9 +388,8 @@ def report(
     try:
         with connect(config.warehouse_path()) as con:
             period = find_period(con, year, "calendar_year" if calendar else "state_fiscal_year")
-            ensure_manifest()
             target = out_dir or default_out_dir(config.warehouse_dir(), period)
-            written = write_report(con, period, editions, target, MANIFEST_PATH)
+            written = write_report(con, period, editions, target)
     except ReportError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"annual program report {period.label} in {target}")
