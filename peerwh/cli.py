@@ -173,7 +173,13 @@ def summarize(result: Any) -> tuple[list[str], bool]:
     is_flag=True,
     help="Build even when nothing changed since the last published build.",
 )
-def run(landing: Path | None, warehouse: Path | None, force: bool) -> None:
+@click.option(
+    "--full-refresh",
+    is_flag=True,
+    help="Rebuild the incremental models from every delivery, not only the new ones "
+    "(implies --force).",
+)
+def run(landing: Path | None, warehouse: Path | None, force: bool, full_refresh: bool) -> None:
     """Ingest every feed, build the dbt project and publish the snapshot (through Dagster).
 
     A run that finds no new or changed landed file and no change to the contracts, the dbt
@@ -202,7 +208,7 @@ def run(landing: Path | None, warehouse: Path | None, force: bool) -> None:
     project = project_fingerprint()
     fingerprint = inputs_fingerprint(landing_dir, project)
     previous = last_build()
-    if not force and previous is not None and previous.fingerprint == fingerprint:
+    if not (force or full_refresh) and previous is not None and previous.fingerprint == fingerprint:
         click.echo(
             f"Nothing new since snapshot {previous.build_id}: no new or changed file in "
             f"{landing_dir}, no change to the contracts, the dbt project, its seeds and policy "
@@ -211,7 +217,7 @@ def run(landing: Path | None, warehouse: Path | None, force: bool) -> None:
         return
     # Incremental models hold results of the seeds, parameters, contracts and code of the
     # builds before: when those changed (or no published build vouches for them), rebuild.
-    full_refresh = previous is None or previous.project != project
+    full_refresh = full_refresh or previous is None or previous.project != project
     forget_build()
     how = "in full" if full_refresh else "incrementally (only the landed files changed)"
     click.echo(f"building {config.warehouse_path()} from {landing_dir} {how} ...")
@@ -337,7 +343,11 @@ def audit_disclosure(warehouse: Path | None) -> None:
 
 @main.command()
 @click.option(
-    "--year", type=int, required=True, help="Reporting year: SFY ending in it (2024 = SFY 2023-24)."
+    "--year",
+    type=int,
+    required=True,
+    help="The year the report year ends in: 2024 = SFY 2023-24 (July 2023 to June 2024), "
+    "or with --calendar CY 2024.",
 )
 @click.option(
     "--calendar", is_flag=True, help="Report the calendar year instead of the state fiscal year."
@@ -359,8 +369,11 @@ def audit_disclosure(warehouse: Path | None) -> None:
 def report(
     year: int, calendar: bool, edition: str, out_dir: Path | None, warehouse: Path | None
 ) -> None:
-    """Write the annual program report (HTML, Excel, PDF) from the warehouse."""
-    from peerwh.dbt_project import MANIFEST_PATH, ensure_manifest
+    """Write the annual program report (HTML, Excel, PDF) from the warehouse.
+
+    A year is named by the year it ends in: --year 2024 writes SFY 2023-24 beside
+    SFY 2022-23; --year 2024 --calendar writes CY 2024 beside CY 2023.
+    """
     from peerwh.report import (
         EDITIONS,
         ReportError,
@@ -375,9 +388,8 @@ def report(
     try:
         with connect(config.warehouse_path()) as con:
             period = find_period(con, year, "calendar_year" if calendar else "state_fiscal_year")
-            ensure_manifest()
             target = out_dir or default_out_dir(config.warehouse_dir(), period)
-            written = write_report(con, period, editions, target, MANIFEST_PATH)
+            written = write_report(con, period, editions, target)
     except ReportError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"annual program report {period.label} in {target}")

@@ -9,11 +9,17 @@ take the folder as it is. Only that folder is readable by others than the owner.
 pointer file `serving/current` is switched with one atomic `os.replace`. Raw, staging and
 quarantine tables are never exported, and a column that a contract classifies as PII stops the
 publication.
+
+A table whose content did not change since the current snapshot (same columns, types, row
+count and order-free hash of its rows, recorded as `fingerprint` in the manifest) is not written
+again: its file is a hard link to the current snapshot's, so a daily delivery rewrites only the
+tables it changed, and pruning an old build never removes a file a newer one still links.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -113,6 +119,45 @@ def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     )
 
 
+def _fingerprint(con: duckdb.DuckDBPyConnection, source: str, schema: str, table: str) -> str:
+    """Content of a table, whatever its row order: column names and types, rows, row hashes."""
+    columns = con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = ? and table_name = ? order by ordinal_position",
+        [schema, table],
+    ).fetchall()
+    # A sum, not a XOR: two equal rows must not cancel out.
+    total, rows = con.execute(
+        f"select coalesce(sum(hash(t)::hugeint), 0), count(*) from {source} as t"
+    ).fetchall()[0]
+    return hashlib.sha256(json.dumps([columns, str(total), rows]).encode()).hexdigest()
+
+
+def _previous_files(serving_dir: Path) -> dict[str, tuple[str, Path, int]]:
+    """Table stem -> (fingerprint, file, rows) in the current snapshot, where it has them."""
+    build_id = current_build_id(serving_dir)
+    manifest = serving_dir / str(build_id) / "manifest.json"
+    if build_id is None or not manifest.is_file():
+        return {}
+    tables = json.loads(manifest.read_text())["tables"]
+    return {
+        stem: (
+            entry["fingerprint"],
+            manifest.parent / entry["folder"] / entry["file"],
+            entry["rows"],
+        )
+        for stem, entry in tables.items()
+        if "fingerprint" in entry
+    }
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or links not supported
+        shutil.copy2(source, target)
+
+
 def _pii_columns() -> set[str]:
     return {c for contract in load_contracts().values() for c in contract.pii_columns}
 
@@ -127,6 +172,7 @@ def publish(
     staging.mkdir(parents=True, exist_ok=False)
     (staging / PUBLIC_FOLDER).mkdir()
     forbidden = _pii_columns()
+    previous = _previous_files(serving_dir)
     counts: dict[str, int] = {}
     manifest_tables: dict[str, dict[str, object]] = {}
     try:
@@ -145,19 +191,26 @@ def publish(
                 raise PublishError(f"{source} carries PII column(s) {leaked}")
             folder = PUBLIC_FOLDER if table.public else ""
             path = staging / folder / f"{table.stem}.parquet"
-            order = [c for c in SORT_COLUMNS if c in columns]
-            ordered = f" order by {', '.join(order)}" if order else ""
-            con.execute(
-                f"copy (select * from {source}{ordered}) to '{path}' "
-                f"(format parquet, compression zstd, row_group_size {ROW_GROUP_SIZE})"
-            )
-            counts[table.stem] = con.execute(f"select count(*) from {source}").fetchall()[0][0]
+            fingerprint = _fingerprint(con, source, table.schema, table.table)
+            unchanged = previous.get(table.stem)
+            if unchanged and unchanged[0] == fingerprint and unchanged[1].is_file():
+                _link_or_copy(unchanged[1], path)
+                counts[table.stem] = unchanged[2]
+            else:
+                order = [c for c in SORT_COLUMNS if c in columns]
+                ordered = f" order by {', '.join(order)}" if order else ""
+                con.execute(
+                    f"copy (select * from {source}{ordered}) to '{path}' "
+                    f"(format parquet, compression zstd, row_group_size {ROW_GROUP_SIZE})"
+                )
+                counts[table.stem] = con.execute(f"select count(*) from {source}").fetchall()[0][0]
             manifest_tables[table.stem] = {
                 "file": path.name,
                 "folder": folder,
                 "rows": counts[table.stem],
                 "source": source,
                 "columns": columns,
+                "fingerprint": fingerprint,
             }
         manifest = {"build_id": build_id, "created_at": now.isoformat(), "tables": manifest_tables}
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2))

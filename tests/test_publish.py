@@ -117,6 +117,32 @@ def test_a_pii_column_stops_publication_and_keeps_the_current_snapshot(
     assert sorted(p.name for p in tmp_path.iterdir()) == [first.build_id, "current"]
 
 
+def test_an_unchanged_table_is_linked_from_the_current_snapshot_a_changed_one_written(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    first = publish(con, tmp_path, now=at(1))
+    con.execute("update marts.fct_demo set n = n + 10 where n = 2")  # same row count
+    second = publish(con, tmp_path, now=at(2))
+
+    def inode(snapshot_path: Path, name: str) -> int:
+        return (snapshot_path / name).stat().st_ino
+
+    assert inode(first.path, "public/rpt_demo.parquet") == inode(
+        second.path, "public/rpt_demo.parquet"
+    )
+    assert inode(first.path, "fct_demo.parquet") != inode(second.path, "fct_demo.parquet")
+    values = duckdb.sql(f"select sum(n) from '{second.path / 'fct_demo.parquet'}'").fetchall()
+    assert values == [(13,)]
+    assert second.tables["rpt_demo"] == 2
+
+    # Pruning the first build leaves the second whole: a link is a file of its own.
+    for second_at in range(3, 3 + BUILDS_KEPT):
+        publish(con, tmp_path, now=at(second_at))
+    assert not first.path.exists()
+    latest = tmp_path / str(current_build_id(tmp_path)) / "public" / "rpt_demo.parquet"
+    assert duckdb.sql(f"select count(*) from '{latest}'").fetchall() == [(2,)]
+
+
 def test_old_builds_are_pruned(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     builds = [publish(con, tmp_path, now=at(s)).build_id for s in range(BUILDS_KEPT + 2)]
     kept = sorted(p.name for p in tmp_path.iterdir() if p.is_dir())
