@@ -1,10 +1,12 @@
-"""What a person reads instead of a code: the one label lookup of the dashboards.
+"""What a person reads instead of a code, on every page: the project's one vocabulary of
+labels (`peerwh.labels`, which the annual report and the evaluator extract read too) with the
+codes only the dashboards show, and one style for column headers.
 
 Codes come from the feeds' contracts and the marts' accepted values (complaint outcomes, late
 reasons, delivery systems, modalities, statuses, ...) and column names from the marts. Every
 page, table, legend and axis shows `label(code)` and `column_label(column)`, so a code reads the
-same wherever it appears. A code not listed here still reads as words (`humanize`), never as
-`snake_case`. Pure functions, no Streamlit.
+same wherever it appears. A code listed nowhere still reads as words, never as `snake_case`.
+Pure functions, no Streamlit.
 """
 
 from __future__ import annotations
@@ -13,24 +15,17 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-# Codes of the feeds and marts -> labels (sentence case).
-CODE_LABELS: dict[str, str] = {
-    # delivery systems (BILL-06)
-    "SMHS": "Specialty mental health (SMHS)",
-    "DMC": "Drug Medi-Cal (DMC)",
-    "DMC_ODS": "Drug Medi-Cal Organized Delivery System (DMC-ODS)",
-    # modalities (BILL-08)
-    "in_person": "In person",
-    "telephone": "Telephone",
-    "telehealth_video": "Telehealth (video)",
+from peerwh import labels as vocabulary
+
+# Codes the dashboards show that `peerwh.labels` does not list (yet): a code listed there is
+# never listed here, so it reads the same on a page as in the report.
+DASHBOARD_CODE_LABELS: dict[str, str] = {
     # complaint outcomes, actions, appeals (PI-01, PI-03)
     "substantiated": "Substantiated",
     "dismissed": "Dismissed",
-    "closed_no_finding": "Closed, no finding",
     "pending": "Pending",
     "revocation": "Revocation",
     "suspension": "Suspension",
-    "corrective_action": "Corrective action",
     "none": "None",
     "upheld": "Upheld",
     "overturned": "Overturned",
@@ -38,43 +33,16 @@ CODE_LABELS: dict[str, str] = {
     "no appeal": "No appeal",
     # allegation categories
     "ethics_boundary": "Ethics or boundaries",
-    "confidentiality": "Confidentiality",
     "fraud_billing": "Fraud or billing",
-    "misconduct": "Misconduct",
-    "impairment": "Impairment",
-    "other": "Other",
-    "unknown": "Unknown",
     # late reasons (PI-04)
     "late_acknowledgement": "Acknowledged late",
     "late_resolution": "Resolved late",
-    "late_resolution_after_extension": "Resolved late, after an extension",
-    # certification statuses (CERT-04/05/06, PI-02)
-    "applicant": "Applicant",
-    "active": "Active",
-    "lapsed": "Lapsed",
-    "vacated": "Vacated",
-    "suspended": "Suspended",
-    "revoked": "Revoked",
-    # pathways (CERT-03, CERT-08, CERT-09)
-    "standard": "Standard (CERT-03)",
-    "grandparent": "Grandparent (CERT-08)",
-    "reciprocity_out_of_state": "Out-of-state reciprocity (CERT-09)",
-    "reciprocity_in_state": "In-state reciprocity",
     # specializations (CERT-07)
-    "crisis": "Crisis",
     "forensic": "Forensic (justice-involved)",
-    "homelessness": "Homelessness",
-    "parent_caregiver_family": "Parent, caregiver and family",
-    # claim statuses (BILL-01)
-    "approved": "Approved",
-    "denied": "Denied",
-    "voided": "Voided",
     # finding severities
-    "error": "Error",
     "warn": "Warning",
-    "warning": "Warning",
-    "not recorded": "Not recorded",
 }
+
 
 # Column names whose words alone would misread (abbreviations, units).
 COLUMN_LABELS: dict[str, str] = {
@@ -104,21 +72,27 @@ COLUMN_LABELS: dict[str, str] = {
 
 
 def humanize(code: str) -> str:
-    """`late_resolution` -> "Late resolution": words in sentence case, for an unlisted code."""
+    """`late_resolution` -> "Late resolution": words in sentence case, the rest as written
+    (a county name, `DMC-ODS`), for a column name no entry names."""
     words = str(code).replace("_", " ").strip()
     return words[:1].upper() + words[1:]
 
 
 def label(code: object) -> str:
-    """The label of one code; a comma-separated list of codes (e.g. `late_reasons`) labels each.
-    NULL reads as an empty string."""
+    """The label of one code (`DASHBOARD_CODE_LABELS`, else the project's `peerwh.labels`); a
+    comma-separated list of codes (e.g. `late_reasons`) labels each. NULL reads as an empty
+    string; a text that is no code (a county name, `H0038`, `2.1`) as itself."""
     if code is None or (not isinstance(code, str) and pd.isna(code)):  # type: ignore[arg-type]
         return ""
     text = str(code)
-    if text in CODE_LABELS:
-        return CODE_LABELS[text]
+    if text in DASHBOARD_CODE_LABELS:
+        return DASHBOARD_CODE_LABELS[text]
+    if text in vocabulary.LABELS:
+        return vocabulary.LABELS[text]
     if ", " in text:
         return "; ".join(label(part) for part in text.split(", "))
+    if "_" in text and text == text.lower():
+        return vocabulary.label(text)  # an unlisted code, as the report reads it
     return humanize(text)
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from peerwh import labels as vocabulary
 from peerwh.dashboards.access import (
     INTEGRITY_LINES_VIEW,
     PEER_ROSTER_VIEW,
@@ -27,7 +28,7 @@ from peerwh.dashboards.app_pages.utilization.figures import opt_in_map_figure
 from peerwh.dashboards.app_pages.workforce import queries as workforce_queries
 from peerwh.dashboards.app_pages.workforce.figures import MAP_MEASURES
 from peerwh.dashboards.auth import add_user, load_users
-from peerwh.dashboards.labels import column_label, label, labelled_codes
+from peerwh.dashboards.labels import DASHBOARD_CODE_LABELS, column_label, label, labelled_codes
 from peerwh.dashboards.metrics import kpi_rows
 from peerwh.dashboards.shared_figures import FLAG_COLOR, breakdown_bar_figure, count_axis
 from peerwh.dashboards.snapshot import SnapshotReader, run_query
@@ -241,7 +242,7 @@ def test_opt_in_on_a_date_by_county_and_delivery_system(serving: Path) -> None:
     fig = opt_in_map_figure(frame, {"type": "FeatureCollection", "features": []}, "SMHS", "x")
     assert [t.name for t in fig.data] == ["Opted in (1)", "Not opted in (1)"]
     assert list(fig.data[0].locations) == ["06001"]
-    assert "Specialty mental health (SMHS)" in fig.layout.title.text
+    assert vocabulary.LABELS["SMHS"] in fig.layout.title.text
 
 
 def test_peer_hcpcs_codes_come_from_the_published_seed(serving: Path) -> None:
@@ -253,10 +254,15 @@ def test_peer_hcpcs_codes_come_from_the_published_seed(serving: Path) -> None:
 
 
 def test_codes_read_as_labels_from_one_lookup() -> None:
-    assert label("late_resolution_after_extension") == "Resolved late, after an extension"
+    # The project's vocabulary (peerwh.labels, read by the report too) first.
+    assert label("late_resolution_after_extension") == vocabulary.label(
+        "late_resolution_after_extension"
+    )
+    assert label("DMC_ODS") == vocabulary.LABELS["DMC_ODS"]
+    assert not set(DASHBOARD_CODE_LABELS) & set(vocabulary.LABELS)
     assert label("late_acknowledgement, late_resolution") == "Acknowledged late; Resolved late"
-    assert label("DMC_ODS") == "Drug Medi-Cal Organized Delivery System (DMC-ODS)"
     assert label("some_new_code") == "Some new code"
+    assert label("Los Angeles") == "Los Angeles"  # not a code: as written
     assert label(None) == ""
 
 

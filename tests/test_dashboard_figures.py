@@ -599,9 +599,9 @@ def test_breakdown_bar_figure_keeps_the_order_and_exact_values() -> None:
     fig = breakdown_bar_figure(frame, "services", "Services by delivery system", "Services")
 
     assert list(fig.data[0].y) == [
-        "Specialty mental health (SMHS)",
-        "Drug Medi-Cal (DMC)",
-        "Drug Medi-Cal Organized Delivery System (DMC-ODS)",
+        "Specialty Mental Health Services",
+        "Drug Medi-Cal",
+        "Drug Medi-Cal Organized Delivery System",
     ]
     assert list(fig.data[0].x) == [120.0, 0.0, 45.0]
     assert list(fig.data[0].text) == ["120", "0", "45"]
