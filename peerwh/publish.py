@@ -42,8 +42,16 @@ PUBLISHED_AUDIT_TABLES = (
 )
 PUBLIC_AUDIT_TABLES = ("disclosure_summary",)
 # Seeds (schema `reference`) the dashboards read: metric definitions for the waiver metrics page,
-# and the policy parameters from which the query layer takes the RPT-03 suppression thresholds.
-PUBLISHED_REFERENCE_TABLES = ("waiver_metrics_catalog", "policy_parameters")
+# the policy parameters from which the query layer takes the RPT-03 suppression thresholds, the
+# peer taxonomy's HCPCS codes (BILL-02: other codes are flagged on the Utilization page) and the
+# counties' benefit opt-in dates by delivery system (BILL-06, the opt-in map). Reference data,
+# no counts: public.
+PUBLISHED_REFERENCE_TABLES = (
+    "waiver_metrics_catalog",
+    "policy_parameters",
+    "hcpcs_codes",
+    "county_opt_in",
+)
 BUILDS_KEPT = 5
 # Dashboards filter by county and then by month. Writing each county's rows together, in small
 # row groups, lets DuckDB skip the row groups of other counties by their min/max statistics

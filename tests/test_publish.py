@@ -11,7 +11,13 @@ import duckdb
 import pytest
 
 from peerwh.permissions import PRIVATE_UMASK
-from peerwh.publish import BUILDS_KEPT, PublishError, current_build_id, publish
+from peerwh.publish import (
+    BUILDS_KEPT,
+    PUBLISHED_REFERENCE_TABLES,
+    PublishError,
+    current_build_id,
+    publish,
+)
 
 CIN_PATTERN = "[0-9]{8}[A-Z]"  # a Medi-Cal Client Index Number (feeds.md)
 
@@ -26,6 +32,10 @@ create table reference.waiver_metrics_catalog (metric_id varchar, metric_name va
 create table reference.policy_parameters (parameter_name varchar, value_numeric decimal(18, 4));
 insert into reference.waiver_metrics_catalog values ('WF-01', 'Active certified peers');
 insert into reference.policy_parameters values ('suppression_max_count', 10);
+create table reference.hcpcs_codes (code varchar, description varchar);
+create table reference.county_opt_in (county_fips varchar, delivery_system varchar);
+insert into reference.hcpcs_codes values ('H0038', 'Self-help/peer services');
+insert into reference.county_opt_in values ('06001', 'SMHS');
 """
 
 
@@ -57,6 +67,8 @@ def test_snapshot_has_every_mart_the_audit_summaries_and_the_reference_tables(
         "audit__ingest_files",
         "waiver_metrics_catalog",
         "policy_parameters",
+        "hcpcs_codes",
+        "county_opt_in",
     }
     assert manifest["tables"]["policy_parameters"]["source"] == "reference.policy_parameters"
     assert manifest["tables"]["fct_demo"]["rows"] == 3
@@ -75,13 +87,15 @@ def test_public_outputs_have_a_folder_of_their_own_that_anyone_may_read(
         os.umask(previous)
     public = snapshot.path / "public"
     assert sorted(p.name for p in public.iterdir()) == [
+        "county_opt_in.parquet",
+        "hcpcs_codes.parquet",
         "manifest.json",
         "policy_parameters.parquet",
         "rpt_demo.parquet",
         "waiver_metrics_catalog.parquet",
     ]
     manifest = json.loads((public / "manifest.json").read_text())
-    assert set(manifest["tables"]) == {"rpt_demo", "policy_parameters", "waiver_metrics_catalog"}
+    assert set(manifest["tables"]) == {"rpt_demo", *PUBLISHED_REFERENCE_TABLES}
     assert "suppress" in manifest["about"]
     internal = json.loads((snapshot.path / "manifest.json").read_text())["tables"]
     assert internal["rpt_demo"]["folder"] == "public"
