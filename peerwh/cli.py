@@ -103,7 +103,7 @@ def summarize(result: Any) -> tuple[list[str], bool]:
         for m in [m.event_specific_data.materialization]
     }
     lines.append(
-        f"{'feed':<22}{'new files':>10}{'rejected':>9}{'held':>6}"
+        f"{'feed':<22}{'new files':>10}{'rejected':>9}{'held':>6}{'duplicate':>10}"
         f"{'rows loaded':>13}{'quarantined':>13}"
     )
     messages: list[str] = []
@@ -115,7 +115,8 @@ def summarize(result: Any) -> tuple[list[str], bool]:
         value = {k: v.value for k, v in meta.items()}
         lines.append(
             f"{feed:<22}{value['files_new']:>10}{value['files_rejected']:>9}"
-            f"{value['files_held']:>6}{value['rows_loaded']:>13,}{value['rows_quarantined']:>13,}"
+            f"{value['files_held']:>6}{value['files_duplicate']:>10}"
+            f"{value['rows_loaded']:>13,}{value['rows_quarantined']:>13,}"
         )
         if value["messages"] != "none":
             messages += [m.removeprefix("- ") for m in str(value["messages"]).splitlines()]

@@ -106,15 +106,67 @@ def test_unreadable_files_are_rejected_whole_with_one_line(
     assert status == [("rejected",), ("loaded",)]
 
 
-def test_the_same_content_delivered_twice_is_a_no_op(
+def test_a_rerun_on_the_same_file_is_a_silent_no_op(
+    tmp_path: Path, validator: BatchValidator
+) -> None:
+    land(tmp_path / "landing", f"{FEED}_20261001.csv", ROWS.to_csv(index=False).encode())
+    ingest(tmp_path / "landing", validator)[1].close()
+    report, con = ingest(tmp_path / "landing", validator)
+    assert [(f.status, f.messages) for f in report.files] == [("skipped", [])]
+    assert report.new_files == []
+    assert con.execute("select count(*) from audit.ingest_files").fetchall() == [(1,)]
+    assert con.execute(f"select count(*) from raw.{FEED}").fetchall() == [(3,)]
+
+
+def test_the_same_content_under_a_new_name_is_recorded_as_a_duplicate_once(
+    tmp_path: Path, validator: BatchValidator
+) -> None:
+    content = ROWS.to_csv(index=False).encode()
+    land(tmp_path / "landing", f"{FEED}_20261001.csv", content)
+    ingest(tmp_path / "landing", validator)[1].close()
+    land(tmp_path / "landing", f"{FEED}_20261002.csv", content)
+    land(tmp_path / "landing", f"{FEED}_20261003.csv", content)
+    report, con = ingest(tmp_path / "landing", validator)
+    assert [f.status for f in report.files] == ["skipped", "duplicate", "duplicate"]
+    [message] = report.files[1].messages
+    assert f"{FEED}_20261002.csv: duplicate" in message and f"{FEED}_20261001.csv" in message
+    recorded = con.execute(
+        "select file_name, status, duplicate_of, rows_received, rows_loaded, rows_quarantined"
+        " from audit.ingest_files order by file_name"
+    ).fetchall()
+    first = f"{FEED}_20261001.csv"
+    assert recorded == [
+        (first, "loaded", None, 3, 3, 0),
+        (f"{FEED}_20261002.csv", "duplicate", first, 0, 0, 0),
+        (f"{FEED}_20261003.csv", "duplicate", first, 0, 0, 0),
+    ]
+    assert con.execute(f"select count(*) from raw.{FEED}").fetchall() == [(3,)]
+    con.close()
+
+    # Recorded once: the next run skips all three in silence.
+    report, con = ingest(tmp_path / "landing", validator)
+    assert [f.status for f in report.files] == ["skipped"] * 3 and report.new_files == []
+    assert con.execute("select count(*) from audit.ingest_files").fetchall() == [(3,)]
+
+
+def test_a_duplicate_in_the_same_run_is_recorded_too(
     tmp_path: Path, validator: BatchValidator
 ) -> None:
     content = ROWS.to_csv(index=False).encode()
     land(tmp_path / "landing", f"{FEED}_20261001.csv", content)
     land(tmp_path / "landing", f"{FEED}_20261002.csv", content)
     report, con = ingest(tmp_path / "landing", validator)
-    assert [f.status for f in report.files] == ["loaded", "skipped"]
+    assert [f.status for f in report.files] == ["loaded", "duplicate"]
     assert con.execute(f"select count(*) from raw.{FEED}").fetchall() == [(3,)]
+    # The earlier batch keeps its checks and rows; the duplicate has a batch id of its own, so
+    # rows counted by batch id agree with each file's record.
+    checks = con.execute("select distinct file_name from audit.check_results").fetchall()
+    assert checks == [(f"{FEED}_20261001.csv",)]
+    counted = con.execute(
+        f"select f.status, f.rows_loaded, count(r._batch_id) from audit.ingest_files f"
+        f" left join raw.{FEED} r on r._batch_id = f.batch_id group by all order by 1"
+    ).fetchall()
+    assert counted == [("duplicate", 0, 0), ("loaded", 3, 3)]
 
 
 def test_badly_named_files_are_reported_and_skipped(
