@@ -191,5 +191,72 @@ def test_a_ragged_row_is_named_not_quoted(tmp_path: Path, validator: BatchValida
     land(tmp_path / "landing", f"{FEED}_20261001.csv", content.encode())
     report, _con = ingest(tmp_path / "landing", validator)
     [message] = report.files[0].messages
-    assert "rejected: row 4 has 8 fields where the header has 7" in message
+    assert "rejected: row 4 (line 5) has 8 fields where the header has 7" in message
     assert "Jane Roe" not in message
+
+
+# Values that must never reach a message: a name, a CIN, a date of birth.
+PII = ("Xanthe Quillfeather", "91234567A", "1951-03-09")
+HEADER = ",".join(ROWS.columns)
+PII_LINE = f"1234567893,{PII[0]},{PII[1]},,{PII[2]},,2024-01-01"
+
+
+@pytest.mark.parametrize(
+    ("content", "where"),
+    [
+        (f"{HEADER}\n{PII_LINE},extra\n", "row 1 (line 2) has 8 fields where the header has 7: "
+         "field 8 has no column in the header"),
+        (f"{HEADER}\n1234567893,x,,,2023-01-01,,2024-01-01\n{PII_LINE[:40]}\n",
+         "row 2 (line 3) has 3 fields where the header has 7: column certification_number and "
+         "after missing"),
+        # An unterminated quote runs to the end of the file: one row of 2 fields.
+        (f'{HEADER}\n1234567893,"{PII[0]},{PII[1]},{PII[2]}\n\n{PII_LINE}\n',
+         "row 1 (line 2) has 2 fields where the header has 7: column license_number and after "
+         "missing"),
+        # Blank lines are skipped, by Arrow and in the numbering alike.
+        (f"{HEADER}\n\n1234567893,x,,,2023-01-01,,2024-01-01\n\n{PII_LINE},,\n",
+         "row 2 (line 5) has 9 fields where the header has 7"),
+    ],
+)  # fmt: skip
+def test_a_malformed_line_is_named_by_file_line_column_and_rule_never_quoted(
+    tmp_path: Path, validator: BatchValidator, content: str, where: str
+) -> None:
+    land(tmp_path / "landing", f"{FEED}_20261001.csv", content.encode())
+    report, con = ingest(tmp_path / "landing", validator)
+    [message] = report.files[0].messages
+    assert message.startswith(f"{tmp_path / 'landing' / FEED / f'{FEED}_20261001.csv'}: rejected")
+    assert where in message and f"[{FEED}-file-readable]" in message
+    assert_no_pii([message], con)
+
+
+def assert_no_pii(messages: list[str], con: duckdb.DuckDBPyConnection) -> None:
+    """No planted value in the messages nor in any audit table but the quarantine's raw row."""
+    texts = list(messages)
+    for table in ("ingest_files", "check_results", "row_warnings"):
+        texts += [str(row) for row in con.execute(f"select * from audit.{table}").fetchall()]
+    texts += [str(row) for row in con.execute("select message from audit.quarantine").fetchall()]
+    assert [(value, text) for text in texts for value in PII if value in text] == []
+
+
+def test_no_reader_error_quotes_a_row(tmp_path: Path, validator: BatchValidator) -> None:
+    landing = tmp_path / "landing"
+    # A file outside the landing, linked into it: refused, not read (nor quoted).
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_text(f"{HEADER}\n{PII_LINE}\n")
+    (landing / FEED).mkdir(parents=True)
+    (landing / FEED / f"{FEED}_20261001.csv").symlink_to(outside)
+    land(landing, f"{FEED}_20261002.csv", f"{PII_LINE}\n{PII_LINE}\n".encode())  # no header
+    land(landing, f"{FEED}_20261003.parquet", f"{HEADER}\n{PII_LINE}\n".encode())
+    land(landing, f"{FEED}_20261004.csv", f"{HEADER}\n{PII_LINE}\n".encode("utf-16"))
+    land(landing, f"{FEED}_20261005.csv", f"{HEADER}\n{PII_LINE}\n".encode() + b"\xff\n")
+    # Inside the landing, a link to another landed file is read like the file.
+    (landing / FEED / f"{FEED}_20261006.csv").symlink_to(landing / FEED / f"{FEED}_20261002.csv")
+
+    report, con = ingest(landing, validator)
+
+    [refused] = report.problems
+    assert f"{FEED}_20261001.csv: a link to a file outside the landing directory" in refused
+    assert [f.status for f in report.files] == ["rejected"] * 4 + ["duplicate"]
+    assert con.execute(f"select count(*) from raw.{FEED}").fetchall() == [(0,)]
+    messages = [refused, *(m for f in report.files for m in f.messages)]
+    assert_no_pii(messages, con)

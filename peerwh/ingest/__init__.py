@@ -195,7 +195,7 @@ def ingest_file(
         batch = read_batch(landed, contract)
     except RejectedFile as exc:
         report.status = "rejected"
-        report.messages.append(f"{landed.path}: rejected: {exc}")
+        report.messages.append(f"{landed.path}: rejected: {exc} [{landed.feed}-file-readable]")
         checks = pd.DataFrame.from_records(
             [
                 file_check(

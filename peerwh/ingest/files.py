@@ -31,6 +31,9 @@ RAGGED_ROW = re.compile(
     r"Expected (?P<expected>\d+) columns, got (?P<actual>\d+)"
 )
 
+# Quoted text in a reader's message: a value, or a path the message already names.
+QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+
 
 class RejectedFile(Exception):
     """The file cannot be loaded at all; the message says why, in one line."""
@@ -78,7 +81,14 @@ def discover(landing_dir: Path, feed: str) -> tuple[list[LandedFile], list[str]]
     problems: list[str] = []
     if not folder.is_dir():
         return files, problems
+    inside = landing_dir.resolve()
     for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        if not path.resolve().is_relative_to(inside):
+            # A link out of the landing would load (and quote) whatever it points at.
+            problems.append(
+                f"{path}: a link to a file outside the landing directory; refused, not read"
+            )
+            continue
         match = FILE_NAME.match(path.name)
         if not match or match["feed"] != feed:
             problems.append(
@@ -126,8 +136,9 @@ def read_batch(landed: LandedFile, contract: Contract) -> Batch:
     except RejectedFile:
         raise
     except (pa.ArrowInvalid, pa.ArrowTypeError, OSError, UnicodeDecodeError) as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise RejectedFile(f"cannot be read as {landed.file_format.upper()}: {first_line}") from exc
+        raise RejectedFile(
+            f"cannot be read as {landed.file_format.upper()}: {without_values(exc)}"
+        ) from None
     names = _normalise(table.column_names)
     _check_header(names, contract)
     table = table.rename_columns(names)
@@ -146,14 +157,20 @@ def read_batch(landed: LandedFile, contract: Contract) -> Batch:
     )
 
 
-def _read_csv(path: Path, use_threads: bool = True) -> pa.Table:
+def without_values(exc: object) -> str:
+    """The first line of an error with anything it quotes left out: Arrow and pandas quote the
+    values they could not convert, which may be PII."""
+    text = str(exc).strip()
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return QUOTED.sub("'…'", first)
+
+
+def _read_csv(path: Path) -> pa.Table:
     header = _split_header(_first_line(path))
     try:
         return pacsv.read_csv(
             path,
-            read_options=pacsv.ReadOptions(
-                block_size=READ_BLOCK_BYTES, encoding="utf8", use_threads=use_threads
-            ),
+            read_options=pacsv.ReadOptions(block_size=READ_BLOCK_BYTES, encoding="utf8"),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
                 column_types={name: pa.string() for name in header},
@@ -166,15 +183,37 @@ def _read_csv(path: Path, use_threads: bool = True) -> pa.Table:
         ragged = RAGGED_ROW.match(str(exc))
         if ragged is None:
             raise
-    # Arrow's message ends with the whole row, which may hold PII: name the row instead, raised
-    # after the `except` so that no traceback chains Arrow's message either.
-    if ragged["row"] is None and use_threads:
-        # Threaded reads do not number rows; the file is rejected anyway, so read it on one
-        # thread to name the row.
-        return _read_csv(path, use_threads=False)
-    where = f"row {int(ragged['row']) - 1}" if ragged["row"] else "a row"  # row 1 is the header
-    raise RejectedFile(
-        f"{where} has {ragged['actual']} fields where the header has {ragged['expected']}"
+    # Arrow's message ends with the whole row, which may hold PII: name the line and the column
+    # instead, raised after the `except` so that no traceback chains Arrow's message either.
+    raise RejectedFile(_ragged_row(path, header, ragged))
+
+
+def _ragged_row(path: Path, header: list[str], ragged: re.Match[str]) -> str:
+    """Where the first row whose field count differs from the header's is: its row number, the
+    line it starts on and the first column it lacks (or the field beyond the header)."""
+    expected, actual = int(ragged["expected"]), int(ragged["actual"])
+    row, line = (int(ragged["row"]) - 1 if ragged["row"] else None), None  # row 1: the header
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        records = csv.reader(handle)
+        next(records, None)
+        number, start = 0, records.line_num + 1
+        for fields in records:
+            # Arrow skips blank lines and numbers rows only on one thread; count as it does.
+            if fields:
+                number += 1
+                if len(fields) != expected and row in (None, number):
+                    row, line, actual = number, start, len(fields)
+                    break
+            start = records.line_num + 1
+    where = f"row {row}" if row is not None else "a row"
+    if line is not None:
+        where += f" (line {line})"
+    if actual < expected:
+        column = f"column {_normalise(header)[actual]} and after missing"
+    else:
+        column = f"field {expected + 1} has no column in the header"
+    return (
+        f"{where} has {actual} fields where the header has {expected}: {column}"
         " (row not shown: it may hold PII)"
     )
 
