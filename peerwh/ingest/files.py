@@ -1,7 +1,8 @@
 """Find delivered files in the landing zone and read them as text, or reject them whole.
 
-A file is one batch. Every value is read as text (empty = NULL) so that the contract, not
-the reader, decides what is well formed; a file that cannot be read as a table at all is
+A file is one batch. Every value is read as text (empty or blank = NULL; a typed Parquet
+column as the text its CSV form has) so that the contract, not the reader, decides what is well
+formed; a file that cannot be read as a table at all is
 rejected with one line naming the file and the problem.
 """
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -130,7 +132,7 @@ def read_batch(landed: LandedFile, contract: Contract) -> Batch:
     """Read a landed file as text columns; raise RejectedFile if it is not a readable table."""
     try:
         if landed.file_format == "parquet":
-            table = _read_parquet(landed.path)
+            table = _read_parquet(landed.path, contract)
         else:
             table = _read_csv(landed.path)
     except RejectedFile:
@@ -147,9 +149,9 @@ def read_batch(landed: LandedFile, contract: Contract) -> Batch:
     present = frozenset(n for n in names if n in contract.column_names)
     extras = tuple(n for n in names if n not in contract.column_names)
     columns = [
-        table[c] if c in present else pa.nulls(table.num_rows, pa.string())
+        _blank_as_null(table[c]) if c in present else pa.nulls(table.num_rows, pa.string())
         for c in contract.column_names
-    ] + [table[c] for c in extras]
+    ] + [_blank_as_null(table[c]) for c in extras]
     return Batch(
         table=pa.table(columns, names=[*contract.column_names, *extras]),
         present_columns=present,
@@ -234,16 +236,48 @@ def _first_line(path: Path) -> str:
         raise RejectedFile(f"the header is not UTF-8 text ({exc.reason})") from exc
 
 
-def _read_parquet(path: Path) -> pa.Table:
+def _read_parquet(path: Path, contract: Contract) -> pa.Table:
     table = pq.read_table(path)
+    types = {c.name: c.parse_type for c in contract.columns}
     return pa.table(
-        [_as_text(table[name]) for name in table.column_names], names=table.column_names
+        [
+            _as_text(name, table[name], types.get(name.strip().lower(), "string"))
+            for name in table.column_names
+        ],
+        names=table.column_names,
     )
 
 
-def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    # Arrow renders booleans as true/false and dates as ISO text, as the CSV form has them.
+def _as_text(name: str, column: pa.ChunkedArray, parse_type: str) -> pa.ChunkedArray:
+    """A typed Parquet column as the text the CSV form of the same values has, so that the
+    contract reads one value the same way whatever the format."""
+    kind = column.type
+    if pa.types.is_timestamp(kind):
+        return _timestamp_text(column, date_only=parse_type == "date")
+    if pa.types.is_nested(kind) or pa.types.is_time(kind) or pa.types.is_duration(kind):
+        raise RejectedFile(f"column {name} has Parquet type {kind}, which no contract type allows")
+    # Strings, integers, decimals (with their scale: 1.00), floats (5.0 is "5", an integer),
+    # dates (ISO) and booleans (true/false) cast as the CSV form has them.
     return column.cast(pa.string())
+
+
+def _timestamp_text(column: pa.ChunkedArray, date_only: bool) -> pa.ChunkedArray:
+    # A time zone is dropped after conversion to UTC: text without an offset is read as UTC.
+    unit = column.type.unit
+    naive = column.cast(pa.timestamp(unit, "UTC")).cast(pa.timestamp(unit))
+    seconds = naive.cast(pa.timestamp("s"), safe=False)
+    whole = pc.all(pc.equal(seconds.cast(naive.type), naive)).as_py() is not False
+    if date_only and whole:
+        days = seconds.cast(pa.date32())
+        if pc.all(pc.equal(days.cast(pa.timestamp("s")), seconds)).as_py() is not False:
+            return days.cast(pa.string())  # midnight throughout: dates stored as timestamps
+    return pc.strftime(seconds if whole else naive, "%Y-%m-%dT%H:%M:%S")
+
+
+def _blank_as_null(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Empty or blank text is no value, in a CSV or a Parquet file alike."""
+    blank = pc.equal(pc.utf8_trim_whitespace(column), "")
+    return pc.if_else(blank, pa.scalar(None, pa.string()), column)
 
 
 def chunks(table: pa.Table, rows_per_chunk: int) -> Iterator[tuple[int, pa.Table]]:
