@@ -181,6 +181,24 @@ def run(landing: Path | None, warehouse: Path | None, force: bool) -> None:
     project (seeds and policy parameters included), the code or the hash key since the build it
     last published says so and stops: nothing is rebuilt or published.
     """
+    from peerwh.runlock import WarehouseBusy, run_lock
+
+    _set_dirs(landing, warehouse)
+    landing_dir = config.landing_dir()
+    if not landing_dir.is_dir():
+        raise click.ClickException(f"landing directory {landing_dir} does not exist")
+    try:
+        with run_lock(config.warehouse_dir()):
+            _stop_children_on_signals()
+            code = _run(landing_dir, force)
+    except WarehouseBusy as busy:
+        raise click.ClickException(str(busy)) from None
+    if code:
+        sys.exit(code)
+
+
+def _run(landing_dir: Path, force: bool) -> int:
+    """`peerwh run` while it holds the warehouse; the exit status."""
     from peerwh.build_inputs import (
         forget_build,
         inputs_fingerprint,
@@ -189,10 +207,6 @@ def run(landing: Path | None, warehouse: Path | None, force: bool) -> None:
         record_build,
     )
 
-    _set_dirs(landing, warehouse)
-    landing_dir = config.landing_dir()
-    if not landing_dir.is_dir():
-        raise click.ClickException(f"landing directory {landing_dir} does not exist")
     key_file_used = config.hash_key()[1]
     if key_file_used:
         click.echo(
@@ -209,7 +223,7 @@ def run(landing: Path | None, warehouse: Path | None, force: bool) -> None:
             f"{landing_dir}, no change to the contracts, the dbt project, its seeds and policy "
             "parameters, or the code. Nothing was rebuilt or published (--force builds anyway)."
         )
-        return
+        return _report_held()
     # Incremental models hold results of the seeds, parameters, contracts and code of the
     # builds before: when those changed (or no published build vouches for them), rebuild.
     full_refresh = previous is None or previous.project != project
@@ -219,9 +233,121 @@ def run(landing: Path | None, warehouse: Path | None, force: bool) -> None:
     result = build_warehouse(full_refresh=full_refresh)
     lines, published = summarize(result)
     click.echo("\n".join(lines))
+    held = _report_held()
     if not published:
-        sys.exit(1)
+        return 1
     record_build(fingerprint, (config.serving_dir() / "current").read_text().strip(), project)
+    return held
+
+
+def _report_held() -> int:
+    """List the batches still held (after any run, built or not): 1 if there are any."""
+    import duckdb
+
+    from peerwh.ingest.held import held_batches
+
+    database = config.warehouse_path()
+    if not database.is_file():
+        return 0
+    with duckdb.connect(str(database), read_only=True) as con:
+        held = held_batches(con)
+    if not held:
+        return 0
+    click.echo(
+        f"\nHeld batches: {len(held)}. Their rows reach no model, and every run exits non-zero "
+        "until each is released or dropped (peerwh release-batch|drop-batch FILE --reason "
+        "TEXT) or replaced by a re-delivery under its name:"
+    )
+    click.echo("\n".join(f"  {b.line()}" for b in held))
+    return 1
+
+
+def _descendants(pid: int) -> list[int]:
+    """The processes started by `pid` and theirs (Linux /proc; none elsewhere)."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            # The command name (field 2) may hold blanks: the fields after it are fixed.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        children = parents.get(todo.pop(), [])
+        found += children
+        todo += children
+    return found
+
+
+def _stop_children_on_signals() -> None:
+    """A run stopped with SIGTERM, SIGINT or SIGHUP stops its children (dbt) before it ends, so
+    that none goes on writing the warehouse after the run is gone."""
+    import signal
+    import time
+
+    def stop(signum: int, _frame: object) -> None:
+        children = _descendants(os.getpid())
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(Path(f"/proc/{c}").exists() for c in children):
+            time.sleep(0.1)
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGKILL)
+        click.echo(f"\nstopped by signal {signum}: the run and its children ended", err=True)
+        os._exit(128 + signum)
+
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, stop)
+
+
+def _settle(name: str, action: str, reason: str, warehouse: Path | None) -> None:
+    import duckdb
+
+    from peerwh.build_inputs import forget_build
+    from peerwh.ingest.held import BatchError, find_held, settle
+    from peerwh.runlock import WarehouseBusy, run_lock
+
+    _set_dirs(None, warehouse)
+    database = config.warehouse_path()
+    if not database.is_file():
+        raise click.ClickException(f"no warehouse at {database}: run `peerwh run` first")
+    try:
+        with run_lock(config.warehouse_dir()), duckdb.connect(str(database)) as con:
+            batch = find_held(con, name)
+            settle(con, batch, action, reason)
+            if action == "released":
+                forget_build()  # the next run rebuilds in full, with the released rows
+    except (WarehouseBusy, BatchError) as error:
+        raise click.ClickException(str(error)) from None
+    then = (
+        "its rows load on the next `peerwh run` (in full)"
+        if action == "released"
+        else "its rows stay in raw, never read"
+    )
+    click.echo(f"{action} {batch.line()}: {then}; recorded in audit.batch_actions")
+
+
+def _settle_command(name: str, action: str, help_text: str) -> None:
+    @main.command(name, help=help_text)
+    @click.argument("batch")
+    @click.option("--reason", required=True, help="Why, for the audit (audit.batch_actions).")
+    @click.option("--warehouse", type=click.Path(path_type=Path, file_okay=False))
+    def command(batch: str, reason: str, warehouse: Path | None) -> None:
+        _settle(batch, action, reason, warehouse)
+
+
+_settle_command(
+    "release-batch",
+    "released",
+    "Accept a held batch (file name or batch id): its rows load on the next run.",
+)
+_settle_command(
+    "drop-batch",
+    "dropped",
+    "Give up a held batch (file name or batch id): its rows stay in raw, never read.",
+)
 
 
 def dashboard_command(port: int, address: str, allowed_hosts: tuple[str, ...]) -> list[str]:

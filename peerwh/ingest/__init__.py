@@ -28,6 +28,7 @@ from peerwh.ingest.files import (
     discover,
     read_batch,
 )
+from peerwh.ingest.held import held_batches, settle
 from peerwh.ingest.store import ensure_tables, record_duplicate, recorded_files, write_batch
 from peerwh.ingest.validation import BatchValidator, RuleOutcome
 
@@ -338,6 +339,7 @@ def ingest_feed(
     files, problems = discover(landing_dir, contract.feed)
     report = FeedReport(contract.feed, problems=problems)
     recorded = recorded_files(con, contract.feed)
+    held = {b.file_name: b for b in held_batches(con) if b.feed == contract.feed}
     for landed in files:
         earlier = recorded.first_name.get(landed.sha256)
         if (landed.sha256, landed.name) in recorded.seen:
@@ -348,6 +350,13 @@ def ingest_feed(
         else:
             report.files.append(ingest_file(con, validator, contract, landed, now))
             recorded.first_name[landed.sha256] = landed.name
+            earlier_held = held.pop(landed.name, None)
+            if earlier_held is not None:
+                reason = f"re-delivered under its name as batch {landed.batch_id}"
+                settle(con, earlier_held, "replaced", reason, now)
+                report.files[-1].messages.append(
+                    f"{landed.path}: replaces the held batch {earlier_held.batch_id} of that name"
+                )
         recorded.seen.add((landed.sha256, landed.name))
     return report
 
