@@ -206,6 +206,7 @@ def _run(landing_dir: Path, force: bool) -> int:
         project_fingerprint,
         record_build,
     )
+    from peerwh.ingest.files import unknown_folders
 
     key_file_used = config.hash_key()[1]
     if key_file_used:
@@ -213,6 +214,8 @@ def _run(landing_dir: Path, force: bool) -> int:
             f"demo mode: PEERWH_HASH_KEY is not set; hashing CINs with the generated key "
             f"in {config.warehouse_dir() / 'demo_hash_key'}"
         )
+    for line in unknown_folders(landing_dir, config.FEEDS):
+        click.echo(f"warning: {line}")
     # Taken before ingestion: a file landing during the run makes the next run build again.
     project = project_fingerprint()
     fingerprint = inputs_fingerprint(landing_dir, project)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 
+from peerwh.config import FEEDS
 from peerwh.contracts import load_contract
-from peerwh.ingest import FeedReport, ingest_feed
+from peerwh.ingest import FeedReport, ingest_feed, ingest_file
+from peerwh.ingest.files import discover, unknown_folders
+from peerwh.ingest.store import ensure_tables
 from peerwh.ingest.validation import BatchValidator
 
 FEED = "suspended_ineligible"
@@ -260,3 +264,47 @@ def test_no_reader_error_quotes_a_row(tmp_path: Path, validator: BatchValidator)
     assert con.execute(f"select count(*) from raw.{FEED}").fetchall() == [(0,)]
     messages = [refused, *(m for f in report.files for m in f.messages)]
     assert_no_pii(messages, con)
+
+
+def test_a_file_that_changes_while_read_is_left_for_the_next_run(
+    tmp_path: Path, validator: BatchValidator
+) -> None:
+    """The hash recorded is that of the bytes loaded: a file that grew after it was found (and
+    hashed) is not loaded and not recorded, so the next run reads it whole."""
+    path = land(
+        tmp_path / "landing", f"{FEED}_20261001.csv", ROWS.head(2).to_csv(index=False).encode()
+    )
+    [landed], _ = discover(tmp_path / "landing", FEED)
+    path.write_bytes(ROWS.to_csv(index=False).encode())  # the rest of the rows arrive
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    ensure_tables(con, load_contract(FEED))
+    report = ingest_file(con, validator, load_contract(FEED), landed, NOW)
+    assert report.status == "deferred" and "changed while being read" in report.messages[0]
+    assert con.execute("select count(*) from audit.ingest_files").fetchall() == [(0,)]
+    con.close()
+
+    report, con = ingest(tmp_path / "landing", validator)
+    assert [(f.status, f.rows_loaded) for f in report.files] == [("loaded", 3)]
+    [(sha256,)] = con.execute("select sha256 from audit.ingest_files").fetchall()
+    assert sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_temporary_names_are_not_read_and_unknown_folders_are_reported(
+    tmp_path: Path, validator: BatchValidator
+) -> None:
+    landing = tmp_path / "landing"
+    for name in (
+        f".{FEED}_20261001.csv",
+        f"{FEED}_20261002.csv.partial",
+        f"{FEED}_20261003.csv.tmp",
+    ):
+        land(landing, name, ROWS.to_csv(index=False).encode())
+    (landing / "claims_v2").mkdir()
+    (landing / "Claims").mkdir()
+    (landing / "answer_key.csv").write_text("a file, not a folder\n")
+    report, _ = ingest(landing, validator)
+    assert report.files == [] and report.problems == []
+    assert unknown_folders(landing, FEEDS) == [
+        f"{landing / name}: not a feed folder (feeds: {', '.join(FEEDS)}); its files are not read"
+        for name in ("Claims", "claims_v2")
+    ]

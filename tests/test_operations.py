@@ -178,7 +178,9 @@ def test_a_redelivery_under_the_same_name_replaces_the_held_batch(
     with duckdb.connect(str(database)) as con:
         report = ingest_feed(con, load_contract(FEED), tmp_path / "landing", validator, now=NOW)
         assert [f.status for f in report.files] == ["loaded"]
-        assert any("replaces the held batch" in m for m in report.files[0].messages)
+        messages = report.files[0].messages
+        assert any("replaces the held batch" in m for m in messages)
+        assert any(f"{FEED}_20261001.csv: re-delivery: a file of this name" in m for m in messages)
         assert held_batches(con) == []
         statuses = con.execute("select status from audit.ingest_files order by 1").fetchall()
         assert statuses == [("loaded",), ("replaced",)]

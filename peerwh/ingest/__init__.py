@@ -40,7 +40,9 @@ MAX_MESSAGES_PER_RULE = 5
 class FileReport:
     feed: str
     file_name: str
-    status: str  # loaded | held | rejected | duplicate | skipped (seen before: not reported)
+    # loaded | held | rejected | duplicate | deferred (changed while read: not recorded, taken by
+    # the next run) | skipped (recorded before: not reported)
+    status: str
     rows_received: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
@@ -193,7 +195,24 @@ def ingest_file(
     report = FileReport(landed.feed, landed.name, "loaded")
     file_record = _file_record(landed, now)
     try:
-        batch = read_batch(landed, contract)
+        data = landed.path.read_bytes()
+    except OSError as exc:
+        data, unreadable = b"", exc.strerror or type(exc).__name__
+    else:
+        unreadable = None
+        if hashlib.sha256(data).hexdigest() != landed.sha256:
+            # Changed since it was found: still being written. The hash recorded must be that
+            # of the bytes loaded, so nothing is recorded and the next run takes it whole.
+            report.status = "deferred"
+            report.messages.append(
+                f"{landed.path}: changed while being read (still being written?); not loaded "
+                "this run, the next run takes it"
+            )
+            return report
+    try:
+        if unreadable is not None:
+            raise RejectedFile(f"cannot be read: {unreadable}")
+        batch = read_batch(landed, contract, data)
     except RejectedFile as exc:
         report.status = "rejected"
         report.messages.append(f"{landed.path}: rejected: {exc} [{landed.feed}-file-readable]")
@@ -350,6 +369,11 @@ def ingest_feed(
         else:
             report.files.append(ingest_file(con, validator, contract, landed, now))
             recorded.first_name[landed.sha256] = landed.name
+            if any(name == landed.name for _, name in recorded.seen):
+                report.files[-1].messages.append(
+                    f"{landed.path}: re-delivery: a file of this name was ingested before with "
+                    "other content; both are kept, and record by record the later delivery wins"
+                )
             earlier_held = held.pop(landed.name, None)
             if earlier_held is not None:
                 reason = f"re-delivered under its name as batch {landed.batch_id}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ FILE_NAME = re.compile(
     r"^(?P<feed>[a-z_]+)_(?P<date>\d{8})(?:_(?P<seq>\d{2}))?\.(?P<ext>csv|parquet)$"
 )
 READ_BLOCK_BYTES = 16 << 20
+# Names a sender writes under before renaming the file into place: never read.
+TEMPORARY_SUFFIXES = (".partial", ".tmp", ".part")
 # How Arrow reports a row with more or fewer fields than the header (then it quotes the row).
 RAGGED_ROW = re.compile(
     r"CSV parse error: (?:Row #(?P<row>\d+): )?"
@@ -84,7 +87,7 @@ def discover(landing_dir: Path, feed: str) -> tuple[list[LandedFile], list[str]]
     if not folder.is_dir():
         return files, problems
     inside = landing_dir.resolve()
-    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and not _being_written(p)):
         if not path.resolve().is_relative_to(inside):
             # A link out of the landing would load (and quote) whatever it points at.
             problems.append(
@@ -105,6 +108,22 @@ def discover(landing_dir: Path, feed: str) -> tuple[list[LandedFile], list[str]]
         files.append(LandedFile(feed, path, sha256_of(path), extract_date, match["ext"]))
     files.sort(key=lambda f: (f.extract_date, f.name))
     return files, problems
+
+
+def _being_written(path: Path) -> bool:
+    """A file under a temporary name: senders write there, then rename (see operations.md)."""
+    return path.name.startswith(".") or path.name.endswith(TEMPORARY_SUFFIXES)
+
+
+def unknown_folders(landing_dir: Path, feeds: tuple[str, ...]) -> list[str]:
+    """One line per folder of the landing that is no feed's: its files are never read."""
+    if not landing_dir.is_dir():
+        return []
+    return [
+        f"{path}: not a feed folder (feeds: {', '.join(feeds)}); its files are not read"
+        for path in sorted(landing_dir.iterdir())
+        if path.is_dir() and path.name not in feeds and not path.name.startswith(".")
+    ]
 
 
 def _split_header(line: str) -> list[str]:
@@ -128,13 +147,14 @@ def _check_header(names: list[str], contract: Contract) -> None:
         raise RejectedFile("the header has an empty column name")
 
 
-def read_batch(landed: LandedFile, contract: Contract) -> Batch:
-    """Read a landed file as text columns; raise RejectedFile if it is not a readable table."""
+def read_batch(landed: LandedFile, contract: Contract, data: bytes) -> Batch:
+    """Read a landed file's bytes (read once: those hashed are those parsed) as text columns;
+    raise RejectedFile if they are not a readable table."""
     try:
         if landed.file_format == "parquet":
-            table = _read_parquet(landed.path, contract)
+            table = _read_parquet(data, contract)
         else:
-            table = _read_csv(landed.path)
+            table = _read_csv(data)
     except RejectedFile:
         raise
     except (pa.ArrowInvalid, pa.ArrowTypeError, OSError, UnicodeDecodeError) as exc:
@@ -167,11 +187,11 @@ def without_values(exc: object) -> str:
     return QUOTED.sub("'…'", first)
 
 
-def _read_csv(path: Path) -> pa.Table:
-    header = _split_header(_first_line(path))
+def _read_csv(data: bytes) -> pa.Table:
+    header = _split_header(_first_line(data))
     try:
         return pacsv.read_csv(
-            path,
+            pa.BufferReader(data),
             read_options=pacsv.ReadOptions(block_size=READ_BLOCK_BYTES, encoding="utf8"),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
@@ -187,15 +207,15 @@ def _read_csv(path: Path) -> pa.Table:
             raise
     # Arrow's message ends with the whole row, which may hold PII: name the line and the column
     # instead, raised after the `except` so that no traceback chains Arrow's message either.
-    raise RejectedFile(_ragged_row(path, header, ragged))
+    raise RejectedFile(_ragged_row(data, header, ragged))
 
 
-def _ragged_row(path: Path, header: list[str], ragged: re.Match[str]) -> str:
+def _ragged_row(data: bytes, header: list[str], ragged: re.Match[str]) -> str:
     """Where the first row whose field count differs from the header's is: its row number, the
     line it starts on and the first column it lacks (or the field beyond the header)."""
     expected, actual = int(ragged["expected"]), int(ragged["actual"])
     row, line = (int(ragged["row"]) - 1 if ragged["row"] else None), None  # row 1: the header
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+    with io.StringIO(data.decode("utf-8-sig", errors="replace"), newline="") as handle:
         records = csv.reader(handle)
         next(records, None)
         number, start = 0, records.line_num + 1
@@ -220,9 +240,8 @@ def _ragged_row(path: Path, header: list[str], ragged: re.Match[str]) -> str:
     )
 
 
-def _first_line(path: Path) -> str:
-    with path.open("rb") as handle:
-        head = handle.read(4096)
+def _first_line(data: bytes) -> str:
+    head = data[:4096]
     first = head.split(b"\n", 1)[0]
     if not first.strip():
         raise RejectedFile("the file is empty or its first line (the header) is blank")
@@ -236,8 +255,8 @@ def _first_line(path: Path) -> str:
         raise RejectedFile(f"the header is not UTF-8 text ({exc.reason})") from exc
 
 
-def _read_parquet(path: Path, contract: Contract) -> pa.Table:
-    table = pq.read_table(path)
+def _read_parquet(data: bytes, contract: Contract) -> pa.Table:
+    table = pq.read_table(pa.BufferReader(data))
     types = {c.name: c.parse_type for c in contract.columns}
     return pa.table(
         [
