@@ -83,10 +83,16 @@ def build_warehouse(quiet: bool = True, instance: Any = None, full_refresh: bool
     if quiet:
         run_config["loggers"] = {"console": {"config": {"log_level": "ERROR"}}}
     job = load_definitions().resolve_job_def("warehouse_build")
-    # dbt's own progress lines go to a log file, so the terminal shows only the summary.
-    log_path = config.warehouse_dir() / "logs" / "last_run.log"
+    # dbt's own progress lines and Dagster's error reports (a failed step's whole traceback: a
+    # full disk made ~190 lines) go to a log file, so the terminal shows only the summary, with
+    # one line per failed step.
+    log_path = run_log_path()
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("w") as log, contextlib.redirect_stdout(log):
+    with (
+        log_path.open("w") as log,
+        contextlib.redirect_stdout(log),
+        contextlib.redirect_stderr(log),
+    ):
         return job.execute_in_process(
             instance=instance or dg.DagsterInstance.ephemeral(),
             raise_on_error=False,
@@ -94,8 +100,14 @@ def build_warehouse(quiet: bool = True, instance: Any = None, full_refresh: bool
         )
 
 
+def run_log_path() -> Path:
+    return config.warehouse_dir() / "logs" / "last_run.log"
+
+
 def summarize(result: Any) -> tuple[list[str], bool]:
     """Lines for the user, and whether a snapshot was published."""
+    from peerwh.ingest.files import without_values
+
     lines: list[str] = []
     materialized = {
         m.asset_key.to_user_string(): m.metadata
@@ -133,7 +145,11 @@ def summarize(result: Any) -> tuple[list[str], bool]:
         error = step.event_specific_data.error if step.is_step_failure else None
         # A failed blocking check already shows under "Failed checks"; other failures show here.
         if error is not None and error.cls_name != "DagsterAssetCheckFailedError":
-            lines += ["", f"Step {step.step_key} failed: {error.message.strip().splitlines()[0]}"]
+            while error.cause is not None:  # the root cause (a full disk, say), not Dagster's
+                error = error.cause
+            # Quoted text left out: a database error may quote a value, and values may be PII.
+            first = without_values(error.message)
+            lines += ["", f"Step {step.step_key} failed: {first} (details: {run_log_path()})"]
     freshness = materialized.get("audit/source_freshness")
     if freshness is not None:
         late = str(freshness["stale"].value)

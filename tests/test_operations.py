@@ -184,3 +184,50 @@ def test_a_redelivery_under_the_same_name_replaces_the_held_batch(
         assert held_batches(con) == []
         statuses = con.execute("select status from audit.ingest_files order by 1").fetchall()
         assert statuses == [("loaded",), ("replaced",)]
+
+
+class _FailedStep:
+    is_step_failure = True
+    step_key = "raw_claims"
+
+    def __init__(self, error: object) -> None:
+        self.event_specific_data = type("Data", (), {"error": error})()
+
+
+class _FailedRun:
+    """What Dagster returns for a run whose ingestion step died of a full disk."""
+
+    def __init__(self, error: object) -> None:
+        self.all_events = [_FailedStep(error)]
+
+    def get_asset_materialization_events(self) -> list[object]:
+        return []
+
+    def get_asset_check_evaluations(self) -> list[object]:
+        return []
+
+
+def test_a_failed_step_is_one_line_with_its_root_cause(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dagster._utils.error import SerializableErrorInfo
+
+    from peerwh.cli import summarize
+
+    monkeypatch.setenv("PEERWH_WAREHOUSE_DIR", str(tmp_path))
+    disk_full = SerializableErrorInfo(
+        'IO Error: Could not write file "/srv/wh/warehouse.duckdb.wal": No space left on device\n'
+        "more detail\n",
+        ["a stack of 190 lines"],
+        "IOException",
+    )
+    error = SerializableErrorInfo(
+        'Error occurred while executing op "raw_claims":', ["..."], "StepError", disk_full
+    )
+    lines, published = summarize(_FailedRun(error))
+    assert not published
+    [failed] = [line for line in lines if line.startswith("Step ")]
+    assert failed == (
+        "Step raw_claims failed: IO Error: Could not write file '…': No space left on device "
+        f"(details: {tmp_path / 'logs' / 'last_run.log'})"
+    )
