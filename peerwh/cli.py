@@ -263,13 +263,20 @@ def _report_held() -> int:
     """List the batches still held (after any run, built or not): 1 if there are any."""
     import duckdb
 
+    from peerwh.ingest.files import without_values
     from peerwh.ingest.held import held_batches
 
     database = config.warehouse_path()
     if not database.is_file():
         return 0
-    with duckdb.connect(str(database), read_only=True) as con:
-        held = held_batches(con)
+    try:
+        with duckdb.connect(str(database), read_only=True) as con:
+            held = held_batches(con)
+    except duckdb.Error as error:
+        click.echo(
+            f"\nHeld batches: unknown, the warehouse cannot be read ({without_values(error)})"
+        )
+        return 1
     if not held:
         return 0
     click.echo(
