@@ -6,7 +6,10 @@ disclosure control and audited before this step may run), the reference tables n
 them (metric definitions, policy parameters such as the suppression thresholds), the
 disclosure audit's summary, and a `manifest.json` of its own, so that an open-data portal can
 take the folder as it is. Only that folder is readable by others than the owner. Then the
-pointer file `serving/current` is switched with one atomic `os.replace`. Raw, staging and
+pointer file `serving/current` is switched with one atomic `os.replace`, after the snapshot and
+the pointer's new content are fsync'ed (and the folder after the switch), so that a crash never
+serves a pointer to a snapshot the disk does not hold; folders of publications killed mid-way
+(`.<build_id>.partial`) are removed by the next one. Raw, staging and
 quarantine tables are never exported, and a column that a contract classifies as PII stops the
 publication.
 
@@ -169,6 +172,10 @@ def publish(
     build_id = now.strftime("%Y%m%dT%H%M%S%fZ")
     target = serving_dir / build_id
     staging = serving_dir / f".{build_id}.partial"
+    # Folders of publications killed mid-way (signal 9 leaves no `except` to clean up); only
+    # one run publishes at a time (peerwh.runlock), so none of them is being written now.
+    for leftover in serving_dir.glob(".*.partial") if serving_dir.is_dir() else ():
+        shutil.rmtree(leftover, ignore_errors=True)
     staging.mkdir(parents=True, exist_ok=False)
     (staging / PUBLIC_FOLDER).mkdir()
     forbidden = _pii_columns()
@@ -224,16 +231,39 @@ def publish(
             "about": PUBLIC_ABOUT,
         }
         (staging / PUBLIC_FOLDER / "manifest.json").write_text(json.dumps(public, indent=2))
+        _sync_tree(staging)
         staging.rename(target)
         make_world_readable(target / PUBLIC_FOLDER, serving_dir.parent)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    # Durable before it is served: the snapshot's files and folders are on disk (above), then
+    # the new pointer's content, then the rename that switches it.
     pointer = serving_dir / "current.tmp"
-    pointer.write_text(build_id)
+    with pointer.open("w") as handle:
+        handle.write(build_id)
+        handle.flush()
+        os.fsync(handle.fileno())
     os.replace(pointer, serving_dir / "current")
+    _sync(serving_dir)
     _prune(serving_dir, keep=build_id)
     return Snapshot(build_id, target, counts)
+
+
+def _sync(path: Path) -> None:
+    """fsync a file or folder (a folder's entries: names created or renamed in it)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sync_tree(root: Path) -> None:
+    for path in sorted(root.rglob("*"), reverse=True):
+        _sync(path)
+    _sync(root)
+    _sync(root.parent)
 
 
 def _prune(serving_dir: Path, keep: str) -> None:

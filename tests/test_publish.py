@@ -177,3 +177,43 @@ def test_dbt_docs_are_published_without_the_hash_key(published_warehouse: Path) 
     key = TEST_HASH_KEY.encode().ljust(64, b"\0")
     for pad in (0x36, 0x5C):
         assert bytes(b ^ pad for b in key).hex() not in site
+
+
+def test_a_publication_killed_mid_way_is_cleaned_up_by_the_next(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    first = publish(con, tmp_path, now=at(1))
+    leftover = tmp_path / f".{at(2):%Y%m%dT%H%M%S%fZ}.partial"  # signal 9 while writing it
+    (leftover / "public").mkdir(parents=True)
+    (leftover / "fct_demo.parquet").write_bytes(b"half a file")
+    assert current_build_id(tmp_path) == first.build_id
+    second = publish(con, tmp_path, now=at(3))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [first.build_id, second.build_id, "current"]
+    )
+
+
+def test_the_pointer_switch_is_durable(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new pointer's content is fsync'ed before the rename, and the folder after it."""
+    events: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        events.append(f"fsync {os.readlink(f'/proc/self/fd/{fd}')}")
+        real_fsync(fd)
+
+    def replace(source: str | Path, target: str | Path) -> None:
+        events.append(f"replace {source} {target}")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    snapshot = publish(con, tmp_path, now=at(1))
+    switch = events.index(f"replace {tmp_path / 'current.tmp'} {tmp_path / 'current'}")
+    assert f"fsync {tmp_path / 'current.tmp'}" in events[:switch]
+    # The snapshot's files are synced before it takes its name, and so before the switch.
+    partial = tmp_path / f".{snapshot.build_id}.partial"
+    assert f"fsync {partial / 'fct_demo.parquet'}" in events[:switch]
+    assert f"fsync {tmp_path}" in events[switch:]
