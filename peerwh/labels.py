@@ -92,7 +92,7 @@ LABELS: dict[str, str] = {
     "county": "County",
     "month": "Month",
     "quarter": "Quarter",
-    "state_fiscal_year": "State fiscal year",
+    "state_fiscal_year": "State fiscal year (July–June)",
     "calendar_year": "Calendar year",
     "demonstration_year": "Demonstration year",
     "age_group": "Age group",
@@ -100,8 +100,12 @@ LABELS: dict[str, str] = {
     "race_ethnicity": "Race or ethnicity",
     "language": "Primary language",
     "asam_level": "ASAM level of care",
-    # Data-quality finding severities.
+    # Data quality: finding severities, rule results.
     "warn": "Warning",
+    "pass": "Pass",
+    "fail": "Fail",
+    "not_applicable": "Not applicable",
+    "error": "Error",
 }
 
 
