@@ -6,9 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from peerwh.evaluator_extract.layout import (
-    OVERLAPPING_STRATA,
-)
+from peerwh.evaluator_extract.layout import OVERLAPPING_STRATA
 from peerwh.evaluator_extract.years import DemonstrationYears
 
 

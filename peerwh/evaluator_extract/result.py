@@ -8,11 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from peerwh.evaluator_extract.data_issues import issues_frame
-from peerwh.evaluator_extract.layout import (
-    EXTRACT_NAME,
-    SPEC_VERSION,
-    SUPPRESSION_TEXT,
-)
+from peerwh.evaluator_extract.layout import EXTRACT_NAME, SPEC_VERSION, SUPPRESSION_TEXT
 from peerwh.evaluator_extract.table import _dates, build
 from peerwh.evaluator_extract.years import DemonstrationYears
 

@@ -10,12 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from peerwh import xlsx
-from peerwh.evaluator_extract.layout import (
-    DICTIONARY,
-    EXTRACT_NAME,
-    SPEC_VERSION,
-    dictionary_frame,
-)
+from peerwh.evaluator_extract.layout import DICTIONARY, EXTRACT_NAME, SPEC_VERSION, dictionary_frame
 from peerwh.evaluator_extract.result import Extract
 
 

@@ -7,9 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from peerwh.evaluator_extract.layout import (
-    ExtractError,
-)
+from peerwh.evaluator_extract.layout import ExtractError
 
 
 @dataclass(frozen=True)

@@ -5,16 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from peerwh.report.data import ReportData
-from peerwh.report.sections.cells import (
-    _count,
-    _geography_rows,
-    _year_columns,
-)
-from peerwh.report.sections.model import (
-    Cell,
-    Column,
-    Table,
-)
+from peerwh.report.sections.cells import _count, _geography_rows, _year_columns
+from peerwh.report.sections.model import Cell, Column, Table
 
 
 def _county_appendices(data: ReportData) -> tuple[Table, ...]:

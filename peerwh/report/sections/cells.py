@@ -8,15 +8,7 @@ import pandas as pd
 
 from peerwh.labels import label
 from peerwh.report.data import ReportData
-from peerwh.report.sections.model import (
-    HIDDEN,
-    STATE_NAME,
-    Cell,
-    Column,
-    Kind,
-    Table,
-    period_label,
-)
+from peerwh.report.sections.model import HIDDEN, STATE_NAME, Cell, Column, Kind, Table, period_label
 
 # --- reading cells --------------------------------------------------------------------------
 

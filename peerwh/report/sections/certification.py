@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from peerwh.report.data import ReportData
-from peerwh.report.sections.cells import (
-    _category_table,
-)
-from peerwh.report.sections.model import (
-    Section,
-)
+from peerwh.report.sections.cells import _category_table
+from peerwh.report.sections.model import Section
 
 
 def _certification(data: ReportData) -> Section:

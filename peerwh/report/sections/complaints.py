@@ -15,11 +15,7 @@ from peerwh.report.sections.cells import (
     _state,
     _year_columns,
 )
-from peerwh.report.sections.model import (
-    Column,
-    Section,
-    Table,
-)
+from peerwh.report.sections.model import Column, Section, Table
 
 
 def _complaints(data: ReportData) -> Section:

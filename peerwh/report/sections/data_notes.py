@@ -8,14 +8,7 @@ import pandas as pd
 
 from peerwh.labels import label
 from peerwh.report.data import ReportData
-from peerwh.report.sections.model import (
-    Cell,
-    Column,
-    Kind,
-    Section,
-    Table,
-    period_label,
-)
+from peerwh.report.sections.model import Cell, Column, Kind, Section, Table, period_label
 
 
 def suppression_rule(data: ReportData) -> str:

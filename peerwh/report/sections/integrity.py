@@ -3,18 +3,8 @@
 from __future__ import annotations
 
 from peerwh.report.data import ReportData
-from peerwh.report.sections.cells import (
-    _measure_table,
-    _metric_name,
-    _metric_reader,
-    _year_columns,
-)
-from peerwh.report.sections.model import (
-    Cell,
-    Column,
-    Section,
-    Table,
-)
+from peerwh.report.sections.cells import _measure_table, _metric_name, _metric_reader, _year_columns
+from peerwh.report.sections.model import Cell, Column, Section, Table
 
 
 def _integrity(data: ReportData) -> Section | None:

@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 from peerwh.report.data import ReportData
-from peerwh.report.sections.model import (
-    Column,
-    Section,
-    Table,
-)
+from peerwh.report.sections.model import Column, Section, Table
+from peerwh.report.sections.utilization import UTILIZATION_METRICS
 
 
 def _methods(data: ReportData) -> Section:
-    used = [
-        "WF-01",
-        "UT-01",
-        "UT-02",
-        "UT-03",
-        "UT-04",
-        "UT-05",
-        "UT-06",
-        "UT-07",
-        "UT-08",
-        "UT-09",
-        "PI-01",
-    ]
+    used = ["WF-01", *UTILIZATION_METRICS, "PI-01"]
     if data.edition == "internal":
         used += ["IN-01", "IN-02", "CF-01"]
     catalog = data.catalog.set_index("metric_id")

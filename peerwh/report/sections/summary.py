@@ -11,14 +11,7 @@ from peerwh.report.sections.cells import (
     _state,
     _turnover,
 )
-from peerwh.report.sections.model import (
-    HIDDEN,
-    Kind,
-    Section,
-    Table,
-    cell_text,
-    period_label,
-)
+from peerwh.report.sections.model import HIDDEN, Kind, Section, Table, cell_text, period_label
 
 
 def _summary(data: ReportData) -> Section:

@@ -15,11 +15,7 @@ from peerwh.report.sections.cells import (
     _metric_reader,
     _year_columns,
 )
-from peerwh.report.sections.model import (
-    Column,
-    Section,
-    Table,
-)
+from peerwh.report.sections.model import Column, Section, Table
 
 UTILIZATION_METRICS = (
     "UT-01",

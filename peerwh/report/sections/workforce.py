@@ -16,13 +16,7 @@ from peerwh.report.sections.cells import (
     _value,
     _year_columns,
 )
-from peerwh.report.sections.model import (
-    STATE_NAME,
-    Column,
-    Kind,
-    Section,
-    Table,
-)
+from peerwh.report.sections.model import STATE_NAME, Column, Kind, Section, Table
 
 EMPLOYMENT_MEASURES: tuple[tuple[str, str, Kind], ...] = (
     ("Peers employed during the year", "employed_peers", "count"),
