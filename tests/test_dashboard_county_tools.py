@@ -5,6 +5,7 @@ labels that fit, the map opening on a rate, non-peer HCPCS codes flagged.
 
 from __future__ import annotations
 
+import ast
 import os
 from datetime import date
 from pathlib import Path
@@ -28,7 +29,7 @@ from peerwh.dashboards.app_pages.utilization.figures import opt_in_map_figure
 from peerwh.dashboards.app_pages.workforce import queries as workforce_queries
 from peerwh.dashboards.app_pages.workforce.figures import MAP_MEASURES
 from peerwh.dashboards.auth import add_user, load_users
-from peerwh.dashboards.labels import DASHBOARD_CODE_LABELS, column_label, label, labelled_codes
+from peerwh.dashboards.labels import column_label, label, labelled_codes
 from peerwh.dashboards.metrics import kpi_rows
 from peerwh.dashboards.shared_figures import FLAG_COLOR, breakdown_bar_figure, count_axis
 from peerwh.dashboards.snapshot import SnapshotReader, run_query
@@ -254,16 +255,30 @@ def test_peer_hcpcs_codes_come_from_the_published_seed(serving: Path) -> None:
 
 
 def test_codes_read_as_labels_from_one_lookup() -> None:
-    # The project's vocabulary (peerwh.labels, read by the report too) first.
-    assert label("late_resolution_after_extension") == vocabulary.label(
-        "late_resolution_after_extension"
-    )
-    assert label("DMC_ODS") == vocabulary.LABELS["DMC_ODS"]
-    assert not set(DASHBOARD_CODE_LABELS) & set(vocabulary.LABELS)
+    # The project's one lookup (peerwh.labels, read by the report too); a page only blanks NULL.
+    for code in (*vocabulary.LABELS, "some_new_code", "18_24", "Los Angeles"):
+        assert label(code) == vocabulary.label(code)
+    assert column_label is vocabulary.column_label
     assert label("late_acknowledgement, late_resolution") == "Acknowledged late; Resolved late"
     assert label("some_new_code") == "Some new code"
     assert label("Los Angeles") == "Los Angeles"  # not a code: as written
     assert label(None) == ""
+
+
+def test_each_code_has_exactly_one_label() -> None:
+    # A dict literal keeps the last of two equal keys without a word: read the source instead.
+    source = ast.parse(Path(vocabulary.__file__).read_text())
+    for node in source.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.value, ast.Dict):
+            keys = [ast.literal_eval(key) for key in node.value.keys if key is not None]
+            twice = sorted({key for key in keys if keys.count(key) > 1})
+            assert not twice, f"{ast.unparse(node.target)} labels {twice} more than once"
+    # ...and no other module keeps a lookup of its own.
+    root = Path(vocabulary.__file__).parents[1]
+    for module in [*(root / "peerwh").rglob("*.py"), *(root / "dashboards").rglob("*.py")]:
+        if module.resolve() != Path(vocabulary.__file__).resolve():
+            text = module.read_text()
+            assert "CODE_LABELS" not in text and "COLUMN_LABELS: " not in text, module
 
 
 def test_every_header_is_in_one_style() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from peerwh.dashboards.labels import label
 from peerwh.dashboards.shared_figures import TOP_LEGEND, count_axis, no_data_annotation
 
 STATUS_COLORS: dict[str, str] = {
@@ -13,39 +14,36 @@ STATUS_COLORS: dict[str, str] = {
     "not_applicable": "#9e9e9e",
     "error": "#ef6c00",
 }
-STATUS_LABELS: dict[str, str] = {
-    "pass": "Pass",
-    "fail": "Fail",
-    "not_applicable": "Not applicable",
-    "error": "Error",
-}
+# The statuses in the order of their traces; each reads as its label from `peerwh.labels`.
+STATUSES = tuple(STATUS_COLORS)
 
 
 def check_status_figure(df: pd.DataFrame) -> go.Figure:
     """Latest rule results per feed, stacked by status: one horizontal bar trace per status.
 
     `df` has `feed`, `status`, `results` (one row per feed and status). Every status of
-    `STATUS_LABELS` gets a trace (zeros where a feed has none), in that order; feeds A→Z.
+    `STATUSES` gets a trace (zeros where a feed has none), in that order; feeds A→Z.
     """
     feeds = sorted(str(f) for f in df["feed"].unique())
     counts = {(str(r.feed), str(r.status)): int(r.results) for r in df.itertuples(index=False)}
     fig = go.Figure()
-    for status, label in STATUS_LABELS.items():
+    for status in STATUSES:
+        name = label(status)
         fig.add_trace(
             go.Bar(
                 y=feeds,
                 x=[counts.get((feed, status), 0) for feed in feeds],
-                name=label,
+                name=name,
                 orientation="h",
                 marker={"color": STATUS_COLORS[status]},
-                hovertemplate="%{y}: %{x:,}<extra>" + label + "</extra>",
+                hovertemplate="%{y}: %{x:,}<extra>" + name + "</extra>",
             )
         )
     fig.update_layout(
         title={"text": "Rule results by feed (latest result per file and rule)"},
         barmode="stack",
         xaxis=count_axis(
-            "Results", [sum(counts.get((feed, s), 0) for s in STATUS_LABELS) for feed in feeds]
+            "Results", [sum(counts.get((feed, s), 0) for s in STATUSES) for feed in feeds]
         ),
         yaxis={"title": {"text": "Feed"}, "autorange": "reversed"},
         legend=TOP_LEGEND,
@@ -64,7 +62,7 @@ def quarantine_figure(df: pd.DataFrame) -> go.Figure:
     """
     ordered = df.sort_values("feed")
     fig = go.Figure()
-    for column, label, color in (
+    for column, name, color in (
         ("rows_loaded", "Rows loaded", "#1565c0"),
         ("rows_quarantined", "Rows quarantined", "#c62828"),
     ):
@@ -72,10 +70,10 @@ def quarantine_figure(df: pd.DataFrame) -> go.Figure:
             go.Bar(
                 y=ordered["feed"].astype(str).tolist(),
                 x=ordered[column].astype("int64").tolist(),
-                name=label,
+                name=name,
                 orientation="h",
                 marker={"color": color},
-                hovertemplate="%{y}: %{x:,}<extra>" + label + "</extra>",
+                hovertemplate="%{y}: %{x:,}<extra>" + name + "</extra>",
             )
         )
     fig.update_layout(

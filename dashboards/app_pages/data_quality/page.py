@@ -15,14 +15,15 @@ from peerwh.dashboards import session
 from peerwh.dashboards.access import AccessDenied
 from peerwh.dashboards.app_pages.data_quality import figures, queries
 from peerwh.dashboards.app_pages.data_quality.tables import disclosure_loss_table, quarantine_table
+from peerwh.dashboards.labels import label
 from peerwh.dashboards.snapshot import SnapshotReader
 from peerwh.dashboards.ui import OpenSnapshot, open_snapshot
 
 ALL_FEEDS = "All feeds"
 
 
-def _count(label: str) -> st.column_config.NumberColumn:
-    return st.column_config.NumberColumn(label, format="%,d")
+def _count(header: str) -> st.column_config.NumberColumn:
+    return st.column_config.NumberColumn(header, format="%,d")
 
 
 def render() -> None:
@@ -66,7 +67,7 @@ def render() -> None:
             "check_id": st.column_config.TextColumn("Rule"),
             "check_name": st.column_config.TextColumn("Rule name"),
             "severity": st.column_config.TextColumn("Severity"),
-            **{status: _count(label) for status, label in figures.STATUS_LABELS.items()},
+            **{status: _count(label(status)) for status in figures.STATUSES},
             "rows_violated": _count("Rows violating"),
         },
     )
@@ -151,8 +152,8 @@ def _disclosure_control(reader: SnapshotReader, snapshot: OpenSnapshot) -> None:
         ("Public cells", f"{cells:,}"),
         ("Cells suppressed", f"{hidden / cells:.1%}" if cells else "–"),
     )
-    for column, (label, value) in zip(st.columns(len(headlines)), headlines, strict=True):
-        column.metric(label, value, border=True)
+    for column, (text, value) in zip(st.columns(len(headlines)), headlines, strict=True):
+        column.metric(text, value, border=True)
     if passed:
         st.caption(
             "Every count from 1 to 10 of the public tables is protected, by the complementary "

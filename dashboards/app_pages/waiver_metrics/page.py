@@ -19,17 +19,13 @@ from peerwh.dashboards import session, shared_queries
 from peerwh.dashboards.access import WAIVER_METRICS_CATALOG_TABLE
 from peerwh.dashboards.app_pages.waiver_metrics import downloads, figures, queries, tables
 from peerwh.dashboards.formatting import SUPPRESSED
+from peerwh.dashboards.labels import label
 from peerwh.dashboards.snapshot import SnapshotReader
 from peerwh.dashboards.ui import SUPPRESSION_RULE, OpenSnapshot, open_snapshot
 
-PERIOD_LABELS: dict[str, str] = {
-    "month": "Month",
-    "quarter": "Quarter",
-    "state_fiscal_year": "State fiscal year (July–June)",
-    "calendar_year": "Calendar year",
-    "demonstration_year": "Demonstration year",
-}
-LEVEL_LABELS: dict[str, str] = {"state": "State", "region": "Region", "county": "County"}
+# Choices in this order; each reads as its label from `peerwh.labels`.
+PERIOD_TYPES = ("month", "quarter", "state_fiscal_year", "calendar_year", "demonstration_year")
+LEVELS = ("state", "region", "county")
 DEFAULTS: dict[str, str] = {
     "waiver_metric": "WF-01",
     "waiver_period_type": "state_fiscal_year",
@@ -206,18 +202,18 @@ def render() -> None:
     with period_col:
         period_type = _pick(
             "Period type",
-            _ordered(cells["period_type"], list(PERIOD_LABELS)),
+            _ordered(cells["period_type"], PERIOD_TYPES),
             "waiver_period_type",
-            PERIOD_LABELS,
+            {p: label(p) for p in PERIOD_TYPES},
         )
     cells = cells.loc[cells["period_type"] == period_type]
     level_col, code_col, stratum_col = st.columns(3)
     with level_col:
         level = _pick(
             "Geography level",
-            _ordered(cells["geography_level"], list(LEVEL_LABELS)),
+            _ordered(cells["geography_level"], LEVELS),
             "waiver_geography_level",
-            LEVEL_LABELS,
+            {level: label(level) for level in LEVELS},
         )
     cells = cells.loc[cells["geography_level"] == level]
     with code_col:
