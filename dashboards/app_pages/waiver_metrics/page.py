@@ -234,9 +234,14 @@ def render() -> None:
     metric = catalog.loc[catalog["metric_id"] == metric_id].iloc[0]
     _definition(metric)
     rows = queries.waiver_metric_rows(reader, metric_id, period_type, level, code, stratum)
+    complete_through = (
+        shared_queries.completeness(reader).claims_complete_through
+        if metric["source_model"] in shared_queries.CLAIMS_SOURCE_MODELS
+        else None
+    )
     st.plotly_chart(
         figures.waiver_metric_figure(
-            rows, f"{metric_id} · {names[metric_id]}", str(metric["unit"])
+            rows, f"{metric_id} · {names[metric_id]}", str(metric["unit"]), complete_through
         ),
         width="stretch",
     )
