@@ -15,6 +15,7 @@ from datetime import date
 
 import pandas as pd
 
+from peerwh import evaluator_extract
 from peerwh.dashboards.access import (
     FEED_FRESHNESS_VIEW,
     AccessDenied,
@@ -31,9 +32,9 @@ PUBLIC_COUNTY_NAMES_TABLE = "rpt_complaints_by_county_quarter"
 # Per feed: latest extract date, run-out months, complete-through date. Dates only: public.
 COMPLETENESS_TABLE = "fct_feed_completeness"
 CLAIMS_FEED = "claims"
-# Marts built from claim lines: their figures for months after the claims' complete-through
-# date are incomplete (claims run-out).
-CLAIMS_SOURCE_MODELS = frozenset({"fct_claim_lines", "fct_integrity_findings"})
+# Marts built from claim lines (the extract's list): their figures for months after the claims'
+# complete-through date are incomplete (claims run-out).
+CLAIMS_SOURCE_MODELS = evaluator_extract.CLAIMS_SOURCE_MODELS
 
 
 def counties(reader: SnapshotReader) -> pd.DataFrame:
@@ -83,13 +84,16 @@ def _as_date(value: object) -> date | None:
 
 def completeness(reader: SnapshotReader) -> Completeness:
     """The snapshot's `Completeness` (every role may read it). A snapshot without the mart (built
-    before it existed) reads as "unknown" instead of failing the page."""
+    before it existed) or without it public reads as "unknown" instead of failing the page."""
     if COMPLETENESS_TABLE not in read_manifest(reader.serving_dir, reader.build_id).tables:
         return Completeness(None, {})
-    frame = reader.query(
-        f"SELECT feed_name, latest_extract_date, complete_through FROM {COMPLETENESS_TABLE}",
-        tables=(COMPLETENESS_TABLE,),
-    )
+    try:
+        frame = reader.query(
+            f"SELECT feed_name, latest_extract_date, complete_through FROM {COMPLETENESS_TABLE}",
+            tables=(COMPLETENESS_TABLE,),
+        )
+    except AccessDenied:  # a build that published the mart as internal only
+        return Completeness(None, {})
     latest = [d for d in map(_as_date, frame["latest_extract_date"]) if d is not None]
     return Completeness(
         max(latest, default=None),

@@ -32,6 +32,9 @@ PERIOD_ORDER = ("month", "quarter", "state_fiscal_year", "calendar_year", "demon
 LEVEL_ORDER = ("state", "region", "county")
 RATE_DECIMALS = 2
 OVERLAPPING_STRATA = ("age_group", "delivery_system", "modality", "asam_level")
+# Catalog source models built from claim lines: their periods ending after the claims'
+# complete-through date (fct_feed_completeness) are incomplete (claims run-out).
+CLAIMS_SOURCE_MODELS = frozenset({"fct_claim_lines", "fct_integrity_findings"})
 
 # The layout, column by column: (name, type, description). The docs and the data dictionary
 # sheet are generated from this list, so they cannot drift from the file.
@@ -100,6 +103,13 @@ DICTIONARY: tuple[tuple[str, str, str], ...] = (
         "boolean",
         "True when the period reaches past the last month of data: its figures are incomplete"
         " (data issue DI-01).",
+    ),
+    (
+        "period_complete",
+        "boolean",
+        "False when the period's figures are incomplete (data issue DI-01): it reaches past the "
+        "last month of data, or, for a metric counted from claim lines, it ends after the "
+        "claims' complete-through date (claims run-out).",
     ),
     (
         "geography_level",
@@ -287,16 +297,31 @@ def build(
     catalog: pd.DataFrame,
     parameters: pd.DataFrame,
     counties: Mapping[str, str] | None = None,
+    claims_complete_through: dt.date | None = None,
 ) -> pd.DataFrame:
-    """The tidy extract, one row per published metric x period x geography x subpopulation."""
-    missing = {"measure_id", "metric_type", "baseline_period_end"} - set(catalog.columns)
+    """The tidy extract, one row per published metric x period x geography x subpopulation.
+
+    `claims_complete_through` (fct_feed_completeness): periods of claims metrics ending after it
+    are incomplete (`period_complete` false); None when unknown.
+    """
+    missing = {"measure_id", "metric_type", "baseline_period_end", "source_model"} - set(
+        catalog.columns
+    )
     if missing:
         raise ExtractError(f"waiver_metrics_catalog lacks {', '.join(sorted(missing))}")
     years = DemonstrationYears.from_parameters(parameters)
     meta = catalog.set_index("metric_id")
     frame = metrics.merge(
         catalog[
-            ["metric_id", "measure_id", "metric_name", "metric_type", "unit", "baseline_period"]
+            [
+                "metric_id",
+                "measure_id",
+                "metric_name",
+                "metric_type",
+                "unit",
+                "baseline_period",
+                "source_model",
+            ]
         ],
         on="metric_id",
         how="left",
@@ -330,6 +355,7 @@ def build(
                 for p, s in zip(frame["period_type"], starts, strict=True)
             ],
             "is_partial_period": frame["is_partial_period"].astype(bool),
+            "period_complete": _period_complete(frame, ends, claims_complete_through),
             "geography_level": frame["geography_level"],
             "geography_code": frame["geography_code"].astype(str),
             "geography_name": _geography_names(frame, counties or {}),
@@ -367,6 +393,20 @@ def build(
             for ids in out.loc[mask, "data_issue_ids"]
         ]
     return out[list(COLUMNS)]
+
+
+def _period_complete(
+    frame: pd.DataFrame, ends: list[dt.date], claims_complete_through: dt.date | None
+) -> list[bool]:
+    """Not partial, and for a claims metric ended by the claims' complete-through date."""
+    claims = frame["source_model"].isin(CLAIMS_SOURCE_MODELS)
+    return [
+        not partial
+        and not (is_claims and claims_complete_through and end > claims_complete_through)
+        for partial, is_claims, end in zip(
+            frame["is_partial_period"].astype(bool), claims, ends, strict=True
+        )
+    ]
 
 
 def _order(values: pd.Series) -> pd.Series:
@@ -422,7 +462,7 @@ class DataIssue:
 
     def rows(self, frame: pd.DataFrame) -> pd.Series:
         if self.selector == "partial":
-            return frame["is_partial_period"]
+            return ~frame["period_complete"]
         if self.selector == "demonstration":
             return frame["period_type"] == "demonstration_year"
         if self.selector == "baseline":
@@ -439,10 +479,11 @@ def data_issues(frame: pd.DataFrame, years: DemonstrationYears) -> list[DataIssu
     return [
         DataIssue(
             "DI-01",
-            "Partial periods",
-            "The period reaches past the last month of data (is_partial_period): its counts "
-            "are incomplete and fall towards the end of the data, above all for claims, which "
-            "keep arriving for months after the service. Compare complete periods only.",
+            "Incomplete periods",
+            "The period's counts are incomplete (period_complete false): it reaches past the "
+            "last month of data (is_partial_period), or it counts claim lines and ends after "
+            "the claims' complete-through date (see about), since claims keep arriving for "
+            "months after the service (claims run-out). Compare complete periods only.",
             "all",
             "partial",
         ),
@@ -541,10 +582,11 @@ def extract(
     build_id: str,
     published: str,
     counties: Mapping[str, str] | None = None,
+    claims_complete_through: dt.date | None = None,
 ) -> Extract:
     """The extract of one snapshot (`build_id`, published at `published`)."""
-    table = build(metrics, catalog, parameters, counties)
-    complete = table.loc[~table["is_partial_period"], "period_end"]
+    table = build(metrics, catalog, parameters, counties, claims_complete_through)
+    complete = table.loc[table["period_complete"], "period_end"]
     through = max(complete).isoformat() if len(complete) else "no complete period"
     years = DemonstrationYears.from_parameters(parameters)
     values = parameters.set_index("parameter_name")["value_numeric"]
@@ -562,6 +604,12 @@ def extract(
             ("snapshot build", build_id),
             ("snapshot published", published),
             ("data complete through", through),
+            (
+                "claims complete through",
+                claims_complete_through.isoformat()
+                if claims_complete_through
+                else "unknown (no feed completeness in this snapshot)",
+            ),
             ("rows", f"{len(table):,}"),
             ("suppression", suppression),
             (

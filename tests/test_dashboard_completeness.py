@@ -102,15 +102,18 @@ def test_provenance_names_data_as_of_claims_completeness_and_build() -> None:
     ]
 
 
-def _publish_completeness(serving: Path, tables: dict[str, str]) -> SnapshotReader:
-    """One snapshot holding `tables` ({name: SELECT}), each in the public folder."""
+def _publish_completeness(
+    serving: Path, tables: dict[str, str], folder_name: str = "public"
+) -> SnapshotReader:
+    """One snapshot holding `tables` ({name: SELECT}), each in `folder_name` ("" internal)."""
     folder = serving / "b1"
-    (folder / "public").mkdir(parents=True)
+    (folder / folder_name).mkdir(parents=True, exist_ok=True)
     entries = {}
     with duckdb.connect(":memory:") as con:
         for name, select in tables.items():
-            con.execute(f"COPY ({select}) TO '{folder / 'public' / name}.parquet' (FORMAT parquet)")
-            entries[name] = {"file": f"{name}.parquet", "rows": 1, "folder": "public"}
+            target = folder / folder_name / f"{name}.parquet"
+            con.execute(f"COPY ({select}) TO '{target}' (FORMAT parquet)")
+            entries[name] = {"file": f"{name}.parquet", "rows": 1, "folder": folder_name}
     manifest = {"build_id": "b1", "created_at": "2026-10-06T01:01:00+00:00", "tables": entries}
     (folder / "manifest.json").write_text(json.dumps(manifest))
     (serving / "current").write_text("b1")
@@ -136,6 +139,16 @@ def test_every_role_reads_the_completeness_of_each_feed(tmp_path: Path) -> None:
     assert known.data_as_of == date(2026, 10, 5)
     assert known.claims_complete_through == date(2026, 6, 30)
     assert known.complete_through["suspended_ineligible"] is None
+
+
+def test_an_evaluator_of_a_build_with_the_mart_internal_reads_unknown(tmp_path: Path) -> None:
+    reader = _publish_completeness(
+        tmp_path,
+        {shared_queries.COMPLETENESS_TABLE: "SELECT 'claims' AS feed_name"},
+        folder_name="",
+    )
+
+    assert shared_queries.completeness(reader) == shared_queries.Completeness(None, {})
 
 
 def test_a_build_without_the_completeness_mart_reads_as_unknown(tmp_path: Path) -> None:

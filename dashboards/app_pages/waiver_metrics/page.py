@@ -118,6 +118,7 @@ def _extract(_reader: SnapshotReader, build_id: str, published: str) -> evaluato
         build_id,
         published,
         queries.county_names(_reader),
+        shared_queries.completeness(_reader).claims_complete_through,
     )
 
 
