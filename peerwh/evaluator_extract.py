@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -395,18 +395,26 @@ def build(
     return out[list(COLUMNS)]
 
 
+def period_complete(
+    partial: Iterable[bool],
+    ends: Iterable[dt.date],
+    claims: Iterable[bool],
+    claims_complete_through: dt.date | None,
+) -> list[bool]:
+    """Per period: not partial and, for a claims metric, ended by the claims' complete-through
+    date (unknown: no run-out check)."""
+    return [
+        not bool(is_partial)
+        and not (is_claims and claims_complete_through and end > claims_complete_through)
+        for is_partial, end, is_claims in zip(partial, ends, claims, strict=True)
+    ]
+
+
 def _period_complete(
     frame: pd.DataFrame, ends: list[dt.date], claims_complete_through: dt.date | None
 ) -> list[bool]:
-    """Not partial, and for a claims metric ended by the claims' complete-through date."""
     claims = frame["source_model"].isin(CLAIMS_SOURCE_MODELS)
-    return [
-        not partial
-        and not (is_claims and claims_complete_through and end > claims_complete_through)
-        for partial, is_claims, end in zip(
-            frame["is_partial_period"].astype(bool), claims, ends, strict=True
-        )
-    ]
+    return period_complete(frame["is_partial_period"], ends, claims, claims_complete_through)
 
 
 def _order(values: pd.Series) -> pd.Series:

@@ -183,3 +183,33 @@ def test_integrity_monthly_bars_shade_the_run_out_months() -> None:
 
     (band,) = fig.layout.shapes
     assert pd.Timestamp("2026-07-01") < pd.Timestamp(band.x0) < pd.Timestamp("2026-08-01")
+
+
+def test_waiver_table_marks_a_period_in_claims_run_out() -> None:
+    from peerwh import evaluator_extract
+    from peerwh.dashboards.app_pages.waiver_metrics.tables import waiver_metric_table
+
+    starts = pd.to_datetime(["2026-04-01", "2026-07-01", "2026-10-01"])
+    ends = [d.date() for d in starts + pd.offsets.QuarterEnd(0)]
+    rows = pd.DataFrame(
+        {
+            "period_start": starts,
+            "period_end": ends,
+            "stratum_value": "all",
+            "numerator": [40, 20, 5],
+            "denominator": [200, 200, 200],
+            "rate": [20.0, 10.0, 2.5],
+            "baseline_rate": [None, None, None],
+            "numerator_is_suppressed": False,
+            "denominator_is_suppressed": False,
+            "is_suppressed": False,
+            "is_partial_period": [False, False, True],
+        }
+    )
+    rows["period_complete"] = evaluator_extract.period_complete(
+        rows["is_partial_period"], ends, [True] * 3, date(2026, 6, 30)
+    )
+
+    shown = waiver_metric_table(rows, "Suppressed")
+
+    assert shown["Partial period"].tolist() == ["", "claims run-out", "yes"]

@@ -234,11 +234,20 @@ def render() -> None:
 
     metric = catalog.loc[catalog["metric_id"] == metric_id].iloc[0]
     _definition(metric)
-    rows = queries.waiver_metric_rows(reader, metric_id, period_type, level, code, stratum)
     complete_through = (
         shared_queries.completeness(reader).claims_complete_through
         if metric["source_model"] in shared_queries.CLAIMS_SOURCE_MODELS
         else None
+    )
+    rows = queries.waiver_metric_rows(reader, metric_id, period_type, level, code, stratum)
+    # Marked in the table and every download, as in the whole-table extract (DI-01).
+    rows = rows.assign(
+        period_complete=evaluator_extract.period_complete(
+            rows["is_partial_period"],
+            [pd.Timestamp(end).date() for end in rows["period_end"]],
+            [complete_through is not None] * len(rows),
+            complete_through,
+        )
     )
     st.plotly_chart(
         figures.waiver_metric_figure(
