@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from peerwh.dashboards import session
+from peerwh.dashboards import session, ui
 from peerwh.dashboards.access import Role
 from peerwh.dashboards.auth import UsersFileError
 
@@ -113,6 +113,7 @@ if scope is None:
     session.sign_in_form()
     st.stop()
 session.show_identity(scope)
+ui.show_provenance(scope)
 notice = st.session_state.pop(NOTICE_KEY, None)
 if notice:
     st.info(notice, icon=":material/block:")

@@ -6,6 +6,7 @@ data" note, the workforce trend (Overview and Peer workforce) and the breakdown 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -79,6 +80,63 @@ def flat_counties(
         marker={"line": {"color": "white", "width": 0.5}},
         hovertemplate="%{text}<extra></extra>",
     )
+
+
+CLAIMS_RUN_OUT_LABEL = "incomplete (claims run-out)"
+INCOMPLETE_FILL = "#9e9e9e"
+# Points sit on their period's first day: the band starts and ends half a month either side,
+# so the first incomplete point and the last point are inside it, not on its edge.
+_BAND_MARGIN = pd.Timedelta(days=15)
+
+
+def incomplete_periods(
+    starts: Iterable[object], complete_through: date | None, ends: Iterable[object] | None = None
+) -> list[pd.Timestamp]:
+    """The period starts whose period ends after `complete_through` (months when `ends` is not
+    given), oldest first: periods whose figures will still grow. None when unknown: none."""
+    start_list = [pd.Timestamp(s) for s in starts]  # type: ignore[arg-type]
+    end_list = (
+        [pd.Timestamp(e) for e in ends]  # type: ignore[arg-type]
+        if ends is not None
+        else [s + pd.offsets.MonthEnd(0) for s in start_list]
+    )
+    if complete_through is None:
+        return []
+    through = pd.Timestamp(complete_through)
+    return sorted({s for s, e in zip(start_list, end_list, strict=True) if e > through})
+
+
+def shade_incomplete(
+    fig: go.Figure,
+    starts: Iterable[object],
+    complete_through: date | None,
+    *,
+    ends: Iterable[object] | None = None,
+    label: str = CLAIMS_RUN_OUT_LABEL,
+) -> bool:
+    """Shade the periods of a date x axis after `complete_through` (see `incomplete_periods`;
+    `starts` are the plotted x values), labelled `label`. True when something was shaded.
+
+    One band from the first incomplete period to the last period plotted: the figures there
+    are not final (e.g. claims keep arriving for months), so a fall is not read as a collapse.
+    """
+    start_list = list(starts)
+    incomplete = incomplete_periods(start_list, complete_through, ends)
+    if not incomplete:
+        return False
+    last = max(pd.Timestamp(s) for s in start_list)  # type: ignore[arg-type]
+    fig.add_vrect(
+        x0=incomplete[0] - _BAND_MARGIN,
+        x1=last + _BAND_MARGIN,
+        fillcolor=INCOMPLETE_FILL,
+        opacity=0.2,
+        line_width=0,
+        layer="below",
+        annotation_text=label,
+        annotation_position="top left",
+        annotation_font_size=11,
+    )
+    return True
 
 
 def no_data_annotation(fig: go.Figure, text: str = "No data for this selection") -> None:

@@ -1,5 +1,6 @@
-"""The SQL several pages run: the counties a scope may see, feed freshness, the periods of
-the public county cells, and the monthly workforce series (Overview and Peer workforce).
+"""The SQL several pages run: the counties a scope may see, feed freshness and completeness, the
+periods of the public county cells, and the monthly workforce series (Overview and Peer
+workforce).
 
 Every function takes a `SnapshotReader` (the signed-in scope and the build) first and names
 the tables it reads, so the snapshot layer refuses (`AccessDenied`) anything outside the
@@ -10,9 +11,11 @@ in DuckDB; pandas only receives the result.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
+from peerwh import evaluator_extract
 from peerwh.dashboards.access import (
     FEED_FRESHNESS_VIEW,
     AccessDenied,
@@ -20,12 +23,18 @@ from peerwh.dashboards.access import (
     Scope,
     require_county_detail,
 )
-from peerwh.dashboards.snapshot import Params, SnapshotReader
+from peerwh.dashboards.snapshot import Params, SnapshotReader, read_manifest
 
 WORKFORCE_TABLE = "fct_workforce_monthly"
 WAIVER_METRICS_TABLE = "rpt_waiver_metrics"
 # Public table listing every county by name, every quarter (names are not in rpt_waiver_metrics).
 PUBLIC_COUNTY_NAMES_TABLE = "rpt_complaints_by_county_quarter"
+# Per feed: latest extract date, run-out months, complete-through date. Dates only: public.
+COMPLETENESS_TABLE = "fct_feed_completeness"
+CLAIMS_FEED = "claims"
+# Marts built from claim lines (the extract's list): their figures for months after the claims'
+# complete-through date are incomplete (claims run-out).
+CLAIMS_SOURCE_MODELS = evaluator_extract.CLAIMS_SOURCE_MODELS
 
 
 def counties(reader: SnapshotReader) -> pd.DataFrame:
@@ -53,6 +62,46 @@ def feed_freshness(reader: SnapshotReader) -> pd.DataFrame:
         ORDER BY feed
     """
     return reader.query(sql, tables=(FEED_FRESHNESS_VIEW,))
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How far the snapshot's data reach: `data_as_of` is the latest extract date of any feed;
+    `complete_through` maps each feed to the last day of its last complete month (None when
+    the feed delivered nothing). Empty for a snapshot built before fct_feed_completeness."""
+
+    data_as_of: date | None
+    complete_through: dict[str, date | None]
+
+    @property
+    def claims_complete_through(self) -> date | None:
+        return self.complete_through.get(CLAIMS_FEED)
+
+
+def _as_date(value: object) -> date | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()  # type: ignore[arg-type]
+
+
+def completeness(reader: SnapshotReader) -> Completeness:
+    """The snapshot's `Completeness` (every role may read it). A snapshot without the mart (built
+    before it existed) or without it public reads as "unknown" instead of failing the page."""
+    if COMPLETENESS_TABLE not in read_manifest(reader.serving_dir, reader.build_id).tables:
+        return Completeness(None, {})
+    try:
+        frame = reader.query(
+            f"SELECT feed_name, latest_extract_date, complete_through FROM {COMPLETENESS_TABLE}",
+            tables=(COMPLETENESS_TABLE,),
+        )
+    except AccessDenied:  # a build that published the mart as internal only
+        return Completeness(None, {})
+    latest = [d for d in map(_as_date, frame["latest_extract_date"]) if d is not None]
+    return Completeness(
+        max(latest, default=None),
+        {
+            str(row.feed_name): _as_date(row.complete_through)
+            for row in frame.itertuples(index=False)
+        },
+    )
 
 
 def public_periods(

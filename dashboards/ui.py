@@ -18,6 +18,7 @@ from peerwh.dashboards import shared_queries
 from peerwh.dashboards.access import Role, Scope
 from peerwh.dashboards.formatting import SUPPRESSED, month_label
 from peerwh.dashboards.metrics import Headline, Kpi, kpi_rows
+from peerwh.dashboards.shared_queries import Completeness
 from peerwh.dashboards.snapshot import (
     Manifest,
     SnapshotError,
@@ -79,6 +80,38 @@ def open_snapshot(required_tables: tuple[str, ...] = ()) -> OpenSnapshot | None:
         )
         return None
     return OpenSnapshot(serving, manifest)
+
+
+def provenance_lines(build_id: str, published: str, known: Completeness) -> list[str]:
+    """What every page says about its data: data-as-of, how far claims are complete, build id."""
+    as_of = known.data_as_of
+    claims = known.claims_complete_through
+    return [
+        f"**Data as of** {as_of:%Y-%m-%d} (latest extract)"
+        if as_of
+        else "**Data as of** unknown (this build has no feed completeness)",
+        f"**Claims complete through** {claims:%Y-%m-%d}: later months are incomplete "
+        "(claims run-out) and shaded on charts"
+        if claims
+        else "**Claims complete through** unknown",
+        f"**Build** {build_id}, published {published}",
+    ]
+
+
+def show_provenance(scope: Scope) -> None:
+    """The current build's data-as-of, claims completeness and build id in the sidebar, on every
+    page. Silent when nothing can be read: the page itself says why (`open_snapshot`)."""
+    serving = serving_dir()
+    try:
+        build_id = current_build_id(serving)
+        if build_id is None:
+            return
+        snapshot = OpenSnapshot(serving, read_manifest(serving, build_id))
+    except SnapshotError:
+        return
+    known = shared_queries.completeness(snapshot.reader(scope))
+    lines = provenance_lines(snapshot.build_id, snapshot.manifest.created_at_display(), known)
+    st.sidebar.caption("  \n".join(lines))
 
 
 def show_headline(label: str, headline: Headline | None) -> None:
@@ -208,10 +241,16 @@ class PublicPeriod:
 
 
 def public_period_choice(
-    reader: SnapshotReader, key: str, metric_id: str = "UT-02"
+    reader: SnapshotReader,
+    key: str,
+    metric_id: str = "UT-02",
+    complete_through: date | None = None,
 ) -> PublicPeriod | None:
     """Two selectboxes, period type and period, over the periods of `metric_id`'s public county
     cells; the latest complete period is preselected. None (after saying so) when there is none.
+
+    A period is incomplete when it reaches past the data (partial) or ends after
+    `complete_through` (for a claims metric: the claims' complete-through date, run-out).
     """
     type_column, period_column = st.columns(2)
     with type_column:
@@ -225,12 +264,24 @@ def public_period_choice(
     if periods.empty:
         st.info("No published figures for this period type.")
         return None
+    run_out = (
+        [False] * len(periods)
+        if complete_through is None
+        else [pd.Timestamp(end).date() > complete_through for end in periods["period_end"]]
+    )
     labels = {
         row.period_start.date(): f"{row.period_start:%b %Y} – {row.period_end:%b %Y}"
-        + (" (partial)" if row.is_partial_period else "")
-        for row in periods.itertuples(index=False)
+        + (
+            " (partial)"
+            if row.is_partial_period
+            else (" (incomplete: claims run-out)" if late else "")
+        )
+        for row, late in zip(periods.itertuples(index=False), run_out, strict=True)
     }
-    complete = [not partial for partial in periods["is_partial_period"]]
+    complete = [
+        not partial and not late
+        for partial, late in zip(periods["is_partial_period"], run_out, strict=True)
+    ]
     with period_column:
         start: date = st.selectbox(
             "Period",

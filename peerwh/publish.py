@@ -44,6 +44,9 @@ PUBLISHED_AUDIT_TABLES = (
     "disclosure_summary",
 )
 PUBLIC_AUDIT_TABLES = ("disclosure_summary",)
+# Marts that hold dates only, no counts or people: public, so every page (and the evaluator's)
+# can say how far each feed is complete (fct_feed_completeness: extract dates and run-out).
+PUBLIC_MART_TABLES = ("fct_feed_completeness",)
 # Seeds (schema `reference`) the dashboards read: metric definitions for the waiver metrics page,
 # the policy parameters from which the query layer takes the RPT-03 suppression thresholds, the
 # peer taxonomy's HCPCS codes (BILL-02: other codes are flagged on the Utilization page) and the
@@ -102,7 +105,15 @@ def _published_tables(con: duckdb.DuckDBPyConnection) -> list[PublishedTable]:
         "where table_schema in (select unnest(?)) order by 1, 2",
         [list(PUBLISHED_SCHEMAS)],
     ).fetchall()
-    tables = [PublishedTable(schema, name, name, schema == PUBLIC_SCHEMA) for schema, name in rows]
+    tables = [
+        PublishedTable(
+            schema,
+            name,
+            name,
+            schema == PUBLIC_SCHEMA or (schema == "marts" and name in PUBLIC_MART_TABLES),
+        )
+        for schema, name in rows
+    ]
     tables += [
         PublishedTable("audit", name, f"audit__{name}", name in PUBLIC_AUDIT_TABLES)
         for name in PUBLISHED_AUDIT_TABLES

@@ -209,6 +209,23 @@ def test_data_issues_name_their_rows(table: pd.DataFrame) -> None:
     assert issues.loc["DI-04", "rows_affected"] == 1
 
 
+def test_claims_periods_after_the_claims_complete_through_date_are_incomplete() -> None:
+    """UT-01 counts claim lines: its SFY 2023-24 ends after claims are complete (run-out)."""
+    table = ee.build(
+        _metrics(), _catalog(), _parameters(), {"06001": "Alameda"}, dt.date(2024, 3, 31)
+    )
+
+    ut01 = _one(table, "UT-01", "SFY 2023-24", "telephone")
+    assert not ut01["period_complete"] and not ut01["is_partial_period"]
+    assert "DI-01" in ut01["data_issue_ids"]
+    assert _one(table, "WF-01", "SFY 2023-24")["period_complete"]  # not a claims metric
+    assert not _one(table, "WF-01", "2024-08")["period_complete"]  # partial
+
+
+def test_without_a_claims_date_only_partial_periods_are_incomplete(table: pd.DataFrame) -> None:
+    assert table.loc[~table["period_complete"], "reporting_period"].tolist() == ["2024-08"]
+
+
 def test_a_catalog_without_the_new_columns_is_a_one_line_error() -> None:
     with pytest.raises(ee.ExtractError, match="waiver_metrics_catalog lacks measure_id"):
         ee.build(_metrics(), _catalog().drop(columns=["measure_id"]), _parameters())
@@ -247,13 +264,16 @@ def test_excel_sheets_have_frozen_filtered_headers_and_typed_cells(result: ee.Ex
     data = book["data"]
     header = [c.value for c in data[1]]
     assert header == list(ee.COLUMNS)
-    assert data.auto_filter.ref == f"A1:AD{len(result.table) + 1}"
+    assert data.auto_filter.ref == f"A1:AE{len(result.table) + 1}"
     first = {name: cell for name, cell in zip(header, data[2], strict=True)}
     assert first["period_start"].is_date and first["period_start"].number_format == "yyyy-mm-dd"
     assert isinstance(first["period_start"].value, dt.datetime)
     assert first["is_suppressed"].value is False
     numbers = [
-        c for c in data.iter_rows(min_row=2) for c in c if c.column == 20 and c.value is not None
+        c
+        for c in data.iter_rows(min_row=2)
+        for c in c
+        if c.column == header.index("numerator") + 1 and c.value is not None
     ]
     assert numbers and all(c.number_format == "#,##0" for c in numbers)
     about = dict(book["about"].iter_rows(min_row=2, values_only=True))

@@ -76,6 +76,23 @@ def test_snapshot_has_every_mart_the_audit_summaries_and_the_reference_tables(
     assert rows == [(3,)]
 
 
+def test_feed_completeness_is_public_and_other_marts_are_not(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """Dates only, no counts: every role (evaluators too) reads how far each feed is complete."""
+    con.execute(
+        "create table marts.fct_feed_completeness as "
+        "select 'claims' as feed_name, date '2026-06-30' as complete_through"
+    )
+
+    snapshot = publish(con, tmp_path, now=at(1))
+
+    tables = json.loads((snapshot.path / "manifest.json").read_text())["tables"]
+    assert tables["fct_feed_completeness"]["folder"] == "public"
+    assert tables["fct_demo"]["folder"] == ""
+    assert (snapshot.path / "public" / "fct_feed_completeness.parquet").exists()
+
+
 def test_public_outputs_have_a_folder_of_their_own_that_anyone_may_read(
     con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:

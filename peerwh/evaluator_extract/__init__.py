@@ -15,6 +15,7 @@ in `table`, the data issues in `data_issues`, the whole extract in `result` and 
 from peerwh.evaluator_extract.data_issues import DataIssue, data_issues, issues_frame
 from peerwh.evaluator_extract.layout import (
     BASELINE_PERIOD_TYPES,
+    CLAIMS_SOURCE_MODELS,
     COLUMNS,
     DICTIONARY,
     EXTRACT_NAME,
@@ -30,7 +31,7 @@ from peerwh.evaluator_extract.layout import (
     dictionary_markdown,
 )
 from peerwh.evaluator_extract.result import Extract, extract, metrics_frame
-from peerwh.evaluator_extract.table import build
+from peerwh.evaluator_extract.table import build, period_complete
 from peerwh.evaluator_extract.writers import (
     PARQUET_KEYS,
     WIDE_COLUMNS,
@@ -43,6 +44,7 @@ from peerwh.evaluator_extract.years import DemonstrationYears, reporting_period
 
 __all__ = [
     "BASELINE_PERIOD_TYPES",
+    "CLAIMS_SOURCE_MODELS",
     "COLUMNS",
     "DICTIONARY",
     "EXTRACT_NAME",
@@ -69,6 +71,7 @@ __all__ = [
     "issues_frame",
     "metrics_frame",
     "parquet_bytes",
+    "period_complete",
     "reporting_period",
     "xlsx_bytes",
 ]

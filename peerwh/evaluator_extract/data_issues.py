@@ -20,7 +20,7 @@ class DataIssue:
 
     def rows(self, frame: pd.DataFrame) -> pd.Series:
         if self.selector == "partial":
-            return frame["is_partial_period"]
+            return ~frame["period_complete"]
         if self.selector == "demonstration":
             return frame["period_type"] == "demonstration_year"
         if self.selector == "baseline":
@@ -37,10 +37,11 @@ def data_issues(frame: pd.DataFrame, years: DemonstrationYears) -> list[DataIssu
     return [
         DataIssue(
             "DI-01",
-            "Partial periods",
-            "The period reaches past the last month of data (is_partial_period): its counts "
-            "are incomplete and fall towards the end of the data, above all for claims, which "
-            "keep arriving for months after the service. Compare complete periods only.",
+            "Incomplete periods",
+            "The period's counts are incomplete (period_complete false): it reaches past the "
+            "last month of data (is_partial_period), or it counts claim lines and ends after "
+            "the claims' complete-through date (see about), since claims keep arriving for "
+            "months after the service (claims run-out). Compare complete periods only.",
             "all",
             "partial",
         ),

@@ -12,6 +12,9 @@ PERIOD_ORDER = ("month", "quarter", "state_fiscal_year", "calendar_year", "demon
 LEVEL_ORDER = ("state", "region", "county")
 RATE_DECIMALS = 2
 OVERLAPPING_STRATA = ("age_group", "delivery_system", "modality", "asam_level")
+# Catalog source models built from claim lines: their periods ending after the claims'
+# complete-through date (fct_feed_completeness) are incomplete (claims run-out).
+CLAIMS_SOURCE_MODELS = frozenset({"fct_claim_lines", "fct_integrity_findings"})
 
 # The layout, column by column: (name, type, description). The docs and the data dictionary
 # sheet are generated from this list, so they cannot drift from the file.
@@ -80,6 +83,13 @@ DICTIONARY: tuple[tuple[str, str, str], ...] = (
         "boolean",
         "True when the period reaches past the last month of data: its figures are incomplete"
         " (data issue DI-01).",
+    ),
+    (
+        "period_complete",
+        "boolean",
+        "False when the period's figures are incomplete (data issue DI-01): it reaches past the "
+        "last month of data, or, for a metric counted from claim lines, it ends after the "
+        "claims' complete-through date (claims run-out).",
     ),
     (
         "geography_level",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -59,10 +60,11 @@ def extract(
     build_id: str,
     published: str,
     counties: Mapping[str, str] | None = None,
+    claims_complete_through: dt.date | None = None,
 ) -> Extract:
     """The extract of one snapshot (`build_id`, published at `published`)."""
-    table = build(metrics, catalog, parameters, counties)
-    complete = table.loc[~table["is_partial_period"], "period_end"]
+    table = build(metrics, catalog, parameters, counties, claims_complete_through)
+    complete = table.loc[table["period_complete"], "period_end"]
     through = max(complete).isoformat() if len(complete) else "no complete period"
     years = DemonstrationYears.from_parameters(parameters)
     values = parameters.set_index("parameter_name")["value_numeric"]
@@ -80,6 +82,12 @@ def extract(
             ("snapshot build", build_id),
             ("snapshot published", published),
             ("data complete through", through),
+            (
+                "claims complete through",
+                claims_complete_through.isoformat()
+                if claims_complete_through
+                else "unknown (no feed completeness in this snapshot)",
+            ),
             ("rows", f"{len(table):,}"),
             ("suppression", suppression),
             (

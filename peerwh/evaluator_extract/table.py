@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
 from peerwh.evaluator_extract.data_issues import data_issues
 from peerwh.evaluator_extract.layout import (
     BASELINE_PERIOD_TYPES,
+    CLAIMS_SOURCE_MODELS,
     COLUMNS,
     LEVEL_ORDER,
     PERIOD_ORDER,
@@ -42,16 +43,31 @@ def build(
     catalog: pd.DataFrame,
     parameters: pd.DataFrame,
     counties: Mapping[str, str] | None = None,
+    claims_complete_through: dt.date | None = None,
 ) -> pd.DataFrame:
-    """The tidy extract, one row per published metric x period x geography x subpopulation."""
-    missing = {"measure_id", "metric_type", "baseline_period_end"} - set(catalog.columns)
+    """The tidy extract, one row per published metric x period x geography x subpopulation.
+
+    `claims_complete_through` (fct_feed_completeness): periods of claims metrics ending after it
+    are incomplete (`period_complete` false); None when unknown.
+    """
+    missing = {"measure_id", "metric_type", "baseline_period_end", "source_model"} - set(
+        catalog.columns
+    )
     if missing:
         raise ExtractError(f"waiver_metrics_catalog lacks {', '.join(sorted(missing))}")
     years = DemonstrationYears.from_parameters(parameters)
     meta = catalog.set_index("metric_id")
     frame = metrics.merge(
         catalog[
-            ["metric_id", "measure_id", "metric_name", "metric_type", "unit", "baseline_period"]
+            [
+                "metric_id",
+                "measure_id",
+                "metric_name",
+                "metric_type",
+                "unit",
+                "baseline_period",
+                "source_model",
+            ]
         ],
         on="metric_id",
         how="left",
@@ -85,6 +101,7 @@ def build(
                 for p, s in zip(frame["period_type"], starts, strict=True)
             ],
             "is_partial_period": frame["is_partial_period"].astype(bool),
+            "period_complete": _period_complete(frame, ends, claims_complete_through),
             "geography_level": frame["geography_level"],
             "geography_code": frame["geography_code"].astype(str),
             "geography_name": _geography_names(frame, counties or {}),
@@ -165,3 +182,25 @@ def _with_baseline(out: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
     # A suppressed baseline stays empty even where its count is shown: the value is hidden.
     merged.loc[merged["baseline_is_suppressed"], "baseline_value"] = pd.NA
     return merged
+
+
+def period_complete(
+    partial: Iterable[bool],
+    ends: Iterable[dt.date],
+    claims: Iterable[bool],
+    claims_complete_through: dt.date | None,
+) -> list[bool]:
+    """Per period: not partial and, for a claims metric, ended by the claims' complete-through
+    date (unknown: no run-out check)."""
+    return [
+        not bool(is_partial)
+        and not (is_claims and claims_complete_through and end > claims_complete_through)
+        for is_partial, end, is_claims in zip(partial, ends, claims, strict=True)
+    ]
+
+
+def _period_complete(
+    frame: pd.DataFrame, ends: list[dt.date], claims_complete_through: dt.date | None
+) -> list[bool]:
+    claims = frame["source_model"].isin(CLAIMS_SOURCE_MODELS)
+    return period_complete(frame["is_partial_period"], ends, claims, claims_complete_through)

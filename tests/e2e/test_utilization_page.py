@@ -42,6 +42,7 @@ TABLES = (
     "fct_utilization_monthly",
     "rpt_waiver_metrics",
     "rpt_complaints_by_county_quarter",
+    "fct_feed_completeness",
 )
 TREND_TITLE = "Peer support services by month"
 ASAM_TITLE = "DMC-ODS services by ASAM level of care"
@@ -54,8 +55,15 @@ def parquet(e2e_warehouse: Path) -> dict[str, Path]:
     return {name: snapshot_table(e2e_warehouse, name) for name in TABLES}
 
 
+# The page opens on complete service months: those up to the claims' complete-through date.
+THROUGH_CLAIMS = (
+    "service_month <= (SELECT complete_through FROM fct_feed_completeness "
+    "WHERE feed_name = 'claims')"
+)
+
+
 def _where(county: str | None = None, system: str | None = None) -> str:
-    where = "claim_status = 'approved'"
+    where = f"claim_status = 'approved' AND {THROUGH_CLAIMS}"
     if county:
         where += f" AND county_fips = '{county}'"
     if system:
@@ -67,7 +75,7 @@ PENETRATION = "Penetration (per 100 members)"
 
 
 def _totals(parquet: dict[str, Path], county: str | None = None, system: str | None = None):
-    """(distinct beneficiaries, services) of the approved lines over every month."""
+    """(distinct beneficiaries, services) of the approved lines over the complete months."""
     row = sql(
         parquet,
         f"SELECT count(DISTINCT beneficiary_key), count(*) FROM fct_claim_lines "
@@ -98,7 +106,7 @@ def _asam(parquet: dict[str, Path]) -> list[str]:
 
 def _county_table(parquet: dict[str, Path], county: str | None = None) -> list[list[str]]:
     """FIPS, services and collateral services per county, from the monthly mart."""
-    where = f"WHERE county_fips = '{county}'" if county else ""
+    where = f"WHERE {THROUGH_CLAIMS}" + (f" AND county_fips = '{county}'" if county else "")
     rows = sql(
         parquet,
         f"""
@@ -110,7 +118,8 @@ def _county_table(parquet: dict[str, Path], county: str | None = None) -> list[l
 
 
 def _penetration_rows(parquet: dict[str, Path]) -> list[list[str]]:
-    """UT-02 by county for the latest complete quarter, as the page's table shows it."""
+    """UT-02 by county for the latest complete quarter (claims run-out included), as the page's
+    table shows it."""
     rows = sql(
         parquet,
         """
@@ -119,6 +128,9 @@ def _penetration_rows(parquet: dict[str, Path]) -> list[list[str]]:
         ), latest AS (
             SELECT max(period_start) AS p FROM rpt_waiver_metrics
             WHERE metric_id = 'UT-02' AND period_type = 'quarter' AND NOT is_partial_period
+                AND period_end <= (
+                    SELECT complete_through FROM fct_feed_completeness WHERE feed_name = 'claims'
+                )
         )
         SELECT m.geography_code, n.county_name, m.numerator, m.numerator_is_suppressed,
             m.denominator, m.denominator_is_suppressed, m.rate, m.is_suppressed

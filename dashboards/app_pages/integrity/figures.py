@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -9,6 +11,7 @@ from peerwh.dashboards.labels import column_label
 from peerwh.dashboards.shared_figures import (
     count_axis,
     no_data_annotation,
+    shade_incomplete,
 )
 
 
@@ -21,11 +24,13 @@ def stacked_monthly_bars(
     title: str,
     y_title: str,
     money: bool = False,
+    complete_through: date | None = None,
 ) -> go.Figure:
     """Bars per month stacked by `series` (e.g. findings per service month and rule id).
 
     `df` has one row per (`month`, `series`) with the number in `value`; one trace per series
-    value, sorted, each with only its months, oldest first. `money` formats dollars.
+    value, sorted, each with only its months, oldest first. `money` formats dollars. Months
+    after `complete_through` (claim lines: the claims' complete-through date) are shaded.
     """
     fig = go.Figure()
     number = "$%{y:,.2f}" if money else "%{y:,}"
@@ -55,4 +60,5 @@ def stacked_monthly_bars(
     )
     if df.empty:
         no_data_annotation(fig)
+    shade_incomplete(fig, df[month].unique(), complete_through)
     return fig

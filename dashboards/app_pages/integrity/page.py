@@ -170,6 +170,7 @@ def _headlines(reader: SnapshotReader, selection: queries.IntegrityFilter) -> No
 
 def _findings_over_time(reader: SnapshotReader, selection: queries.IntegrityFilter) -> None:
     by_month = queries.integrity_findings_by_month(reader, selection)
+    complete_through = shared_queries.completeness(reader).claims_complete_through
     left, right = st.columns(2)
     for column, value, title, y_title, money in (
         (left, "findings", "Claim-line findings by service month and rule", "Findings", False),
@@ -191,6 +192,7 @@ def _findings_over_time(reader: SnapshotReader, selection: queries.IntegrityFilt
                     title=title,
                     y_title=y_title,
                     money=money,
+                    complete_through=complete_through,
                 ),
                 width="stretch",
             )

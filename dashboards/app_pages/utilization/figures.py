@@ -4,6 +4,8 @@ Pure functions, data in, figure out; no Streamlit, no I/O.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -13,6 +15,7 @@ from peerwh.dashboards.shared_figures import (
     count_axis,
     flat_counties,
     no_data_annotation,
+    shade_incomplete,
 )
 
 UTILIZATION_SERIES: dict[str, str] = {
@@ -21,10 +24,14 @@ UTILIZATION_SERIES: dict[str, str] = {
 }
 
 
-def utilization_trend_figure(df: pd.DataFrame, area: str = "Statewide") -> go.Figure:
+def utilization_trend_figure(
+    df: pd.DataFrame, area: str = "Statewide", complete_through: date | None = None
+) -> go.Figure:
     """Services and distinct beneficiaries served by month, one line each.
 
     `df` has `category` (the service month) and one column per key of `UTILIZATION_SERIES`.
+    Months after `complete_through` (the claims' complete-through date) are shaded: their claim
+    lines are still arriving (claims run-out).
     """
     ordered = df.assign(category=pd.to_datetime(df["category"])).sort_values("category")
     fig = go.Figure()
@@ -48,6 +55,7 @@ def utilization_trend_figure(df: pd.DataFrame, area: str = "Statewide") -> go.Fi
     )
     if ordered.empty:
         no_data_annotation(fig)
+    shade_incomplete(fig, ordered["category"], complete_through)
     return fig
 
 

@@ -136,6 +136,7 @@ def _detail(reader: SnapshotReader) -> None:
         st.info("No approved peer support services in this snapshot for your scope.")
         return
     systems = queries.delivery_systems(reader)
+    complete_through = shared_queries.completeness(reader).claims_complete_through
 
     county_column, system_column = st.columns(2)
     with county_column:
@@ -148,10 +149,12 @@ def _detail(reader: SnapshotReader) -> None:
             format_func=lambda s: ALL_SYSTEMS_LABEL if s is None else label(s),
             key="utilization_delivery_system",
         )
+    # Opens on complete months only: the last months' claim lines are still arriving.
+    complete = [m for m in months if complete_through is None or m <= complete_through]
     first, last = st.select_slider(
         "Service months",
         options=months,
-        value=(months[0], months[-1]),
+        value=(months[0], (complete or months)[-1]),
         format_func=lambda m: m.strftime("%b %Y"),
         key="utilization_months",
     )
@@ -191,7 +194,10 @@ def _detail(reader: SnapshotReader) -> None:
     )
     frames = queries.utilization_breakdowns(reader, selection, dimensions)
     by = {d: frames[frames["dimension"] == d].reset_index(drop=True) for d in dimensions}
-    st.plotly_chart(figures.utilization_trend_figure(by["service_month"], area), width="stretch")
+    st.plotly_chart(
+        figures.utilization_trend_figure(by["service_month"], area, complete_through),
+        width="stretch",
+    )
 
     # One breakdown at a time: the tabs rerun the section when switched, and only the open tab
     # draws its chart, so a county change redraws two charts instead of eight.
@@ -303,7 +309,11 @@ def _opt_in(reader: SnapshotReader, snapshot: OpenSnapshot) -> None:
 
 @session.fragment
 def _public(reader: SnapshotReader) -> None:
-    period = public_period_choice(reader, "utilization")
+    period = public_period_choice(
+        reader,
+        "utilization",
+        complete_through=shared_queries.completeness(reader).claims_complete_through,
+    )
     if period is None:
         return
     period_type, period_start = period.period_type, period.start

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from peerwh.dashboards.shared_figures import (
     TOP_LEGEND,
     no_data_annotation,
+    shade_incomplete,
 )
 
 WAIVER_RATE_SUPPRESSED_FOOTNOTE = (
@@ -16,12 +19,16 @@ WAIVER_RATE_SUPPRESSED_FOOTNOTE = (
 )
 
 
-def waiver_metric_figure(df: pd.DataFrame, metric_name: str, unit: str) -> go.Figure:
+def waiver_metric_figure(
+    df: pd.DataFrame, metric_name: str, unit: str, complete_through: date | None = None
+) -> go.Figure:
     """A waiver metric's rate by period, one line per stratum value, its baseline dashed.
 
-    `df` is the tidy table (`period_start`, `stratum_value`, `rate`, `baseline_rate`,
-    `is_suppressed`), one row per period and stratum value. A suppressed rate (NULL) leaves a
-    gap and a footnote; a baseline is drawn only where one is published.
+    `df` is the tidy table (`period_start`, `period_end`, `stratum_value`, `rate`,
+    `baseline_rate`, `is_suppressed`), one row per period and stratum value. A suppressed rate
+    (NULL) leaves a gap and a footnote; a baseline is drawn only where one is published.
+    Periods ending after `complete_through` (claims metrics: the claims' complete-through date)
+    are shaded as incomplete (claims run-out).
     """
     fig = go.Figure()
     for stratum in sorted(str(s) for s in df["stratum_value"].unique()):
@@ -61,6 +68,7 @@ def waiver_metric_figure(df: pd.DataFrame, metric_name: str, unit: str) -> go.Fi
     )
     if df.empty:
         no_data_annotation(fig)
+    shade_incomplete(fig, df["period_start"], complete_through, ends=df["period_end"])
     if bool(df["is_suppressed"].astype(bool).any()):
         fig.add_annotation(
             text=WAIVER_RATE_SUPPRESSED_FOOTNOTE,

@@ -114,6 +114,7 @@ def _extract(_reader: SnapshotReader, build_id: str, published: str) -> evaluato
         build_id,
         published,
         queries.county_names(_reader),
+        shared_queries.completeness(_reader).claims_complete_through,
     )
 
 
@@ -229,10 +230,24 @@ def render() -> None:
 
     metric = catalog.loc[catalog["metric_id"] == metric_id].iloc[0]
     _definition(metric)
+    complete_through = (
+        shared_queries.completeness(reader).claims_complete_through
+        if metric["source_model"] in shared_queries.CLAIMS_SOURCE_MODELS
+        else None
+    )
     rows = queries.waiver_metric_rows(reader, metric_id, period_type, level, code, stratum)
+    # Marked in the table and every download, as in the whole-table extract (DI-01).
+    rows = rows.assign(
+        period_complete=evaluator_extract.period_complete(
+            rows["is_partial_period"],
+            [pd.Timestamp(end).date() for end in rows["period_end"]],
+            [complete_through is not None] * len(rows),
+            complete_through,
+        )
+    )
     st.plotly_chart(
         figures.waiver_metric_figure(
-            rows, f"{metric_id} · {names[metric_id]}", str(metric["unit"])
+            rows, f"{metric_id} · {names[metric_id]}", str(metric["unit"]), complete_through
         ),
         width="stretch",
     )

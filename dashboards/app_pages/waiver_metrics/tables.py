@@ -55,7 +55,11 @@ def waiver_metric_table(df: pd.DataFrame, suppressed: str) -> pd.DataFrame:
                 ),
                 "Rate": _cell(r.rate, r.is_suppressed, suppressed, _rate),
                 "Baseline rate": _cell(r.baseline_rate, False, suppressed, _rate),
-                "Partial period": "yes" if r.is_partial_period else "",
+                "Partial period": (
+                    "yes"
+                    if r.is_partial_period
+                    else ("claims run-out" if not getattr(r, "period_complete", True) else "")
+                ),
             }
             for r in df.itertuples(index=False)
         ],
