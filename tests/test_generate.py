@@ -29,6 +29,7 @@ FEEDS = (
     "eligibility",
     "complaint_events",
     "suspended_ineligible",
+    "member_counts",
 )
 HEADERS = {
     "certificants": "certificant_id first_name last_name date_of_birth education_level "
