@@ -274,8 +274,8 @@ cells as (
         cell_keys.stratum_value,
         catalog.rate_multiplier,
         numerator_counts.numerator_amount as amount,
-        coalesce(numerator_counts.numerator, 0) as numerator,
         denominator_counts.denominator_months,
+        coalesce(numerator_counts.numerator, 0) as numerator,
         case
             when catalog.denominator is null then null
             else coalesce(denominator_counts.denominator, 0)
@@ -337,9 +337,10 @@ final as (
             -- A per-member rate: per average monthly member (member months / months counted).
             when denominator_months is not null
                 then cast(
-                    round(numerator * rate_multiplier * denominator_months / nullif(denominator, 0), 4)
-                    as decimal(18, 4)
-                )
+                        round(
+                            numerator * rate_multiplier * denominator_months / nullif(denominator, 0), 4
+                        ) as decimal(18, 4)
+                    )
             else cast(round(numerator * rate_multiplier / nullif(denominator, 0), 4) as decimal(18, 4))
         end as rate
     from cells

@@ -5,7 +5,8 @@
 -- service date. eligible_members counts the certified eligible Medi-Cal members (member_counts
 -- feed) of the same county (of responsibility), month and age group (DHCS's groups, age on the
 -- first day of the month): it depends only on county, month and age group, so it repeats across
--- delivery systems, codes and modalities and must not be summed over them. penetration_rate = beneficiaries_served / eligible_members for the row's services.
+-- delivery systems, codes and modalities and must not be summed over them.
+-- penetration_rate = beneficiaries_served / eligible_members for the row's services.
 with
 
 claim_lines as (
