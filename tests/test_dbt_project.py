@@ -1,6 +1,6 @@
 """The dbt project, built for real against a tiny hand-made raw layer.
 
-The fixture writes the seven `raw.<feed>` tables the ingestion layer produces (every feed
+The fixture writes the eight `raw.<feed>` tables the ingestion layer produces (every feed
 column VARCHAR, plus lineage columns) with a handful of rows chosen so that each expected
 value below can be worked out by hand:
 
