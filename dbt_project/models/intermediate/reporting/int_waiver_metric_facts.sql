@@ -8,11 +8,11 @@
 {%- set distinct_units = waiver_metric_distinct_units() %}
 {#- a line's strata: the beneficiary's age group and the service's; a beneficiary served has
     every beneficiary stratum besides the service's #}
-{%- set line_strata = {'beneficiary_age_group': 'age_group'} %}
-{%- do line_strata.update(service_strata()) %}
-{%- set served_strata = {} %}
-{%- do served_strata.update(beneficiary_strata()) %}
-{%- do served_strata.update(service_strata()) %}
+{%- set line_stratum_columns = {'beneficiary_age_group': 'age_group'} %}
+{%- do line_stratum_columns.update(service_strata()) %}
+{%- set served_stratum_columns = {} %}
+{%- do served_stratum_columns.update(beneficiary_strata()) %}
+{%- do served_stratum_columns.update(service_strata()) %}
 with
 
 peers as (
@@ -180,7 +180,7 @@ approved_lines as (
 line_strata as (
 
 -- Each approved line once per stratum dimension of the service (UT-03, UT-04).
-    {{ stratify('approved_lines', line_strata) }}
+    {{ stratify('approved_lines', line_stratum_columns) }}
 
 ),
 
@@ -214,7 +214,7 @@ served_strata as (
         stratum_name,
         stratum_value
     from (
-        {{ stratify('beneficiaries_served', served_strata) }}
+        {{ stratify('beneficiaries_served', served_stratum_columns) }}
     ) as service_strata
 
 ),
