@@ -188,7 +188,9 @@ def test_utilization_page_matches_the_snapshot_and_filters_change_it(
         ],
         _asam(parquet),
     )
-    wait_for_table_rows(table_with(page, "Penetration (per 1,000 members)"), _penetration_rows(parquet))
+    wait_for_table_rows(
+        table_with(page, "Penetration (per 1,000 members)"), _penetration_rows(parquet)
+    )
     assert any(SUPPRESSED in row for row in _penetration_rows(parquet)), (
         "the tiny fixture should have suppressed penetration cells"
     )
@@ -245,7 +247,9 @@ def test_county_user_sees_only_its_own_county_detail(
     expect(box).to_be_disabled()
     _expect_detail(page, parquet, fips)
     # Other counties only in the public, suppressed table, the same for every role.
-    wait_for_table_rows(table_with(page, "Penetration (per 1,000 members)"), _penetration_rows(parquet))
+    wait_for_table_rows(
+        table_with(page, "Penetration (per 1,000 members)"), _penetration_rows(parquet)
+    )
     assert other in [row[1] for row in _penetration_rows(parquet)]
     no_exception(page)
 
@@ -258,7 +262,9 @@ def test_evaluator_sees_only_public_suppressed_figures(
     expect(
         page.get_by_text("Evaluators see public, suppressed utilization figures only.")
     ).to_be_visible()
-    wait_for_table_rows(table_with(page, "Penetration (per 1,000 members)"), _penetration_rows(parquet))
+    wait_for_table_rows(
+        table_with(page, "Penetration (per 1,000 members)"), _penetration_rows(parquet)
+    )
     expect(page.get_by_role("combobox", name="County")).to_have_count(0)
     expect(page.get_by_test_id("stMetric")).to_have_count(0)
     expect(table_with(page, "Collateral services")).to_have_count(0)
