@@ -4,8 +4,9 @@ Access is enforced where data is read. `snapshot.run_query` builds its DuckDB vi
 `scoped_views(scope, ...)`, so a query can only ever see what the scope allows:
 
 * `state_analyst`: every table of the snapshot, as published.
-* `county`: the public tables whole; county-keyed internal tables filtered to its own county's
-  rows; feed freshness (metadata).
+* `county`: the public tables whole; county-keyed internal tables, and the derived views of
+  detail (approved services, claim-line program integrity, the peer roster), filtered to its
+  own county's rows; feed freshness (metadata).
 * `evaluator`: the public tables only.
 
 A table is public when the snapshot's manifest puts it in the `public/` folder: the reporting
@@ -106,6 +107,11 @@ FEED_FRESHNESS_VIEW = "feed_freshness"
 def denial_message(scope: Scope, table: str) -> str:
     if table in PROGRAM_INTEGRITY_TABLES:
         return "Program integrity data is available to state analysts only."
+    if table in INTEGRITY_VIEWS:
+        return (
+            "Program integrity data is internal: for state analysts, and for county users their "
+            "own county's."
+        )
     if table.startswith("audit__") or table == FEED_FRESHNESS_VIEW:
         return (
             "Data-quality detail (audit tables) is internal and available to state analysts only."
@@ -222,19 +228,67 @@ CLAIM_SERVICES_COLUMNS: tuple[str, ...] = (
     "units",
     "service_minutes",
 )
+# Claim-line program integrity (BILL-xx), internal: every claim line with its status, provider
+# and peer, and the findings on them with the line's county and service month. State analysts
+# read them whole, a county user its own county's lines (evaluators nothing). Certification and
+# supervision findings have no county and stay state-only (`PROGRAM_INTEGRITY_TABLES`).
+INTEGRITY_LINES_VIEW = "integrity_claim_lines"
+INTEGRITY_FINDINGS_VIEW = "integrity_line_findings"
+INTEGRITY_VIEWS: frozenset[str] = frozenset({INTEGRITY_LINES_VIEW, INTEGRITY_FINDINGS_VIEW})
+# A county's roster of its own peers (renewals due, CERT-04/05): certification columns of
+# dim_peers only, none of the demographic ones.
+PEER_ROSTER_VIEW = "peer_roster"
+PEER_ROSTER_COLUMNS: tuple[str, ...] = (
+    "certificant_id",
+    "certification_number",
+    "county_fips",
+    "current_status",
+    "current_expiration_date",
+    "specializations",
+    "as_of_date",
+)
 # Derived views that hold unsuppressed detail: a county user gets only its own county's rows.
-COUNTY_SCOPED_VIEWS: frozenset[str] = frozenset({CLAIM_SERVICES_VIEW})
+COUNTY_SCOPED_VIEWS: frozenset[str] = frozenset(
+    {CLAIM_SERVICES_VIEW, PEER_ROSTER_VIEW, *INTEGRITY_VIEWS}
+)
 
 
 def _claim_services_sql(scope: Scope, parquet: str) -> str:
-    where = "claim_status = 'approved'"
+    return (
+        f"SELECT {', '.join(CLAIM_SERVICES_COLUMNS)} FROM {_read(parquet)} "
+        f"WHERE claim_status = 'approved' AND {_own_county(scope)}"
+    )
+
+
+def _own_county(scope: Scope, column: str = "county_fips") -> str:
+    """SQL condition: true for a state analyst, the scope's county for a county user."""
     if scope.role is Role.COUNTY:
-        where += f" AND county_fips = {_literal(scope.county_fips or '')}"
-    return f"SELECT {', '.join(CLAIM_SERVICES_COLUMNS)} FROM {_read(parquet)} WHERE {where}"
+        return f"{column} = {_literal(scope.county_fips or '')}"
+    return "true"
 
 
 def utilization_views(scope: Scope, parquet_files: Mapping[str, str]) -> dict[str, str]:
-    """The utilization page's derived views `scope` may read (none for evaluators)."""
-    if scope.role is Role.EVALUATOR or "fct_claim_lines" not in parquet_files:
+    """The derived views of detail `scope` may read, its own county's rows for a county user:
+    the utilization page's services, the program integrity lines and findings, the peer roster.
+    None for evaluators."""
+    if scope.role is Role.EVALUATOR:
         return {}
-    return {CLAIM_SERVICES_VIEW: _claim_services_sql(scope, parquet_files["fct_claim_lines"])}
+    views: dict[str, str] = {}
+    lines = parquet_files.get("fct_claim_lines")
+    if lines is not None:
+        views[CLAIM_SERVICES_VIEW] = _claim_services_sql(scope, lines)
+        views[INTEGRITY_LINES_VIEW] = f"SELECT * FROM {_read(lines)} WHERE {_own_county(scope)}"
+        findings = parquet_files.get("fct_integrity_findings")
+        if findings is not None:
+            views[INTEGRITY_FINDINGS_VIEW] = (
+                "SELECT f.*, l.county_fips, l.service_month "
+                f"FROM {_read(findings)} AS f INNER JOIN {_read(lines)} AS l "
+                f"USING (claim_id, line_number) WHERE {_own_county(scope, 'l.county_fips')}"
+            )
+    peers = parquet_files.get("dim_peers")
+    if peers is not None:
+        views[PEER_ROSTER_VIEW] = (
+            f"SELECT {', '.join(PEER_ROSTER_COLUMNS)} FROM {_read(peers)} "
+            f"WHERE county_fips IS NOT NULL AND {_own_county(scope)}"
+        )
+    return views

@@ -8,6 +8,7 @@ layer, which enforces the role's scope whatever page or URL is asked for.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
@@ -35,76 +36,62 @@ def _script(page: str) -> Path:
     return HERE / "app_pages" / page / "page.py"
 
 
+@dataclass(frozen=True)
+class PageSpec:
+    """A page of the app and the roles that may open it (the query layer enforces the scope on
+    each page as well)."""
+
+    folder: str  # app_pages/<folder>/page.py, also the page's URL path
+    title: str
+    icon: str
+    roles: frozenset[Role]
+
+
+EVERY_ROLE = frozenset(Role)
+INTERNAL_ROLES = frozenset({Role.STATE_ANALYST, Role.COUNTY})
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("overview", "Overview", ":material/dashboard:", EVERY_ROLE),
+    PageSpec("workforce", "Peer workforce", ":material/groups:", EVERY_ROLE),
+    # Every role: each page shows a role its own scope (evaluators the public figures only).
+    PageSpec("utilization", "Utilization", ":material/medical_services:", EVERY_ROLE),
+    PageSpec("complaints", "Complaints", ":material/report:", EVERY_ROLE),
+    # Internal: state analysts, and county users for their own county's claim lines.
+    PageSpec("integrity", "Program integrity", ":material/policy:", INTERNAL_ROLES),
+    PageSpec("waiver_metrics", "Waiver metrics", ":material/monitoring:", EVERY_ROLE),
+    PageSpec(
+        "data_quality", "Data quality", ":material/fact_check:", frozenset({Role.STATE_ANALYST})
+    ),
+)
+NOT_IN_ROLE_NOTICE = "That page is not available to your role; here is the overview instead."
+NOTICE_KEY = "peerwh_page_notice"
+
+
 def pages_for(role: Role) -> list[st.Page]:
-    """The pages a role may open (the query layer enforces the scope on each page as well)."""
-    pages = [
-        st.Page(
-            _script("overview"),
-            title="Overview",
-            icon=":material/dashboard:",
-            url_path="overview",
-            default=True,
-        ),
-        st.Page(
-            _script("workforce"),
-            title="Peer workforce",
-            icon=":material/groups:",
-            url_path="workforce",
-        ),
-    ]
-    pages += utilization_and_complaints_pages()
-    pages += integrity_and_waiver_pages(role)
-    if role is Role.STATE_ANALYST:
-        pages.append(
-            st.Page(
-                _script("data_quality"),
-                title="Data quality",
-                icon=":material/fact_check:",
-                url_path="data_quality",
-            )
-        )
-    return pages
-
-
-def integrity_and_waiver_pages(role: Role) -> list[st.Page]:
-    """Program integrity for state analysts only; waiver metrics (public, suppressed) for all."""
+    """Every page, whatever the role, so that any page's URL resolves (Streamlit shows a "Page
+    not found" dialog over whatever is on screen for a URL outside the pages it was given, e.g.
+    when a page URL opened before signing in belongs to no page of the role signed in). A page
+    `role` may not open is hidden from the menu and only sends the user to the overview."""
     pages: list[st.Page] = []
-    if role is Role.STATE_ANALYST:
-        pages.append(
-            st.Page(
-                _script("integrity"),
-                title="Program integrity",
-                icon=":material/policy:",
-                url_path="integrity",
+    for spec in PAGES:
+        if role in spec.roles:
+            page = st.Page(
+                _script(spec.folder),
+                title=spec.title,
+                icon=spec.icon,
+                url_path=spec.folder,
+                default=spec.folder == "overview",
             )
-        )
-    pages.append(
-        st.Page(
-            _script("waiver_metrics"),
-            title="Waiver metrics",
-            icon=":material/monitoring:",
-            url_path="waiver_metrics",
-        )
-    )
+        else:
+            page = st.Page(
+                _to_overview, title=spec.title, url_path=spec.folder, visibility="hidden"
+            )
+        pages.append(page)
     return pages
 
 
-def utilization_and_complaints_pages() -> list[st.Page]:
-    """Every role: each page shows a role its own scope (evaluators the public figures only)."""
-    return [
-        st.Page(
-            _script("utilization"),
-            title="Utilization",
-            icon=":material/medical_services:",
-            url_path="utilization",
-        ),
-        st.Page(
-            _script("complaints"),
-            title="Complaints",
-            icon=":material/report:",
-            url_path="complaints",
-        ),
-    ]
+def _to_overview() -> None:
+    st.session_state[NOTICE_KEY] = NOT_IN_ROLE_NOTICE
+    st.switch_page(_script("overview"))
 
 
 try:
@@ -126,4 +113,7 @@ if scope is None:
     session.sign_in_form()
     st.stop()
 session.show_identity(scope)
+notice = st.session_state.pop(NOTICE_KEY, None)
+if notice:
+    st.info(notice, icon=":material/block:")
 page.run()

@@ -27,6 +27,12 @@ CALIFORNIA_STATE_FIPS = "06"
 FEATURE_ID_KEY = "properties.fips"
 COORDINATE_DIGITS = 4
 
+# plotly.js fetches the base map of every geo plot (even one drawn with `visible=False`) from its
+# CDN; with no internet at run time it is served from dashboards/static/ (Streamlit static
+# serving, `app/static/`, enabled by every launch of the app). Every map's `st.plotly_chart`
+# passes it as `config`.
+OFFLINE_GEO_CONFIG: dict[str, object] = {"topojsonURL": "app/static/"}
+
 Point = list[float]
 Ring = list[Point]
 

@@ -47,3 +47,49 @@ def last_months(
     dates = pd.to_datetime(df[month_column])
     first = dates.max() - pd.DateOffset(months=months - 1)
     return df.loc[dates >= first]
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One headline number: a short `label` (it must fit its column), the `value` as text, and
+    what the label leaves out in `help` (the tooltip)."""
+
+    label: str
+    value: str
+    help: str | None = None
+
+
+# Characters of metric label that fit across the page's main column, and the most metrics side
+# by side: a label wider than its column is cut off with an ellipsis, so the row splits instead.
+KPI_ROW_CHARS = 96
+KPI_MAX_PER_ROW = 4
+
+
+def kpi_rows(
+    labels: list[str], row_chars: int = KPI_ROW_CHARS, max_per_row: int = KPI_MAX_PER_ROW
+) -> list[list[int]]:
+    """Indexes of `labels` grouped into rows, in order: as few rows as the labels allow (a row
+    of n metrics gives each `row_chars / n` characters, and every label must fit), as evenly
+    filled as they allow (five metrics as three and two, not four and one)."""
+    rows: list[list[int]] = []
+    start = 0
+    while start < len(labels):
+        size = 1
+        for n in range(min(max_per_row, len(labels) - start), 1, -1):
+            if _fits(labels[start : start + n], row_chars // n):
+                size = n
+                break
+        rows.append(list(range(start, start + size)))
+        start += size
+    if len(rows) > 1:
+        even = -(-len(labels) // len(rows))  # ceiling division
+        balanced = [list(range(i, min(i + even, len(labels)))) for i in range(0, len(labels), even)]
+        if len(balanced) == len(rows) and all(
+            _fits([labels[i] for i in row], row_chars // len(row)) for row in balanced
+        ):
+            return balanced
+    return rows
+
+
+def _fits(labels: list[str], width: int) -> bool:
+    return all(len(text) <= width for text in labels)

@@ -5,14 +5,19 @@ data" note, the workforce trend (Overview and Peer workforce) and the breakdown 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 import pandas as pd
 import plotly.graph_objects as go
 
+from peerwh.dashboards import labels
 from peerwh.dashboards.formatting import SUPPRESSED
 
 SUPPRESSION_FOOTNOTE = (
     "Gaps are suppressed small cells: counts from 1 to 10 are not shown (RPT-03)."
 )
+BAR_COLOR = "#1565c0"
+FLAG_COLOR = "#c62828"
 TOP_LEGEND: dict[str, object] = {
     "orientation": "h",
     "traceorder": "normal",
@@ -21,6 +26,59 @@ TOP_LEGEND: dict[str, object] = {
     "xanchor": "left",
     "x": 0,
 }
+
+
+# Below this many units plotly's automatic ticks step by 0.5 or 0.2: counts step by one instead.
+_UNIT_TICKS_BELOW = 10
+
+
+def count_axis(title: str, values: Iterable[object] = ()) -> dict[str, object]:
+    """A count axis: whole numbers with thousands separators from zero, never `0.5` or `20.848k`.
+
+    `values` are what the axis shows (for stacked bars, the stacks' totals): when they are all
+    below ten the ticks step by one, since plotly would put fractional ticks between them.
+    """
+    numbers = [float(v) for v in values if v is not None and not pd.isna(v)]  # type: ignore[arg-type]
+    axis: dict[str, object] = {"title": {"text": title}, "rangemode": "tozero", "tickformat": ",d"}
+    if max(numbers, default=0.0) < _UNIT_TICKS_BELOW:
+        axis["dtick"] = 1
+    return axis
+
+
+def funnel_figure(stages: Mapping[str, int], name: str, title: str) -> go.Figure:
+    """A funnel of `stages` (label -> count, in order): each stage's count with separators and its
+    share of the first (plotly's own `value` text abbreviates, e.g. `20.848k`)."""
+    fig = go.Figure(
+        go.Funnel(
+            y=list(stages),
+            x=list(stages.values()),
+            name=name,
+            texttemplate="%{value:,}<br>%{percentInitial:.1%}",
+            hovertemplate="%{y}: %{x:,}<extra></extra>",
+        )
+    )
+    fig.update_layout(title={"text": title}, margin={"t": 60})
+    return fig
+
+
+def flat_counties(
+    geojson: dict[str, object], fips: list[str], hover: list[str], name: str, color: str
+) -> go.Choropleth:
+    """A map trace painting the counties `fips` one `color`, named `name` in the legend, with
+    each county's `hover` text (no number in the figure: e.g. suppressed counties)."""
+    return go.Choropleth(
+        geojson=geojson,
+        featureidkey="properties.fips",
+        locations=fips,
+        z=[0.0] * len(fips),
+        text=hover,
+        name=name,
+        colorscale=[[0, color], [1, color]],
+        showscale=False,
+        showlegend=True,
+        marker={"line": {"color": "white", "width": 0.5}},
+        hovertemplate="%{text}<extra></extra>",
+    )
 
 
 def no_data_annotation(fig: go.Figure, text: str = "No data for this selection") -> None:
@@ -62,7 +120,7 @@ def workforce_trend_figure(df: pd.DataFrame, area: str = "Statewide") -> go.Figu
     fig.update_layout(
         title={"text": f"Peer workforce by month: {area}"},
         xaxis={"title": {"text": "Month"}, "tickformat": "%b %Y"},
-        yaxis={"title": {"text": "Peers"}, "rangemode": "tozero", "tickformat": ","},
+        yaxis=count_axis("Peers", ordered[list(WORKFORCE_SERIES)].to_numpy().ravel()),
         hovermode="x unified",
         legend={
             "orientation": "h",
@@ -103,20 +161,30 @@ def breakdown_bar_figure(
     value_label: str,
     *,
     percent: bool = False,
+    rate: bool = False,
+    flagged: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """One horizontal bar per `category` of `df`, in the frame's order, with the value as text.
 
-    A suppressed cell (its `<value_column>_is_suppressed` flag set, or without such a column a
-    NULL value) gets no bar, the text "Suppressed" and the RPT-03 footnote: the figure never
-    holds a number for it. A NULL that is not suppressed (a rate over zero) shows "–".
-    `percent` formats values as percentages (0-100).
+    Categories read as labels (`labels.label`), never as codes. A suppressed cell (its
+    `<value_column>_is_suppressed` flag set, or without such a column a NULL value) gets no bar,
+    the text "Suppressed" and the RPT-03 footnote: the figure never holds a number for it. A
+    NULL that is not suppressed (a rate over zero) shows "–". `percent` formats values as
+    percentages (0-100), `rate` as a rate with two decimals; otherwise they are counts (whole
+    ticks). `flagged` maps categories to a reason they are flagged (e.g. a code outside the
+    peer taxonomy, BILL-02): their bars are red and the reason follows their label.
     """
-    categories = df["category"].astype(str).tolist()
+    flagged = flagged or {}
+    codes = df["category"].astype(str).tolist()
+    categories = [
+        f"{labels.label(code)} ⚑ {flagged[code]}" if code in flagged else labels.label(code)
+        for code in codes
+    ]
     values = [None if pd.isna(v) else float(v) for v in df[value_column]]
     flag = f"{value_column}_is_suppressed"
     hidden = [bool(h) for h in df[flag].fillna(True)] if flag in df else [v is None for v in values]
-    number = "{:,.1f}%" if percent else "{:,.0f}"
-    labels = [
+    number = "{:,.1f}%" if percent else ("{:,.2f}" if rate else "{:,.0f}")
+    texts = [
         SUPPRESSED if h else ("–" if v is None else number.format(v))
         for v, h in zip(values, hidden, strict=True)
     ]
@@ -126,22 +194,26 @@ def breakdown_bar_figure(
             x=[0.0 if v is None or h else v for v, h in zip(values, hidden, strict=True)],
             name=value_label,
             orientation="h",
-            text=labels,
+            text=texts,
             textposition="outside",
             cliponaxis=False,
-            customdata=labels,
+            customdata=texts,
             hovertemplate="%{y}: %{customdata}<extra>" + value_label + "</extra>",
-            marker={"color": "#1565c0"},
+            marker={"color": [FLAG_COLOR if c in flagged else BAR_COLOR for c in codes]},
         )
     )
-    fig.update_layout(
-        title={"text": title},
-        xaxis={
+    if percent or rate:
+        axis: dict[str, object] = {
             "title": {"text": value_label},
             "tickformat": ",",
             "rangemode": "tozero",
             **({"ticksuffix": "%"} if percent else {}),
-        },
+        }
+    else:
+        axis = count_axis(value_label, values)
+    fig.update_layout(
+        title={"text": title},
+        xaxis=axis,
         yaxis={"autorange": "reversed", "type": "category"},
         margin={"t": 60, "r": 80},
         height=max(260, 80 + 28 * len(categories)),

@@ -4,17 +4,20 @@ county and public-period pickers."""
 from __future__ import annotations
 
 import logging
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from peerwh.config import serving_dir
 from peerwh.dashboards import shared_queries
 from peerwh.dashboards.access import Role, Scope
 from peerwh.dashboards.formatting import SUPPRESSED, month_label
-from peerwh.dashboards.metrics import Headline
+from peerwh.dashboards.metrics import Headline, Kpi, kpi_rows
 from peerwh.dashboards.snapshot import (
     Manifest,
     SnapshotError,
@@ -99,6 +102,50 @@ def show_headline(label: str, headline: Headline | None) -> None:
         delta,
         delta_description=description,
         border=True,
+    )
+
+
+def kpi_row(kpis: list[Kpi]) -> None:
+    """Bordered metrics side by side, as many to a row as their labels fit (`kpi_rows`): a label
+    is never cut off."""
+    for row in kpi_rows([kpi.label for kpi in kpis]):
+        for column, index in zip(st.columns(len(row)), row, strict=True):
+            kpi = kpis[index]
+            column.metric(kpi.label, kpi.value, border=True, help=kpi.help)
+
+
+def page_offset(total: int, page_size: int, key: str, what: str = "rows") -> int:
+    """A page picker for a table of `total` rows shown `page_size` at a time: the first row's
+    offset of the chosen page. Says which rows are shown."""
+    pages = max(1, math.ceil(total / page_size))
+    number = 1
+    if pages > 1:
+        number = int(
+            st.number_input(
+                f"Page (of {pages:,})", min_value=1, max_value=pages, value=1, step=1, key=key
+            )
+        )
+    offset = (number - 1) * page_size
+    shown = f"{offset + 1:,}–{min(total, offset + page_size):,} of {total:,}" if total else "none"
+    st.caption(f"{what.capitalize()} {shown}.")
+    return offset
+
+
+def csv_download(label: str, rows: Callable[[], pd.DataFrame], file_name: str, key: str) -> None:
+    """A button downloading every row `rows()` returns as CSV; the query runs on the click only
+    (deferred), not on every rerun."""
+
+    def data() -> bytes:
+        return rows().to_csv(index=False).encode("utf-8")
+
+    st.download_button(
+        label,
+        data,
+        file_name=file_name,
+        mime="text/csv",
+        icon=":material/download:",
+        key=key,
+        on_click="ignore",
     )
 
 

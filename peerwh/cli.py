@@ -83,10 +83,16 @@ def build_warehouse(quiet: bool = True, instance: Any = None, full_refresh: bool
     if quiet:
         run_config["loggers"] = {"console": {"config": {"log_level": "ERROR"}}}
     job = load_definitions().resolve_job_def("warehouse_build")
-    # dbt's own progress lines go to a log file, so the terminal shows only the summary.
-    log_path = config.warehouse_dir() / "logs" / "last_run.log"
+    # dbt's own progress lines and Dagster's error reports (a failed step's whole traceback: a
+    # full disk made ~190 lines) go to a log file, so the terminal shows only the summary, with
+    # one line per failed step.
+    log_path = run_log_path()
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("w") as log, contextlib.redirect_stdout(log):
+    with (
+        log_path.open("w") as log,
+        contextlib.redirect_stdout(log),
+        contextlib.redirect_stderr(log),
+    ):
         return job.execute_in_process(
             instance=instance or dg.DagsterInstance.ephemeral(),
             raise_on_error=False,
@@ -94,8 +100,14 @@ def build_warehouse(quiet: bool = True, instance: Any = None, full_refresh: bool
         )
 
 
+def run_log_path() -> Path:
+    return config.warehouse_dir() / "logs" / "last_run.log"
+
+
 def summarize(result: Any) -> tuple[list[str], bool]:
     """Lines for the user, and whether a snapshot was published."""
+    from peerwh.ingest.files import without_values
+
     lines: list[str] = []
     materialized = {
         m.asset_key.to_user_string(): m.metadata
@@ -103,7 +115,7 @@ def summarize(result: Any) -> tuple[list[str], bool]:
         for m in [m.event_specific_data.materialization]
     }
     lines.append(
-        f"{'feed':<22}{'new files':>10}{'rejected':>9}{'held':>6}"
+        f"{'feed':<22}{'new files':>10}{'rejected':>9}{'held':>6}{'duplicate':>10}"
         f"{'rows loaded':>13}{'quarantined':>13}"
     )
     messages: list[str] = []
@@ -115,7 +127,8 @@ def summarize(result: Any) -> tuple[list[str], bool]:
         value = {k: v.value for k, v in meta.items()}
         lines.append(
             f"{feed:<22}{value['files_new']:>10}{value['files_rejected']:>9}"
-            f"{value['files_held']:>6}{value['rows_loaded']:>13,}{value['rows_quarantined']:>13,}"
+            f"{value['files_held']:>6}{value['files_duplicate']:>10}"
+            f"{value['rows_loaded']:>13,}{value['rows_quarantined']:>13,}"
         )
         if value["messages"] != "none":
             messages += [m.removeprefix("- ") for m in str(value["messages"]).splitlines()]
@@ -132,7 +145,11 @@ def summarize(result: Any) -> tuple[list[str], bool]:
         error = step.event_specific_data.error if step.is_step_failure else None
         # A failed blocking check already shows under "Failed checks"; other failures show here.
         if error is not None and error.cls_name != "DagsterAssetCheckFailedError":
-            lines += ["", f"Step {step.step_key} failed: {error.message.strip().splitlines()[0]}"]
+            while error.cause is not None:  # the root cause (a full disk, say), not Dagster's
+                error = error.cause
+            # Quoted text left out: a database error may quote a value, and values may be PII.
+            first = without_values(error.message)
+            lines += ["", f"Step {step.step_key} failed: {first} (details: {run_log_path()})"]
     freshness = materialized.get("audit/source_freshness")
     if freshness is not None:
         late = str(freshness["stale"].value)
@@ -173,13 +190,37 @@ def summarize(result: Any) -> tuple[list[str], bool]:
     is_flag=True,
     help="Build even when nothing changed since the last published build.",
 )
-def run(landing: Path | None, warehouse: Path | None, force: bool) -> None:
+@click.option(
+    "--full-refresh",
+    is_flag=True,
+    help="Rebuild the incremental models from every delivery, not only the new ones "
+    "(implies --force).",
+)
+def run(landing: Path | None, warehouse: Path | None, force: bool, full_refresh: bool) -> None:
     """Ingest every feed, build the dbt project and publish the snapshot (through Dagster).
 
     A run that finds no new or changed landed file and no change to the contracts, the dbt
     project (seeds and policy parameters included), the code or the hash key since the build it
     last published says so and stops: nothing is rebuilt or published.
     """
+    from peerwh.runlock import WarehouseBusy, run_lock
+
+    _set_dirs(landing, warehouse)
+    landing_dir = config.landing_dir()
+    if not landing_dir.is_dir():
+        raise click.ClickException(f"landing directory {landing_dir} does not exist")
+    try:
+        with run_lock(config.warehouse_dir()):
+            _stop_children_on_signals()
+            code = _run(landing_dir, force, full_refresh)
+    except WarehouseBusy as busy:
+        raise click.ClickException(str(busy)) from None
+    if code:
+        sys.exit(code)
+
+
+def _run(landing_dir: Path, force: bool, full_refresh: bool) -> int:
+    """`peerwh run` while it holds the warehouse; the exit status."""
     from peerwh.build_inputs import (
         forget_build,
         inputs_fingerprint,
@@ -187,40 +228,158 @@ def run(landing: Path | None, warehouse: Path | None, force: bool) -> None:
         project_fingerprint,
         record_build,
     )
+    from peerwh.ingest.files import unknown_folders
 
-    _set_dirs(landing, warehouse)
-    landing_dir = config.landing_dir()
-    if not landing_dir.is_dir():
-        raise click.ClickException(f"landing directory {landing_dir} does not exist")
     key_file_used = config.hash_key()[1]
     if key_file_used:
         click.echo(
             f"demo mode: PEERWH_HASH_KEY is not set; hashing CINs with the generated key "
             f"in {config.warehouse_dir() / 'demo_hash_key'}"
         )
+    for line in unknown_folders(landing_dir, config.FEEDS):
+        click.echo(f"warning: {line}")
     # Taken before ingestion: a file landing during the run makes the next run build again.
     project = project_fingerprint()
     fingerprint = inputs_fingerprint(landing_dir, project)
     previous = last_build()
-    if not force and previous is not None and previous.fingerprint == fingerprint:
+    if not (force or full_refresh) and previous is not None and previous.fingerprint == fingerprint:
         click.echo(
             f"Nothing new since snapshot {previous.build_id}: no new or changed file in "
             f"{landing_dir}, no change to the contracts, the dbt project, its seeds and policy "
             "parameters, or the code. Nothing was rebuilt or published (--force builds anyway)."
         )
-        return
+        return _report_held()
     # Incremental models hold results of the seeds, parameters, contracts and code of the
     # builds before: when those changed (or no published build vouches for them), rebuild.
-    full_refresh = previous is None or previous.project != project
+    full_refresh = full_refresh or previous is None or previous.project != project
     forget_build()
     how = "in full" if full_refresh else "incrementally (only the landed files changed)"
     click.echo(f"building {config.warehouse_path()} from {landing_dir} {how} ...")
     result = build_warehouse(full_refresh=full_refresh)
     lines, published = summarize(result)
     click.echo("\n".join(lines))
+    held = _report_held()
     if not published:
-        sys.exit(1)
+        return 1
     record_build(fingerprint, (config.serving_dir() / "current").read_text().strip(), project)
+    return held
+
+
+def _report_held() -> int:
+    """List the batches still held (after any run, built or not): 1 if there are any."""
+    import duckdb
+
+    from peerwh.ingest.files import without_values
+    from peerwh.ingest.held import held_batches
+
+    database = config.warehouse_path()
+    if not database.is_file():
+        return 0
+    try:
+        with duckdb.connect(str(database), read_only=True) as con:
+            held = held_batches(con)
+    except duckdb.Error as error:
+        click.echo(
+            f"\nHeld batches: unknown, the warehouse cannot be read ({without_values(error)})"
+        )
+        return 1
+    if not held:
+        return 0
+    click.echo(
+        f"\nHeld batches: {len(held)}. Their rows reach no model, and every run exits non-zero "
+        "until each is released or dropped (peerwh release-batch|drop-batch FILE --reason "
+        "TEXT) or replaced by a re-delivery under its name:"
+    )
+    click.echo("\n".join(f"  {b.line()}" for b in held))
+    return 1
+
+
+def _descendants(pid: int) -> list[int]:
+    """The processes started by `pid` and theirs (Linux /proc; none elsewhere)."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            # The command name (field 2) may hold blanks: the fields after it are fixed.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        children = parents.get(todo.pop(), [])
+        found += children
+        todo += children
+    return found
+
+
+def _stop_children_on_signals() -> None:
+    """A run stopped with SIGTERM, SIGINT or SIGHUP stops its children (dbt) before it ends, so
+    that none goes on writing the warehouse after the run is gone."""
+    import signal
+    import time
+
+    def stop(signum: int, _frame: object) -> None:
+        children = _descendants(os.getpid())
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(Path(f"/proc/{c}").exists() for c in children):
+            time.sleep(0.1)
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGKILL)
+        click.echo(f"\nstopped by signal {signum}: the run and its children ended", err=True)
+        os._exit(128 + signum)
+
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, stop)
+
+
+def _settle(name: str, action: str, reason: str, warehouse: Path | None) -> None:
+    import duckdb
+
+    from peerwh.build_inputs import forget_build
+    from peerwh.ingest.held import BatchError, find_held, settle
+    from peerwh.runlock import WarehouseBusy, run_lock
+
+    _set_dirs(None, warehouse)
+    database = config.warehouse_path()
+    if not database.is_file():
+        raise click.ClickException(f"no warehouse at {database}: run `peerwh run` first")
+    try:
+        with run_lock(config.warehouse_dir()), duckdb.connect(str(database)) as con:
+            batch = find_held(con, name)
+            settle(con, batch, action, reason)
+            if action == "released":
+                forget_build()  # the next run rebuilds in full, with the released rows
+    except (WarehouseBusy, BatchError) as error:
+        raise click.ClickException(str(error)) from None
+    then = (
+        "its rows load on the next `peerwh run` (in full)"
+        if action == "released"
+        else "its rows stay in raw, never read"
+    )
+    click.echo(f"{action} {batch.line()}: {then}; recorded in audit.batch_actions")
+
+
+def _settle_command(name: str, action: str, help_text: str) -> None:
+    @main.command(name, help=help_text)
+    @click.argument("batch")
+    @click.option("--reason", required=True, help="Why, for the audit (audit.batch_actions).")
+    @click.option("--warehouse", type=click.Path(path_type=Path, file_okay=False))
+    def command(batch: str, reason: str, warehouse: Path | None) -> None:
+        _settle(batch, action, reason, warehouse)
+
+
+_settle_command(
+    "release-batch",
+    "released",
+    "Accept a held batch (file name or batch id): its rows load on the next run.",
+)
+_settle_command(
+    "drop-batch",
+    "dropped",
+    "Give up a held batch (file name or batch id): its rows stay in raw, never read.",
+)
 
 
 def dashboard_command(port: int, address: str, allowed_hosts: tuple[str, ...]) -> list[str]:
@@ -337,7 +496,11 @@ def audit_disclosure(warehouse: Path | None) -> None:
 
 @main.command()
 @click.option(
-    "--year", type=int, required=True, help="Reporting year: SFY ending in it (2024 = SFY 2023-24)."
+    "--year",
+    type=int,
+    required=True,
+    help="The year the report year ends in: 2024 = SFY 2023-24 (July 2023 to June 2024), "
+    "or with --calendar CY 2024.",
 )
 @click.option(
     "--calendar", is_flag=True, help="Report the calendar year instead of the state fiscal year."
@@ -359,8 +522,11 @@ def audit_disclosure(warehouse: Path | None) -> None:
 def report(
     year: int, calendar: bool, edition: str, out_dir: Path | None, warehouse: Path | None
 ) -> None:
-    """Write the annual program report (HTML, Excel, PDF) from the warehouse."""
-    from peerwh.dbt_project import MANIFEST_PATH, ensure_manifest
+    """Write the annual program report (HTML, Excel, PDF) from the warehouse.
+
+    A year is named by the year it ends in: --year 2024 writes SFY 2023-24 beside
+    SFY 2022-23; --year 2024 --calendar writes CY 2024 beside CY 2023.
+    """
     from peerwh.report import (
         EDITIONS,
         ReportError,
@@ -375,9 +541,8 @@ def report(
     try:
         with connect(config.warehouse_path()) as con:
             period = find_period(con, year, "calendar_year" if calendar else "state_fiscal_year")
-            ensure_manifest()
             target = out_dir or default_out_dir(config.warehouse_dir(), period)
-            written = write_report(con, period, editions, target, MANIFEST_PATH)
+            written = write_report(con, period, editions, target)
     except ReportError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"annual program report {period.label} in {target}")

@@ -25,8 +25,9 @@ RENAMED = {
 }
 SCHEMAS = ("marts", "reporting", "intermediate")
 # Columns that record when a build ran, not what it computed: left out of the row comparison.
-# _ingested_at: when ingestion loaded a row; inputs_ingested_through: its maximum.
-BUILD_TIME_COLUMNS = {"_ingested_at", "inputs_ingested_through"}
+# _ingested_at: when ingestion loaded a row; inputs_ingested_through: its maximum; checked_at:
+# when the disclosure audit ran.
+BUILD_TIME_COLUMNS = {"_ingested_at", "inputs_ingested_through", "checked_at"}
 
 
 def tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> set[str]:
@@ -47,7 +48,15 @@ def columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: st
     ).fetchall()
 
 
-def compare(before: Path, after: Path, schemas: tuple[str, ...]) -> list[str]:
+def compare(
+    before: Path,
+    after: Path,
+    schemas: tuple[str, ...],
+    renamed: dict[str, str] | None = None,
+) -> list[str]:
+    """Differences between the two warehouses' tables; `renamed` maps new to old names (default
+    RENAMED, for a build before the renames; pass {} for two builds of today's project)."""
+    renamed = RENAMED if renamed is None else renamed
     con = duckdb.connect()
     con.execute(f"attach '{before}' as before (read_only)")
     con.execute(f"attach '{after}' as after (read_only)")
@@ -55,7 +64,7 @@ def compare(before: Path, after: Path, schemas: tuple[str, ...]) -> list[str]:
     for schema in schemas:
         old = tables(con, "before", schema)
         new = tables(con, "after", schema)
-        pairs = {name: RENAMED.get(name, name) for name in new}
+        pairs = {name: renamed.get(name, name) for name in new}
         for name in sorted(old - set(pairs.values())):
             print(f"  only before: {schema}.{name}")
         for name, old_name in sorted(pairs.items()):

@@ -8,10 +8,12 @@ are parsed back (openpyxl, the stdlib HTML parser, pypdf) and compared with the 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from pypdf import PdfReader
@@ -189,6 +191,42 @@ def test_public_models_are_the_internal_rows_suppressed(built_warehouse: BuiltWa
 
 # --- peerwh report --------------------------------------------------------------------------
 
+SECTIONS = {
+    "public": [
+        "Summary",
+        "Certification",
+        "Workforce",
+        "Utilization and billing",
+        "Complaints and actions",
+        "Methods and definitions",
+        "Data notes",
+    ],
+}
+SECTIONS["internal"] = [*SECTIONS["public"][:4], "Program integrity (internal edition)",
+                        *SECTIONS["public"][4:]]  # fmt: skip
+# Codes that must never reach a reader: each has a label.
+RAW_CODES = (
+    "status_at_period_end",
+    "new_certification",
+    "pathway_of_active_peers",
+    "hispanic_latino",
+    "closed_no_finding",
+    "telehealth_video",
+    "DMC_ODS",
+)
+
+
+def _state_count(
+    built: BuiltWarehouse, edition: str, table: str, column: str, where: str
+) -> float | None:
+    rows = model_rows(built, edition, table, f"geography_level = 'state' and {where}")
+    value = rows[column].iloc[0]
+    return None if pd.isna(value) else float(value)
+
+
+def _shown(value: float | None) -> str:
+    return "suppressed" if value is None else f"{round(value):,}"
+
 
 def test_the_report_writes_three_files_per_edition(report_dir: Path) -> None:
     for edition in ("public", "internal"):
@@ -198,99 +236,101 @@ def test_the_report_writes_three_files_per_edition(report_dir: Path) -> None:
 
 
 @pytest.mark.parametrize("edition", ["public", "internal"])
-def test_workbook_sheets_equal_the_model_rows(
+def test_html_has_the_sections_in_order_with_each_year_beside_the_prior(
     built_warehouse: BuiltWarehouse, report_dir: Path, edition: str
 ) -> None:
-    workbook = report_dir / f"{STEM.format(edition)}.xlsx"
-    sheets = pd.read_excel(workbook, sheet_name=None, dtype={"geography_code": str})
-    assert set(sheets) == {"about", *TABLES, "definitions"}
-    for table in TABLES:
-        expected = model_rows(built_warehouse, edition, table, SFY_2024)
-        got = sheets[table]
-        assert list(got.columns) == list(expected.columns), table
-        for column in ("period_start", "period_end"):
-            expected[column] = pd.to_datetime(expected[column])
-            got[column] = pd.to_datetime(got[column])
-        for column in expected.columns:
-            # Excel has no NULL integer: compare numbers as floats, NULL as NaN.
-            values = expected[column]
-            if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-                expected[column] = values.astype("float64")
-                got[column] = got[column].astype("float64")
-        keys = keys_of(expected)
-        pd.testing.assert_frame_equal(
-            sort_rows(got, keys), sort_rows(expected, keys), check_dtype=False, check_exact=False
-        )
-    definitions = sheets["definitions"]
-    for table, columns in TABLES.items():
-        model = RELATIONS[edition].format(table).split(".")[1]
-        defined = definitions[definitions["model"] == model]
-        assert set(columns) <= set(defined["column"].dropna())
-        assert defined["definition"].str.len().gt(10).all(), model
-
-
-@pytest.mark.parametrize("edition", ["public", "internal"])
-def test_html_tables_equal_the_model_rows(
-    built_warehouse: BuiltWarehouse, report_dir: Path, edition: str
-) -> None:
+    page = (report_dir / f"{STEM.format(edition)}.html").read_text(encoding="utf-8")
+    positions = [page.find(f"<h2>{html.escape(title)}</h2>") for title in SECTIONS[edition]]
+    assert all(p > 0 for p in positions) and positions == sorted(positions), positions
+    assert ("Program integrity" in page) == (edition == "internal")
     tables = html_tables(report_dir / f"{STEM.format(edition)}.html")
-    for table, columns in TABLES.items():
-        expected = model_rows(built_warehouse, edition, table, SFY_2024)
-        got = tables[f"table-{table}"]
-        keys = keys_of(expected)
-        expected, got = sort_rows(expected, keys), sort_rows(got, keys)
-        assert len(got) == len(expected), table
-        for key in [*keys, "geography_name"]:
-            assert got[key].tolist() == expected[key].astype(str).tolist(), (table, key)
-        for column in columns:
-            want = ["suppressed" if pd.isna(v) else str(int(v)) for v in expected[column]]
-            assert got[column].tolist() == want, (table, column)
-
-
-def test_html_is_offline_with_its_charts(report_dir: Path) -> None:
-    page = (report_dir / f"{STEM.format('public')}.html").read_text(encoding="utf-8")
-    # No script is fetched (plotly.js itself names its CDN, for geo charts only).
-    assert not re.search(r"<script[^>]+src=", page)
-    assert page.count("Plotly.newPlot") >= 7
-    assert "window.PlotlyConfig" in page  # the inlined plotly.js bundle
-
-
-def test_public_files_hold_no_suppressed_value(
-    built_warehouse: BuiltWarehouse, report_dir: Path
-) -> None:
-    sheets = pd.read_excel(report_dir / f"{STEM.format('public')}.xlsx", sheet_name=None)
-    tables = html_tables(report_dir / f"{STEM.format('public')}.html")
-    for table, columns in TABLES.items():
-        sheet, shown = sheets[table], tables[f"table-{table}"]
-        for column in columns:
-            assert not sheet[column].dropna().between(1, 10).any(), (table, column)
-            numbers = pd.to_numeric(shown[column], errors="coerce")
-            assert not numbers.between(1, 10).any(), (table, column)
-        assert sheet.loc[sheet["is_suppressed"], columns].isna().any(axis=1).all()
-        assert (shown[columns] == "suppressed").any(axis=None), table
-    internal = pd.read_excel(report_dir / f"{STEM.format('internal')}.xlsx", sheet_name=None)
-    assert internal["certification"]["peers"].between(1, 10).any()
+    summary = tables["table-summary"].set_index("Measure")
+    assert list(summary.columns) == ["SFY 2022-23", "SFY 2023-24"]
+    status = "breakdown = 'status_at_period_end' and category = 'active'"
+    for year, column in ((2023, "SFY 2022-23"), (2024, "SFY 2023-24")):
+        where = f"report_year = {year} and year_type = 'state_fiscal_year' and {status}"
+        active = _state_count(built_warehouse, edition, "certification", "peers", where)
+        assert summary.loc["Certified peers active at year end", column] == _shown(active)
+    for code in RAW_CODES:
+        assert f">{code}<" not in page, code
+    # Titles that promise regions have a row per region after California.
+    regions = tables["table-workforce_region"]["Region"].tolist()
+    assert regions[0] == "California" and set(regions[1:]) == {
+        "Bay Area", "Central", "Los Angeles", "Southern", "Superior"
+    }  # fmt: skip
+    for name in ("appendix_a_certification", "appendix_b_employment", "appendix_c_complaints"):
+        assert len(tables[f"table-{name}"]) == 58, name  # one row per county
+    assert re.search(r"Data as of \d{4}-\d{2}-\d{2}", page)
+    assert not re.search(r"<script[^>]+src=", page)  # offline: plotly.js is inlined
+    # Charts with a bar above zero only (at tiny scale the public edition suppresses some).
+    assert page.count("Plotly.newPlot") >= 3
 
 
 @pytest.mark.parametrize("edition", ["public", "internal"])
-def test_pdf_is_a_report_with_the_statewide_figures(
+def test_workbook_is_readable_frozen_filtered_and_typed(
+    built_warehouse: BuiltWarehouse, report_dir: Path, edition: str
+) -> None:
+    book = openpyxl.load_workbook(report_dir / f"{STEM.format(edition)}.xlsx")
+    assert book.sheetnames[0] == "contents"
+    assert ("integrity_rules" in book.sheetnames) == (edition == "internal")
+    for name in book.sheetnames[1:]:
+        sheet = book[name]
+        assert sheet.freeze_panes == "B4", name
+        assert sheet.auto_filter.ref is not None and sheet.auto_filter.ref.startswith("A3:"), name
+    summary = {row[0]: row[1:] for row in book["summary"].iter_rows(min_row=4, values_only=True)}
+    where = "report_year = 2024 and year_type = 'state_fiscal_year' and breakdown = 'received'"
+    received = _state_count(built_warehouse, edition, "complaints", "complaints", where)
+    assert summary["Complaints received"][1] == ("suppressed" if received is None else received)
+    turnover = next(
+        r for r in book["summary"].iter_rows(min_row=4) if r[0].value == "Peer turnover"
+    )
+    assert all(c.number_format == "0.0%" for c in turnover[1:] if isinstance(c.value, float))
+    extracts = list(book["extracts"].iter_rows(min_row=4))
+    assert extracts and all(
+        row[1].is_date and row[1].number_format == "yyyy-mm-dd" for row in extracts
+    )
+    counts = [
+        cell.value
+        for sheet in book.worksheets[1:]
+        if sheet.title != "extracts"  # files loaded per feed: not a count of people or events
+        for row in sheet.iter_rows(min_row=4)
+        for cell in row
+        if cell.number_format == "#,##0" and isinstance(cell.value, int | float)
+    ]
+    assert counts
+    small = [v for v in counts if 1 <= v <= 10]
+    if edition == "public":
+        assert not small, small  # RPT-03: no count from 1 to 10 in the public edition
+    else:
+        assert small, "tiny data has small counts: the public check would prove nothing"
+
+
+@pytest.mark.parametrize("edition", ["public", "internal"])
+def test_pdf_is_a_report_with_every_section(
     built_warehouse: BuiltWarehouse, report_dir: Path, edition: str
 ) -> None:
     reader = PdfReader(report_dir / f"{STEM.format(edition)}.pdf")
-    assert len(reader.pages) >= 4
+    assert len(reader.pages) >= 8
     text = "\n".join(page.extract_text() for page in reader.pages)
-    assert "Annual Report SFY 2023-24" in text
-    assert "Certification: statewide and by region" in text
-    assert "Employment: statewide and by region" in text
-    assert ("INTERNAL EDITION" in text) == (edition == "internal")
-    active = model_rows(
-        built_warehouse,
-        edition,
-        "certification",
-        f"{SFY_2024} and geography_level = 'state' and breakdown = 'status_at_period_end' "
-        "and category = 'active'",
-    )["peers"].iloc[0]
-    assert re.search(rf"active\s+{active}\b", text), active
+    flat = re.sub(r"\s+", " ", text)
+    assert "Annual Report SFY 2023-24" in flat
+    for title in SECTIONS[edition]:
+        assert title in flat, title
+    assert "Appendix A. Certification by county of residence" in flat
+    assert ("INTERNAL EDITION" in flat) == (edition == "internal")
+    assert "Data as of" in flat and "Claims run-out" in flat
+    where = "breakdown = 'status_at_period_end' and category = 'active'"
+    active = [
+        _state_count(
+            built_warehouse, edition, "certification", "peers",
+            f"report_year = {year} and year_type = 'state_fiscal_year' and {where}",
+        )
+        for year in (2023, 2024)
+    ]  # fmt: skip
+    expected = " ".join(_shown(v) for v in active)
+    assert f"Certified peers active at year end {expected}" in flat, expected
+    for code in RAW_CODES:
+        assert code not in flat, code
 
 
 def test_calendar_year_without_rebuilding(built_warehouse: BuiltWarehouse, tmp_path: Path) -> None:
@@ -299,16 +339,32 @@ def test_calendar_year_without_rebuilding(built_warehouse: BuiltWarehouse, tmp_p
         "--out", str(tmp_path),
     )  # fmt: skip
     assert result.returncode == 0, result.output
-    sheets = pd.read_excel(tmp_path / "annual_program_report_CY_2023_public.xlsx", sheet_name=None)
-    expected = model_rows(
-        built_warehouse,
-        "public",
-        "employment",
-        "report_year = 2023 and year_type = 'calendar_year'",
+    assert "CY 2023" in result.output
+    tables = html_tables(tmp_path / "annual_program_report_CY_2023_public.html")
+    assert list(tables["table-summary"].columns) == ["Measure", "CY 2022", "CY 2023"]
+    book = openpyxl.load_workbook(tmp_path / "annual_program_report_CY_2023_public.xlsx")
+    employed = {r[0]: r[1:] for r in book["workforce_state"].iter_rows(min_row=4, values_only=True)}
+    where = "report_year = 2023 and year_type = 'calendar_year'"
+    value = _state_count(built_warehouse, "public", "employment", "employed_peers", where)
+    assert employed["Peers employed during the year"][1] == (
+        "suppressed" if value is None else value
     )
-    assert sheets["employment"]["employed_peers"].sum() == expected["employed_peers"].sum()
-    assert set(sheets["employment"]["report_period_label"]) == {"CY 2023"}
     assert not list(tmp_path.glob("*internal*"))
+
+
+def test_year_semantics_agree_in_readme_docs_and_help() -> None:
+    """A report year is named by the year it ends in, everywhere it is described."""
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    docs = (root / "docs" / "annual-report.md").read_text(encoding="utf-8")
+    help_text = re.sub(r"\s+", " ", run_cli("report", "--help").output)
+    assert "`--year 2024` is SFY 2023-24" in readme
+    assert "peerwh report --year 2024                      # SFY 2023-24" in docs
+    assert (
+        "2024 = SFY 2023-24" in help_text and "--year 2024 --calendar writes CY 2024" in help_text
+    )
+    for text in (readme, docs, help_text):
+        assert "2024-25" not in text
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ from peerwh.dashboards.app_pages.integrity import queries as integrity_queries
 from peerwh.dashboards.app_pages.utilization import queries as utilization_queries
 from peerwh.dashboards.app_pages.workforce import queries as workforce_queries
 from peerwh.dashboards.snapshot import SnapshotReader, run_query
+from peerwh.publish import PUBLISHED_REFERENCE_TABLES
 
 BUILD_ID = "b1"
 
@@ -72,8 +73,13 @@ STATEWIDE_PUBLIC = (
     ) AS t(m, v0, v1, v2, v3, v4, v5, v6, v7, v8)
 """
 )
+# Findings on CLAIM_LINES (below): claim 2 (Alameda) breaks two rules, claim 5 (Los Angeles) one.
 INTEGRITY = """
-    SELECT 'F1' AS finding_id, '06037' AS county_fips, 'P-9' AS certificant_id
+    SELECT c AS claim_id, 1 AS line_number, r AS rule_id, s AS severity, 'why' AS detail,
+        CAST(a AS DECIMAL(12, 2)) AS approved_amount_at_risk
+    FROM (VALUES
+        ('2', 'BILL-01', 'flag', 25), ('2', 'BILL-10', 'flag', 25), ('5', 'BILL-06', 'flag', 25)
+    ) AS t(c, r, s, a)
 """
 INGEST_FILES = """
     SELECT b AS batch_id, feed, file_name, 'x/' || file_name AS file_path, 'abc' AS sha256,
@@ -144,11 +150,7 @@ TABLES: dict[str, str] = {
 
 # The snapshot's public folder, as peerwh/publish.py fills it: the reporting models, the
 # reference tables needed to read them and the disclosure audit's summary.
-PUBLIC_REFERENCE_TABLES = (
-    "waiver_metrics_catalog",
-    "policy_parameters",
-    "audit__disclosure_summary",
-)
+PUBLIC_REFERENCE_TABLES = (*PUBLISHED_REFERENCE_TABLES, "audit__disclosure_summary")
 
 
 def is_public(name: str) -> bool:
@@ -479,34 +481,56 @@ def test_reference_tables_are_open_to_every_role(serving: Path, scope: Scope) ->
     assert rows == [(5,)]
 
 
-@pytest.mark.parametrize("scope", [ALAMEDA, EVALUATOR])
-def test_every_integrity_page_query_is_refused_to_non_state_roles(
-    serving: Path, scope: Scope
-) -> None:
+def test_every_integrity_page_query_is_refused_to_evaluators(serving_more: Path) -> None:
     everything = integrity_queries.IntegrityFilter()
+    reader = SnapshotReader(EVALUATOR, serving_more, BUILD_ID)
     calls = [
-        lambda: integrity_queries.integrity_filter_options(
-            SnapshotReader(scope, serving, BUILD_ID)
-        ),
-        lambda: integrity_queries.integrity_totals(
-            SnapshotReader(scope, serving, BUILD_ID), everything
-        ),
-        lambda: integrity_queries.integrity_findings_by_month(
-            SnapshotReader(scope, serving, BUILD_ID), everything
-        ),
-        lambda: integrity_queries.integrity_finding_lines(
-            SnapshotReader(scope, serving, BUILD_ID), everything
-        ),
-        lambda: integrity_queries.policy_findings(
-            SnapshotReader(scope, serving, BUILD_ID), integrity_queries.CERTIFICATION_FINDINGS_TABLE
-        ),
-        lambda: integrity_queries.policy_findings_by_month(
-            SnapshotReader(scope, serving, BUILD_ID), integrity_queries.SUPERVISION_FINDINGS_TABLE
-        ),
+        lambda: integrity_queries.integrity_filter_options(reader),
+        lambda: integrity_queries.integrity_totals(reader, everything),
+        lambda: integrity_queries.integrity_findings_by_month(reader, everything),
+        lambda: integrity_queries.integrity_finding_lines(reader, everything),
+        lambda: integrity_queries.integrity_rollup(reader, everything, "organization_npi"),
+        lambda: integrity_queries.claims_processing(reader, everything),
+        lambda: integrity_queries.epsdt_exempt_lines(reader, everything),
     ]
     for call in calls:
-        with pytest.raises(AccessDenied, match="state analysts only"):
+        with pytest.raises(AccessDenied, match="Program integrity data is internal"):
             call()
+
+
+@pytest.mark.parametrize("scope", [ALAMEDA, EVALUATOR])
+def test_certification_and_supervision_findings_are_state_only(serving: Path, scope: Scope) -> None:
+    reader = SnapshotReader(scope, serving, BUILD_ID)
+    with pytest.raises(AccessDenied, match="state analysts only"):
+        integrity_queries.policy_findings(reader, integrity_queries.CERTIFICATION_FINDINGS_TABLE)
+    with pytest.raises(AccessDenied, match="state analysts only"):
+        integrity_queries.policy_findings_by_month(
+            reader, integrity_queries.SUPERVISION_FINDINGS_TABLE
+        )
+
+
+def test_a_county_user_reads_its_own_countys_integrity_only(serving_more: Path) -> None:
+    everything = integrity_queries.IntegrityFilter()
+    county = SnapshotReader(ALAMEDA, serving_more, BUILD_ID)
+    state = SnapshotReader(STATE, serving_more, BUILD_ID)
+
+    lines = integrity_queries.integrity_finding_lines(county, everything)
+    options = integrity_queries.integrity_filter_options(county)
+    # Another county asked for by the filter: nothing, not Los Angeles' findings.
+    other = integrity_queries.integrity_totals(
+        county, integrity_queries.IntegrityFilter(county_fips="06037")
+    ).iloc[0]
+
+    assert set(lines["county_fips"]) == {"06001"}
+    assert sorted(lines["rule_id"]) == ["BILL-01", "BILL-10"]
+    assert options.loc[options["kind"] == "county", "value"].tolist() == ["06001"]
+    assert int(other["findings"]) == 0
+    assert set(integrity_queries.integrity_finding_lines(state, everything)["county_fips"]) == {
+        "06001",
+        "06037",
+    }
+    with pytest.raises(AccessDenied):
+        run_query(serving_more, BUILD_ID, "SELECT 1", scope=ALAMEDA, tables=("fct_claim_lines",))
 
 
 def test_disclosure_summary_orders_levels_state_region_county(serving: Path) -> None:
@@ -520,14 +544,18 @@ def test_disclosure_summary_orders_levels_state_region_county(serving: Path) -> 
 # --- utilization and complaints pages -----------------------------------------------------------
 
 # Alameda: 3 approved lines (2 beneficiaries, 1 under 21, 1 collateral) and a denied one;
-# Los Angeles: 2 approved lines of one beneficiary (DMC_ODS, ASAM 2.1).
+# Los Angeles: 2 approved lines of one beneficiary (DMC_ODS, ASAM 2.1). Line 1 (under 21) is
+# EPSDT-exempt (BILL-06); lines 2 and 5 carry findings (INTEGRITY).
 CLAIM_LINES = """
     SELECT c AS claim_id, 1 AS line_number, b AS beneficiary_key, f AS county_fips,
         d AS delivery_system, 'H0038' AS hcpcs_code, 'in_person' AS modality,
         a AS age_group, a IN ('0-11', '12-17', '18-20') AS under_21, col AS is_collateral,
         loc AS level_of_care, CAST(m AS DATE) AS service_month, CAST(m AS DATE) AS service_date,
         1 AS units, 60 AS service_minutes, s AS claim_status, 'C-1' AS certificant_id,
-        false AS is_flagged
+        c IN ('2', '5') AS is_flagged, 'NPI-' || f AS organization_npi,
+        'CPSS' || c AS rendering_certification_number,
+        CAST(CASE WHEN s = 'approved' THEN 25 ELSE 0 END AS DECIMAL(12, 2)) AS approved_amount,
+        c = '1' AS epsdt_exempt_opt_in
     FROM (VALUES
         ('1', 'B1', '06001', 'SMHS', '12-17', false, NULL, '2024-01-01', 'approved'),
         ('2', 'B2', '06001', 'SMHS', '21-34', true, NULL, '2024-01-01', 'approved'),
@@ -806,6 +834,8 @@ MAP_WORKFORCE = """
         ('06009', 'Colusa', 30, 600, 1, 3, 30.0)
     ) AS t(f, n, a, m, l, s, v)
 """
+# A5: a grandparent application (CERT-08), certified with a passed exam and no training: counted
+# over every pathway, "exam passed" would overtake "training completed" (issue 16).
 PIPELINE = """
     SELECT a AS application_event_id, c AS certificant_id, f AS county_fips,
         'standard' AS pathway, 'CERT-03' AS rule_id, CAST('2024-01-01' AS DATE) AS applied_on,
@@ -821,6 +851,16 @@ PIPELINE = """
         ('A3', 'P3', '06001', NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL),
         ('A4', 'P4', '06037', '2024-01-21', 2, 1, '2024-02-20', '2024-03-01', 20, 30, 10, 60)
     ) AS v(a, c, f, t, x, p, e, z, dt, de, dc, da)
+    UNION ALL BY NAME
+    SELECT 'A5' AS application_event_id, 'P5' AS certificant_id, '06001' AS county_fips,
+        'grandparent' AS pathway, 'CERT-08' AS rule_id, CAST('2024-01-01' AS DATE) AS applied_on,
+        CAST(NULL AS DATE) AS trained_on, CAST(1 AS BIGINT) AS exam_attempts,
+        CAST(1 AS BIGINT) AS exams_passed, CAST('2024-02-05' AS DATE) AS exam_passed_on,
+        CAST('2024-02-10' AS DATE) AS certified_on,
+        CAST(NULL AS INTEGER) AS days_application_to_training,
+        CAST(NULL AS INTEGER) AS days_training_to_exam_passed,
+        CAST(5 AS INTEGER) AS days_exam_passed_to_certified,
+        CAST(40 AS INTEGER) AS days_application_to_certified
 """
 PEER_CERTIFICATION = """
     SELECT CAST('2024-06-30' AS DATE) AS as_of_date, f AS county_fips, n AS county_name,
@@ -1008,14 +1048,32 @@ def test_pipeline_counts_stages_pass_rate_and_median_days(detail_serving: Path) 
         2,
         1,
     ]
-    assert float(row["exam_pass_rate"]) == 0.5
+    # Pass rate and median days: every pathway (the grandparent application A5 too).
+    assert float(row["exam_pass_rate"]) == 0.6
     assert float(row["median_days_application_to_training"]) == 36.0
     assert float(row["median_days_training_to_exam_passed"]) == 39.5
-    assert float(row["median_days_application_to_certified"]) == 70.0
+    assert float(row["median_days_application_to_certified"]) == 55.0
+    assert int(row["all_applications"]) == 4
     statewide = workforce_queries.certification_pipeline(
         SnapshotReader(STATE, detail_serving, BUILD_ID)
     ).iloc[0]
     assert int(statewide["applications"]) == 4
+    assert int(statewide["all_applications"]) == 5
+
+
+def test_pipeline_funnel_is_nested_and_other_pathways_are_shown_apart(
+    detail_serving: Path,
+) -> None:
+    reader = SnapshotReader(STATE, detail_serving, BUILD_ID)
+    row = workforce_queries.certification_pipeline(reader).iloc[0]
+    pathways = workforce_queries.certification_pathways(reader, "06001")
+
+    stages = [int(row[c]) for c in ("applications", "trained", "exam_passed", "certified")]
+    assert stages == [4, 3, 3, 2]
+    assert stages == sorted(stages, reverse=True)
+    # Counted over every pathway, exam passed (4) would be above training completed (3).
+    assert pathways.set_index("pathway").loc["grandparent"].tolist() == [1, 0, 1, 1]
+    assert pathways["pathway"].tolist() == ["standard", "grandparent"]
 
 
 def test_county_user_gets_its_own_pipeline_only(detail_serving: Path) -> None:

@@ -623,7 +623,7 @@ def test_data_quality_shows_the_disclosure_audit_verdict_and_its_loss(app_env: P
     assert metrics["Audited"] == "2025-01-02 03:00 UTC"
     assert (metrics["Public cells"], metrics["Cells suppressed"]) == ("70", "24.3%")
     loss = at.table[-1].value
-    assert loss["Geography"].tolist() == ["state", "region", "county"]
+    assert loss["Geography"].tolist() == ["State", "Region", "County"]
     assert loss["Primaries (1 to 10)"].tolist() == ["0", "3", "8"]
     assert loss["Complements"].tolist() == ["1", "3", "2"]
     assert loss["Share of cells suppressed"].tolist() == ["10.0%", "30.0%", "25.0%"]

@@ -491,7 +491,7 @@ def test_integrity_rule_table_formats_counts_and_dollars() -> None:
 
     shown = integrity_rule_table(frame)
 
-    assert shown.loc["BILL-10"].tolist() == ["flag", "1,200", "1,100", "$12,345.50"]
+    assert shown.loc["BILL-10"].tolist() == ["Flag", "1,200", "1,100", "$12,345.50"]
 
 
 # Two claim lines; line (C1, 1) breaks BILL-01 and BILL-10; (C2, 1) is in another county/month.
@@ -598,7 +598,11 @@ def test_breakdown_bar_figure_keeps_the_order_and_exact_values() -> None:
 
     fig = breakdown_bar_figure(frame, "services", "Services by delivery system", "Services")
 
-    assert list(fig.data[0].y) == ["SMHS", "DMC", "DMC_ODS"]
+    assert list(fig.data[0].y) == [
+        "Specialty Mental Health Services",
+        "Drug Medi-Cal",
+        "Drug Medi-Cal Organized Delivery System",
+    ]
     assert list(fig.data[0].x) == [120.0, 0.0, 45.0]
     assert list(fig.data[0].text) == ["120", "0", "45"]
     assert not fig.layout.annotations
@@ -716,8 +720,21 @@ def test_pipeline_figure_is_a_funnel_of_the_four_stages() -> None:
     assert funnel.type == "funnel"
     assert list(funnel.y) == ["Applications", "Training completed", "Exam passed", "Certified"]
     assert list(funnel.x) == [40, 30, 25, 22]
-    assert fig.layout.title.text == "Certification pipeline: Alameda"
+    assert fig.layout.title.text == "Certification pipeline, standard pathway (CERT-03): Alameda"
     assert not fig.layout.annotations
+    # Counts with separators, not plotly's `20.848k`.
+    assert funnel.texttemplate == "%{value:,}<br>%{percentInitial:.1%}"
+    assert funnel.textinfo is None
+
+
+def test_pipeline_figure_refuses_stages_that_are_not_nested() -> None:
+    # The defect of issue 16: exam passed (94%) above training (83%).
+    frame = pd.DataFrame(
+        {"applications": [100], "trained": [83], "exam_passed": [94], "certified": [80]}
+    )
+
+    with pytest.raises(ValueError, match="not nested"):
+        certification_pipeline_figure(frame)
 
 
 def test_pipeline_figure_without_applications_says_so() -> None:
@@ -759,7 +776,7 @@ def test_specializations_figure_lists_the_most_held_first() -> None:
 
     fig = specializations_figure(frame, "Statewide")
 
-    assert list(fig.data[0].y) == ["forensic", "crisis", "homelessness"]
+    assert list(fig.data[0].y) == ["Forensic (justice-involved)", "Crisis", "Homelessness"]
     assert list(fig.data[0].x) == [9, 5, 5]
 
 
@@ -833,7 +850,7 @@ def test_county_map_colors_shown_counties_and_greys_suppressed_ones_without_thei
     assert hidden.name == "Suppressed"
     assert list(hidden.locations) == ["06003"]
     assert list(hidden.z) == [0.0]
-    assert "suppressed" in hidden.hovertemplate
+    assert all(text.endswith(": suppressed") for text in hidden.text)
     assert fig.layout.geo.fitbounds == "locations"
     assert any("1 to 10" in a.text for a in fig.layout.annotations)
 
@@ -869,5 +886,5 @@ def test_county_map_tells_no_data_apart_from_suppressed() -> None:
 
     assert [t.name for t in fig.data] == ["Peers per 100,000 Medi-Cal members", "No data"]
     assert list(fig.data[1].locations) == ["06003"]
-    assert "no data" in fig.data[1].hovertemplate
+    assert all(text.endswith(": no data") for text in fig.data[1].text)
     assert not fig.layout.annotations

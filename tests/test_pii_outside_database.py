@@ -230,6 +230,12 @@ def plant(landing: Path) -> list[Planted]:
         certificants.with_name("certificants_20261028.csv"), _line(headless.values()), _line(person)
     )
     keep("file without a header", "Pomeroyza", "1939-02-14", loaded=False)
+    # A file outside the landing, linked into it: refused, never read.
+    outside = landing.parent / "outside_landing.csv"
+    linked = person.to_dict() | {"first_name": "Quintabel", "date_of_birth": "1944-08-21"}
+    _land(outside, _line(person.index), _line(linked.values()))
+    certificants.with_name("certificants_20261029.csv").symlink_to(outside)
+    keep("a link out of the landing", "Quintabel", "1944-08-21", loaded=False)
     return planted
 
 
@@ -357,12 +363,35 @@ def test_pii_rules_still_quarantine_the_planted_rows(planted_run: PlantedRun) ->
 
 def test_rejected_files_name_the_file_and_the_row(planted_run: PlantedRun) -> None:
     output = planted_run.built.first_run.output
-    assert "certificants_20261027.csv: rejected: row 2 has 13 fields where the header has 12" in (
-        output
+    assert (
+        "certificants_20261027.csv: rejected: row 2 (line 3) has 13 fields where the header has "
+        "12: field 13 has no column in the header" in output
     )
-    assert "claims_20261031.csv: rejected: row 1 has 27 fields" in output
+    assert "claims_20261031.csv: rejected: row 1 (line 2) has 27 fields" in output
+    assert "[claims-file-readable]" in output
+    assert "certificants_20261029.csv: a link to a file outside the landing directory" in output
     assert "eligibility_20261016.csv: rejected" in output and "invalid UTF8" in output
     assert "certificants_20261028.csv: rejected: required column(s) missing" in output
+
+
+def test_no_planted_pii_in_the_audit_messages(planted_run: PlantedRun) -> None:
+    """The audit tables that the snapshot publishes, read in the database itself: what they say
+    of a file, a check or a row names it; only audit.quarantine.raw_values keeps the row."""
+    texts = {
+        table: planted_run.built.query(
+            f"select string_agg(to_json(t)::varchar, ' ') as text from audit.{table} t"
+        )["text"][0]
+        for table in ("ingest_files", "check_results", "row_warnings")
+    }
+    texts["quarantine"] = planted_run.built.query(
+        "select string_agg(message, ' ') as text from audit.quarantine"
+    )["text"][0]
+    found = [
+        f"{p.value!r} ({p.where}) in audit.{table}"
+        for table, text in texts.items()
+        for p in leaks(text, planted_run.planted)
+    ]
+    assert found == []
 
 
 def test_gx_stores_no_value_a_pii_rule_found(planted_run: PlantedRun) -> None:

@@ -220,11 +220,26 @@ def test_a_batch_over_a_blocking_threshold_stops_publication(
     )
     assert list(status["status"]) == ["held"]
 
-    # The next run publishes again, and the held rows never reach staging.
+    # The next run publishes again, without the held rows; it still lists the held batch and
+    # exits non-zero, as every run does until an operator settles it.
     code, output = rerun(private_copy)
-    assert code == 0, output
+    assert code != 0, output
     assert (serving / "current").read_text() != published_before
+    assert "Held batches: 1." in output and "claims: claims_20261105.csv (batch" in output
     leaked = private_copy.query(
         "select count(*) as n from staging.stg_sdmc__claim_lines where billed_amount = 999.99"
     )
     assert int(leaked["n"][0]) == 0
+    code, output = rerun(private_copy)
+    assert code != 0 and "Nothing new since snapshot" in output and "Held batches: 1." in output
+
+    result = run_cli(
+        "drop-batch", "claims_20261105.csv", "--reason", "units corrected in a new delivery",
+        "--warehouse", str(private_copy.warehouse),
+    )  # fmt: skip
+    assert result.returncode == 0, result.output
+    code, output = rerun(private_copy)
+    assert code == 0, output
+    assert "Held batches" not in output
+    actions = private_copy.query("select file_name, action from audit.batch_actions")
+    assert list(map(tuple, actions.to_numpy())) == [("claims_20261105.csv", "dropped")]

@@ -3,7 +3,7 @@
     HMAC-SHA256 (hmac_sha256, macros/hmac_sha256.sql): beneficiary_cin, beneficiary_key. The hash
     is computed once per CIN, not once per row (a member has many rows); staging models join
     it back. Read the raw table itself, not a CTE over it: a CTE with two readers would be
-    materialized whole.
+    materialized whole. On an incremental run only the CINs of new batches are hashed.
 #}
 {% macro beneficiary_keys(relation) -%}
     select
@@ -12,6 +12,6 @@
     from (
         select distinct beneficiary_cin
         from {{ relation }}
-        where _load_status = 'accepted'
+        where _load_status = 'accepted' {{ new_batches_only() }}
     ) as cins
 {%- endmacro %}

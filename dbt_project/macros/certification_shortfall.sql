@@ -34,3 +34,20 @@
         else cast(cast({{ expression }} as decimal(12, 1)) as {{ dbt.type_string() }})
     end
 {%- endmacro %}
+
+
+{#
+    hours_in_window(hours, period_start, period_end, window_start): the hours of a work period
+    that count in a window opening on `window_start` (CERT-09). A period that begins inside the
+    window counts whole, one that ended before it not at all, and one that straddles its start
+    in proportion to its days inside it: 730 hours over 365 days of which 292 are inside count
+    584.
+#}
+{% macro hours_in_window(hours, period_start, period_end, window_start) -%}
+    case
+        when {{ period_start }} >= {{ window_start }} then {{ hours }}
+        when {{ period_end }} <= {{ window_start }} then 0
+        else {{ hours }} * {{ dbt.datediff(window_start, period_end, 'day') }}
+            / {{ dbt.datediff(period_start, period_end, 'day') }}
+    end
+{%- endmacro %}

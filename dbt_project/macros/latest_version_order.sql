@@ -1,10 +1,12 @@
 {#
     latest_version_order(): the ORDER BY list that ranks the deliveries of one business key,
     newest first. A corrected re-delivery carries a later recorded_at (and a later extract
-    date); ties fall back to the later batch, then the later row of the file.
+    date); ties fall back to the later arrival (a file delivered again under its name is
+    ingested by a later run), then the batch id and the later row of the file, so that the
+    order is the same in every build.
 #}
 {% macro latest_version_order() -%}
-    recorded_at desc, _extract_date desc, _batch_id desc, _row_number desc
+    recorded_at desc, _extract_date desc, _ingested_at desc, _batch_id desc, _row_number desc
 {%- endmacro %}
 
 {#

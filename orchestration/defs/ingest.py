@@ -100,7 +100,7 @@ def build_ingest_asset(feed: str) -> dg.AssetsDefinition:
         validator = BatchValidator(paths.warehouse / "gx")
         with duckdb.get_connection() as con:
             report = ingest_feed(con, contract, paths.landing, validator)
-        if report.new_files:
+        if any(f.status != "duplicate" for f in report.new_files):
             validator.build_docs()
         for line in report.problems + [m for f in report.new_files for m in f.messages]:
             context.log.warning(line)
@@ -111,6 +111,7 @@ def build_ingest_asset(feed: str) -> dg.AssetsDefinition:
                 "files_skipped": len(report.files) - len(new),
                 "files_rejected": sum(f.status == "rejected" for f in new),
                 "files_held": sum(f.status == "held" for f in new),
+                "files_duplicate": sum(f.status == "duplicate" for f in new),
                 "rows_received": sum(f.rows_received for f in new),
                 "rows_loaded": sum(f.rows_loaded for f in new),
                 "rows_quarantined": sum(f.rows_quarantined for f in new),

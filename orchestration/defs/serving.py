@@ -101,9 +101,14 @@ dashboard_specs = [
 ]
 
 
+# The internal edition also quotes the waiver metrics before suppression. Exposures list
+# public models only (dbt-project-evaluator), and this one is internal: the asset names it.
+REPORT_PRIVATE_DEPS = (dg.AssetKey(["intermediate", "int_waiver_metric_cells"]),)
+
+
 @dg.asset(
     name=REPORT_EXPOSURE,
-    deps=[*EXPOSURES[REPORT_EXPOSURE]["asset_deps"], disclosure_audit],
+    deps=[*EXPOSURES[REPORT_EXPOSURE]["asset_deps"], *REPORT_PRIVATE_DEPS, disclosure_audit],
     group_name="serving",
     kinds={"html", "excel", "pdf"},
     pool="warehouse",
@@ -118,7 +123,7 @@ def annual_program_report(duckdb: DuckDBResource, paths: WarehousePaths) -> dg.M
                 metadata={"written": "nothing: no complete state fiscal year in the data"}
             )
         out_dir = default_out_dir(paths.warehouse, period)
-        written = write_report(con, period, EDITIONS, out_dir, MANIFEST_PATH)
+        written = write_report(con, period, EDITIONS, out_dir)
     return dg.MaterializeResult(
         metadata={
             "report_period": period.label,

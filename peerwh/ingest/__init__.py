@@ -11,6 +11,7 @@ Landing files are only read, never moved or changed.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,8 @@ from peerwh.ingest.files import (
     discover,
     read_batch,
 )
-from peerwh.ingest.store import ensure_tables, loaded_hashes, write_batch
+from peerwh.ingest.held import held_batches, settle
+from peerwh.ingest.store import ensure_tables, record_duplicate, recorded_files, write_batch
 from peerwh.ingest.validation import BatchValidator, RuleOutcome
 
 ROWS_PER_CHUNK = 250_000
@@ -38,7 +40,9 @@ MAX_MESSAGES_PER_RULE = 5
 class FileReport:
     feed: str
     file_name: str
-    status: str  # loaded | held | rejected | skipped
+    # loaded | held | rejected | duplicate | deferred (changed while read: not recorded, taken by
+    # the next run) | skipped (recorded before: not reported)
+    status: str
     rows_received: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
@@ -189,21 +193,29 @@ def ingest_file(
     now: dt.datetime,
 ) -> FileReport:
     report = FileReport(landed.feed, landed.name, "loaded")
-    file_record = {
-        "batch_id": landed.batch_id,
-        "feed": landed.feed,
-        "file_name": landed.name,
-        "file_path": str(landed.path),
-        "sha256": landed.sha256,
-        "extract_date": landed.extract_date,
-        "file_format": landed.file_format,
-        "ingested_at": now,
-    }
+    file_record = _file_record(landed, now)
     try:
-        batch = read_batch(landed, contract)
+        data = landed.path.read_bytes()
+    except OSError as exc:
+        data, unreadable = b"", exc.strerror or type(exc).__name__
+    else:
+        unreadable = None
+        if hashlib.sha256(data).hexdigest() != landed.sha256:
+            # Changed since it was found: still being written. The hash recorded must be that
+            # of the bytes loaded, so nothing is recorded and the next run takes it whole.
+            report.status = "deferred"
+            report.messages.append(
+                f"{landed.path}: changed while being read (still being written?); not loaded "
+                "this run, the next run takes it"
+            )
+            return report
+    try:
+        if unreadable is not None:
+            raise RejectedFile(f"cannot be read: {unreadable}")
+        batch = read_batch(landed, contract, data)
     except RejectedFile as exc:
         report.status = "rejected"
-        report.messages.append(f"{landed.path}: rejected: {exc}")
+        report.messages.append(f"{landed.path}: rejected: {exc} [{landed.feed}-file-readable]")
         checks = pd.DataFrame.from_records(
             [
                 file_check(
@@ -305,6 +317,19 @@ def ingest_file(
     return report
 
 
+def _file_record(landed: LandedFile, now: dt.datetime) -> dict[str, object]:
+    return {
+        "batch_id": landed.batch_id,
+        "feed": landed.feed,
+        "file_name": landed.name,
+        "file_path": str(landed.path),
+        "sha256": landed.sha256,
+        "extract_date": landed.extract_date,
+        "file_format": landed.file_format,
+        "ingested_at": now,
+    }
+
+
 def _file_table(record: dict[str, object], report: FileReport) -> pa.Table:
     row = record | {
         "rows_received": report.rows_received,
@@ -324,23 +349,56 @@ def ingest_feed(
     validator: BatchValidator,
     now: dt.datetime | None = None,
 ) -> FeedReport:
-    """Load every file of the feed not loaded before (by content hash)."""
+    """Load every file of the feed not recorded before.
+
+    A file whose content an earlier file brought (by content hash) under another name is recorded
+    once, as a `duplicate` of that file, and loads nothing; a file recorded before is skipped."""
     now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     ensure_tables(con, contract)
     files, problems = discover(landing_dir, contract.feed)
     report = FeedReport(contract.feed, problems=problems)
-    known = loaded_hashes(con, contract.feed)
+    recorded = recorded_files(con, contract.feed)
+    held = {b.file_name: b for b in held_batches(con) if b.feed == contract.feed}
     for landed in files:
-        if landed.sha256 in known:
-            report.files.append(
-                FileReport(
-                    landed.feed,
-                    landed.name,
-                    "skipped",
-                    messages=[f"same content as {known[landed.sha256]}"],
+        earlier = recorded.first_name.get(landed.sha256)
+        if (landed.sha256, landed.name) in recorded.seen:
+            # This very file was recorded by an earlier run: a re-run changes nothing.
+            report.files.append(FileReport(landed.feed, landed.name, "skipped"))
+        elif earlier is not None:
+            report.files.append(_record_duplicate(con, landed, earlier, now))
+        else:
+            report.files.append(ingest_file(con, validator, contract, landed, now))
+            recorded.first_name[landed.sha256] = landed.name
+            if any(name == landed.name for _, name in recorded.seen):
+                report.files[-1].messages.append(
+                    f"{landed.path}: re-delivery: a file of this name was ingested before with "
+                    "other content; both are kept, and record by record the later delivery wins"
                 )
-            )
-            continue
-        report.files.append(ingest_file(con, validator, contract, landed, now))
-        known[landed.sha256] = landed.name
+            earlier_held = held.pop(landed.name, None)
+            if earlier_held is not None:
+                reason = f"re-delivered under its name as batch {landed.batch_id}"
+                settle(con, earlier_held, "replaced", reason, now)
+                report.files[-1].messages.append(
+                    f"{landed.path}: replaces the held batch {earlier_held.batch_id} of that name"
+                )
+        recorded.seen.add((landed.sha256, landed.name))
+    return report
+
+
+def _record_duplicate(
+    con: duckdb.DuckDBPyConnection, landed: LandedFile, earlier: str, now: dt.datetime
+) -> FileReport:
+    report = FileReport(
+        landed.feed,
+        landed.name,
+        "duplicate",
+        messages=[
+            f"{landed.path}: duplicate: the same content as {earlier}, ingested before; "
+            "nothing loaded"
+        ],
+    )
+    # A batch id of its own: rows counted by batch id (raw, quarantine) stay the earlier file's.
+    batch_id = hashlib.sha256(f"{landed.sha256}:{landed.name}".encode()).hexdigest()[:16]
+    record = _file_record(landed, now) | {"batch_id": batch_id, "duplicate_of": earlier}
+    record_duplicate(con, _file_table(record, report))
     return report

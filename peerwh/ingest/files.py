@@ -1,7 +1,8 @@
 """Find delivered files in the landing zone and read them as text, or reject them whole.
 
-A file is one batch. Every value is read as text (empty = NULL) so that the contract, not
-the reader, decides what is well formed; a file that cannot be read as a table at all is
+A file is one batch. Every value is read as text (empty or blank = NULL; a typed Parquet
+column as the text its CSV form has) so that the contract, not the reader, decides what is well
+formed; a file that cannot be read as a table at all is
 rejected with one line naming the file and the problem.
 """
 
@@ -10,12 +11,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -25,11 +28,16 @@ FILE_NAME = re.compile(
     r"^(?P<feed>[a-z_]+)_(?P<date>\d{8})(?:_(?P<seq>\d{2}))?\.(?P<ext>csv|parquet)$"
 )
 READ_BLOCK_BYTES = 16 << 20
+# Names a sender writes under before renaming the file into place: never read.
+TEMPORARY_SUFFIXES = (".partial", ".tmp", ".part")
 # How Arrow reports a row with more or fewer fields than the header (then it quotes the row).
 RAGGED_ROW = re.compile(
     r"CSV parse error: (?:Row #(?P<row>\d+): )?"
     r"Expected (?P<expected>\d+) columns, got (?P<actual>\d+)"
 )
+
+# Quoted text in a reader's message: a value, or a path the message already names.
+QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 
 
 class RejectedFile(Exception):
@@ -78,7 +86,14 @@ def discover(landing_dir: Path, feed: str) -> tuple[list[LandedFile], list[str]]
     problems: list[str] = []
     if not folder.is_dir():
         return files, problems
-    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+    inside = landing_dir.resolve()
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and not _being_written(p)):
+        if not path.resolve().is_relative_to(inside):
+            # A link out of the landing would load (and quote) whatever it points at.
+            problems.append(
+                f"{path}: a link to a file outside the landing directory; refused, not read"
+            )
+            continue
         match = FILE_NAME.match(path.name)
         if not match or match["feed"] != feed:
             problems.append(
@@ -93,6 +108,22 @@ def discover(landing_dir: Path, feed: str) -> tuple[list[LandedFile], list[str]]
         files.append(LandedFile(feed, path, sha256_of(path), extract_date, match["ext"]))
     files.sort(key=lambda f: (f.extract_date, f.name))
     return files, problems
+
+
+def _being_written(path: Path) -> bool:
+    """A file under a temporary name: senders write there, then rename (see operations.md)."""
+    return path.name.startswith(".") or path.name.endswith(TEMPORARY_SUFFIXES)
+
+
+def unknown_folders(landing_dir: Path, feeds: tuple[str, ...]) -> list[str]:
+    """One line per folder of the landing that is no feed's: its files are never read."""
+    if not landing_dir.is_dir():
+        return []
+    return [
+        f"{path}: not a feed folder (feeds: {', '.join(feeds)}); its files are not read"
+        for path in sorted(landing_dir.iterdir())
+        if path.is_dir() and path.name not in feeds and not path.name.startswith(".")
+    ]
 
 
 def _split_header(line: str) -> list[str]:
@@ -116,18 +147,20 @@ def _check_header(names: list[str], contract: Contract) -> None:
         raise RejectedFile("the header has an empty column name")
 
 
-def read_batch(landed: LandedFile, contract: Contract) -> Batch:
-    """Read a landed file as text columns; raise RejectedFile if it is not a readable table."""
+def read_batch(landed: LandedFile, contract: Contract, data: bytes) -> Batch:
+    """Read a landed file's bytes (read once: those hashed are those parsed) as text columns;
+    raise RejectedFile if they are not a readable table."""
     try:
         if landed.file_format == "parquet":
-            table = _read_parquet(landed.path)
+            table = _read_parquet(data, contract)
         else:
-            table = _read_csv(landed.path)
+            table = _read_csv(data)
     except RejectedFile:
         raise
     except (pa.ArrowInvalid, pa.ArrowTypeError, OSError, UnicodeDecodeError) as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise RejectedFile(f"cannot be read as {landed.file_format.upper()}: {first_line}") from exc
+        raise RejectedFile(
+            f"cannot be read as {landed.file_format.upper()}: {without_values(exc)}"
+        ) from None
     names = _normalise(table.column_names)
     _check_header(names, contract)
     table = table.rename_columns(names)
@@ -136,9 +169,9 @@ def read_batch(landed: LandedFile, contract: Contract) -> Batch:
     present = frozenset(n for n in names if n in contract.column_names)
     extras = tuple(n for n in names if n not in contract.column_names)
     columns = [
-        table[c] if c in present else pa.nulls(table.num_rows, pa.string())
+        _blank_as_null(table[c]) if c in present else pa.nulls(table.num_rows, pa.string())
         for c in contract.column_names
-    ] + [table[c] for c in extras]
+    ] + [_blank_as_null(table[c]) for c in extras]
     return Batch(
         table=pa.table(columns, names=[*contract.column_names, *extras]),
         present_columns=present,
@@ -146,14 +179,20 @@ def read_batch(landed: LandedFile, contract: Contract) -> Batch:
     )
 
 
-def _read_csv(path: Path, use_threads: bool = True) -> pa.Table:
-    header = _split_header(_first_line(path))
+def without_values(exc: object) -> str:
+    """The first line of an error with anything it quotes left out: Arrow and pandas quote the
+    values they could not convert, which may be PII."""
+    text = str(exc).strip()
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return QUOTED.sub("'…'", first)
+
+
+def _read_csv(data: bytes) -> pa.Table:
+    header = _split_header(_first_line(data))
     try:
         return pacsv.read_csv(
-            path,
-            read_options=pacsv.ReadOptions(
-                block_size=READ_BLOCK_BYTES, encoding="utf8", use_threads=use_threads
-            ),
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(block_size=READ_BLOCK_BYTES, encoding="utf8"),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
                 column_types={name: pa.string() for name in header},
@@ -166,22 +205,43 @@ def _read_csv(path: Path, use_threads: bool = True) -> pa.Table:
         ragged = RAGGED_ROW.match(str(exc))
         if ragged is None:
             raise
-    # Arrow's message ends with the whole row, which may hold PII: name the row instead, raised
-    # after the `except` so that no traceback chains Arrow's message either.
-    if ragged["row"] is None and use_threads:
-        # Threaded reads do not number rows; the file is rejected anyway, so read it on one
-        # thread to name the row.
-        return _read_csv(path, use_threads=False)
-    where = f"row {int(ragged['row']) - 1}" if ragged["row"] else "a row"  # row 1 is the header
-    raise RejectedFile(
-        f"{where} has {ragged['actual']} fields where the header has {ragged['expected']}"
+    # Arrow's message ends with the whole row, which may hold PII: name the line and the column
+    # instead, raised after the `except` so that no traceback chains Arrow's message either.
+    raise RejectedFile(_ragged_row(data, header, ragged))
+
+
+def _ragged_row(data: bytes, header: list[str], ragged: re.Match[str]) -> str:
+    """Where the first row whose field count differs from the header's is: its row number, the
+    line it starts on and the first column it lacks (or the field beyond the header)."""
+    expected, actual = int(ragged["expected"]), int(ragged["actual"])
+    row, line = (int(ragged["row"]) - 1 if ragged["row"] else None), None  # row 1: the header
+    with io.StringIO(data.decode("utf-8-sig", errors="replace"), newline="") as handle:
+        records = csv.reader(handle)
+        next(records, None)
+        number, start = 0, records.line_num + 1
+        for fields in records:
+            # Arrow skips blank lines and numbers rows only on one thread; count as it does.
+            if fields:
+                number += 1
+                if len(fields) != expected and row in (None, number):
+                    row, line, actual = number, start, len(fields)
+                    break
+            start = records.line_num + 1
+    where = f"row {row}" if row is not None else "a row"
+    if line is not None:
+        where += f" (line {line})"
+    if actual < expected:
+        column = f"column {_normalise(header)[actual]} and after missing"
+    else:
+        column = f"field {expected + 1} has no column in the header"
+    return (
+        f"{where} has {actual} fields where the header has {expected}: {column}"
         " (row not shown: it may hold PII)"
     )
 
 
-def _first_line(path: Path) -> str:
-    with path.open("rb") as handle:
-        head = handle.read(4096)
+def _first_line(data: bytes) -> str:
+    head = data[:4096]
     first = head.split(b"\n", 1)[0]
     if not first.strip():
         raise RejectedFile("the file is empty or its first line (the header) is blank")
@@ -195,16 +255,48 @@ def _first_line(path: Path) -> str:
         raise RejectedFile(f"the header is not UTF-8 text ({exc.reason})") from exc
 
 
-def _read_parquet(path: Path) -> pa.Table:
-    table = pq.read_table(path)
+def _read_parquet(data: bytes, contract: Contract) -> pa.Table:
+    table = pq.read_table(pa.BufferReader(data))
+    types = {c.name: c.parse_type for c in contract.columns}
     return pa.table(
-        [_as_text(table[name]) for name in table.column_names], names=table.column_names
+        [
+            _as_text(name, table[name], types.get(name.strip().lower(), "string"))
+            for name in table.column_names
+        ],
+        names=table.column_names,
     )
 
 
-def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    # Arrow renders booleans as true/false and dates as ISO text, as the CSV form has them.
+def _as_text(name: str, column: pa.ChunkedArray, parse_type: str) -> pa.ChunkedArray:
+    """A typed Parquet column as the text the CSV form of the same values has, so that the
+    contract reads one value the same way whatever the format."""
+    kind = column.type
+    if pa.types.is_timestamp(kind):
+        return _timestamp_text(column, date_only=parse_type == "date")
+    if pa.types.is_nested(kind) or pa.types.is_time(kind) or pa.types.is_duration(kind):
+        raise RejectedFile(f"column {name} has Parquet type {kind}, which no contract type allows")
+    # Strings, integers, decimals (with their scale: 1.00), floats (5.0 is "5", an integer),
+    # dates (ISO) and booleans (true/false) cast as the CSV form has them.
     return column.cast(pa.string())
+
+
+def _timestamp_text(column: pa.ChunkedArray, date_only: bool) -> pa.ChunkedArray:
+    # A time zone is dropped after conversion to UTC: text without an offset is read as UTC.
+    unit = column.type.unit
+    naive = column.cast(pa.timestamp(unit, "UTC")).cast(pa.timestamp(unit))
+    seconds = naive.cast(pa.timestamp("s"), safe=False)
+    whole = pc.all(pc.equal(seconds.cast(naive.type), naive)).as_py() is not False
+    if date_only and whole:
+        days = seconds.cast(pa.date32())
+        if pc.all(pc.equal(days.cast(pa.timestamp("s")), seconds)).as_py() is not False:
+            return days.cast(pa.string())  # midnight throughout: dates stored as timestamps
+    return pc.strftime(seconds if whole else naive, "%Y-%m-%dT%H:%M:%S")
+
+
+def _blank_as_null(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Empty or blank text is no value, in a CSV or a Parquet file alike."""
+    blank = pc.equal(pc.utf8_trim_whitespace(column), "")
+    return pc.if_else(blank, pa.scalar(None, pa.string()), column)
 
 
 def chunks(table: pa.Table, rows_per_chunk: int) -> Iterator[tuple[int, pa.Table]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 import pyarrow as pa
 
@@ -34,7 +36,8 @@ create table if not exists audit.ingest_files (
     rows_with_warnings bigint not null,
     status varchar not null,
     messages varchar[],
-    ingested_at timestamp not null
+    ingested_at timestamp not null,
+    duplicate_of varchar
 );
 create table if not exists audit.quarantine (
     batch_id varchar not null,
@@ -82,6 +85,8 @@ AUDIT_TABLES = ("ingest_files", "quarantine", "row_warnings", "check_results")
 def ensure_tables(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
     """Create the audit tables and raw.<feed>, adding any column a newer contract names."""
     con.execute(AUDIT_DDL)
+    # Warehouses built before duplicates were recorded lack the column.
+    con.execute("alter table audit.ingest_files add column if not exists duplicate_of varchar")
     columns = [*(f'"{c}" varchar' for c in contract.column_names)]
     columns += [f"{name} {kind}" for name, kind in LINEAGE_COLUMNS.items()]
     con.execute(f"create table if not exists raw.{contract.feed} ({', '.join(columns)})")
@@ -98,12 +103,33 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
             con.execute(f'alter table raw.{contract.feed} add column "{name}" varchar')
 
 
-def loaded_hashes(con: duckdb.DuckDBPyConnection, feed: str) -> dict[str, str]:
-    """sha256 -> file name of every file of the feed already recorded."""
+@dataclass(frozen=True)
+class Recorded:
+    """What audit.ingest_files holds of a feed's files, to tell a new delivery from a seen one."""
+
+    first_name: dict[str, str]  # sha256 -> name of the file that first brought that content
+    seen: set[tuple[str, str]]  # (sha256, file name) of every file recorded, duplicates too
+
+
+def recorded_files(con: duckdb.DuckDBPyConnection, feed: str) -> Recorded:
     rows = con.execute(
-        "select sha256, file_name from audit.ingest_files where feed = ?", [feed]
+        "select sha256, file_name, status from audit.ingest_files where feed = ?"
+        " order by ingested_at, file_name",
+        [feed],
     ).fetchall()
-    return dict(rows)
+    first: dict[str, str] = {}
+    for sha256, name, status in rows:
+        if status != "duplicate":
+            first.setdefault(sha256, name)
+    return Recorded(first, {(sha256, name) for sha256, name, _ in rows})
+
+
+def record_duplicate(con: duckdb.DuckDBPyConnection, file_record: pa.Table) -> None:
+    """Record a delivery whose content was loaded before under another name: nothing loads, and
+    nothing of the earlier batch (same content, same batch id) is touched."""
+    con.register("duplicate_file", file_record)
+    con.execute("insert into audit.ingest_files by name select * from duplicate_file")
+    con.unregister("duplicate_file")
 
 
 def write_batch(

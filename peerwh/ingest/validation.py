@@ -31,6 +31,7 @@ from great_expectations.core.expectation_validation_result import (
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from peerwh.contracts import Contract, Rule
+from peerwh.ingest.files import without_values
 
 TYPED = "__typed"
 NPI_OK = "__npi_ok"
@@ -319,7 +320,9 @@ def _collect(
     for item in result.results:
         rule_id = item.expectation_config.meta["rule_id"]
         if item.exception_info and item.exception_info.get("raised_exception"):
-            errors[rule_id] = str(item.exception_info.get("exception_message"))
+            errors[rule_id] = "the check could not run: " + without_values(
+                item.exception_info.get("exception_message") or "error"
+            )
             continue
         stats = item.result
         count = int(stats.get("element_count") or 0)

@@ -18,12 +18,12 @@ from peerwh.report.data import (
     ReportPeriod,
     YearType,
     connect,
-    definitions,
     find_period,
     latest_complete_period,
     load,
 )
 from peerwh.report.figures import chart_specs
+from peerwh.report.sections import build_document
 from peerwh.report.writers import write_excel, write_html, write_pdf
 
 __all__ = [
@@ -58,15 +58,13 @@ def write_report(
     period: ReportPeriod,
     editions: tuple[Edition, ...],
     out_dir: Path,
-    manifest_path: Path,
 ) -> list[ReportFiles]:
     """Write the HTML, Excel and PDF files of each edition; return their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[ReportFiles] = []
     for edition in editions:
-        data = load(con, edition, period)
-        glossary = definitions(manifest_path, edition)
-        specs = chart_specs(data)
+        document = build_document(load(con, edition, period))
+        specs = chart_specs(document)
         stem = f"annual_program_report_{period.label.replace(' ', '_')}_{edition}"
         files = ReportFiles(
             edition,
@@ -74,8 +72,8 @@ def write_report(
             out_dir / f"{stem}.xlsx",
             out_dir / f"{stem}.pdf",
         )
-        write_html(data, specs, glossary, files.html)
-        write_excel(data, glossary, files.excel)
-        write_pdf(data, specs, files.pdf)
+        write_html(document, specs, files.html)
+        write_excel(document, files.excel)
+        write_pdf(document, specs, files.pdf)
         written.append(files)
     return written

@@ -1,13 +1,14 @@
 """The rows of the annual program report, read from the warehouse DuckDB file.
 
 Why the warehouse file and not the published snapshot: the internal edition reads the
-unsuppressed `intermediate.int_annual_program_report__*` tables, which are never published.
-Both editions therefore read one place, through a read-only connection.
+unsuppressed `intermediate.int_annual_program_report__*` tables and the marts, which are never
+published. Both editions therefore read one place, through a read-only connection; the public
+edition reads only the public (`reporting`, suppressed) models and reference tables, plus the
+ingestion log for the extract dates.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -23,11 +24,9 @@ EDITIONS: tuple[Edition, ...] = ("public", "internal")
 
 @dataclass(frozen=True)
 class ReportTable:
-    """One table of the report (RPT-01): the dbt model of each edition and its counts."""
+    """One annual report model (RPT-01): `rpt_` in the public edition, `int_` in the internal."""
 
     name: str
-    title: str
-    count_columns: tuple[str, ...]
 
     def model(self, edition: Edition) -> str:
         prefix = "rpt" if edition == "public" else "int"
@@ -38,33 +37,9 @@ class ReportTable:
         return f"{schema}.{self.model(edition)}"
 
 
-TABLES: tuple[ReportTable, ...] = (
-    ReportTable("certification", "Certification", ("peers",)),
-    ReportTable(
-        "employment",
-        "Employment",
-        (
-            "employed_peers",
-            "employed_peers_on_period_end",
-            "supervisors_on_period_end",
-            "hires",
-            "separations",
-        ),
-    ),
-    ReportTable("complaints", "Complaints and actions", ("complaints",)),
+TABLES: tuple[ReportTable, ...] = tuple(
+    ReportTable(name) for name in ("certification", "employment", "complaints")
 )
-
-# Columns that hold the reporting year; the same on every row of one report, so the
-# rendered tables leave them out and the title carries them.
-PERIOD_COLUMNS = (
-    "report_year",
-    "year_type",
-    "report_period_label",
-    "period_start",
-    "period_end",
-    "is_complete_year",
-)
-
 
 GEOGRAPHY_ORDER = {"state": 0, "region": 1, "county": 2}
 
@@ -85,9 +60,24 @@ class ReportPeriod:
 
 @dataclass(frozen=True)
 class ReportData:
+    """Everything one edition of one year's report shows, the prior year beside it.
+
+    `tables` and `prior_tables` are the annual report models' rows; `metrics` the waiver
+    metrics (RPT-02) of both years, statewide and by region (`period` is `this` or `prior`);
+    `integrity` the internal edition's program-integrity findings (None in the public one);
+    `extracts` the latest accepted extract date of each feed.
+    """
+
     edition: Edition
     period: ReportPeriod
+    prior: ReportPeriod | None
     tables: dict[str, pd.DataFrame]
+    prior_tables: dict[str, pd.DataFrame]
+    metrics: pd.DataFrame
+    catalog: pd.DataFrame
+    integrity: pd.DataFrame | None
+    extracts: pd.DataFrame
+    parameters: dict[str, float]
 
 
 def connect(database: Path) -> duckdb.DuckDBPyConnection:
@@ -134,44 +124,130 @@ def latest_complete_period(
     return complete[-1] if complete else None
 
 
-def load(con: duckdb.DuckDBPyConnection, edition: Edition, period: ReportPeriod) -> ReportData:
-    """The rows of each table of one edition for one reporting year, in a stable order."""
+def _query(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> pd.DataFrame:
+    """A query's rows; a table missing from the warehouse is a one-line ReportError."""
+    try:
+        return con.execute(sql, params).df()
+    except duckdb.CatalogException as error:
+        first_line = str(error).strip().splitlines()[0]
+        raise ReportError(
+            f"the warehouse lacks a report input ({first_line}); build it with `peerwh run`"
+        ) from error
+
+
+def _tables(
+    con: duckdb.DuckDBPyConnection, edition: Edition, period: ReportPeriod | None
+) -> dict[str, pd.DataFrame]:
     tables: dict[str, pd.DataFrame] = {}
     for table in TABLES:
-        relation = table.relation(edition)
-        try:
-            frame = con.execute(
-                f"select * from {relation} where report_year = ? and year_type = ? order by all",
-                [period.report_year, period.year_type],
-            ).df()
-        except duckdb.CatalogException as error:
-            raise ReportError(
-                f"the warehouse has no {relation}; build it with `peerwh run`"
-            ) from error
+        frame = _query(
+            con,
+            f"select * from {table.relation(edition)} "
+            "where report_year = ? and year_type = ? order by all",
+            [period.report_year if period else -1, period.year_type if period else ""],
+        )
+        if "is_suppressed" not in frame:
+            frame["is_suppressed"] = False  # the internal edition suppresses nothing
         # The state first, then regions, then counties: the order a reader scans in.
         level = frame["geography_level"].map(GEOGRAPHY_ORDER)
         tables[table.name] = frame.iloc[level.argsort(kind="stable")].reset_index(drop=True)
-    return ReportData(edition, period, tables)
+    return tables
 
 
-def definitions(manifest_path: Path, edition: Edition) -> pd.DataFrame:
-    """Table and column definitions of one edition's models, from dbt's manifest."""
-    manifest = json.loads(manifest_path.read_text())
-    nodes = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
-    rows: list[dict[str, str]] = []
-    for table in TABLES:
-        node = nodes.get(table.model(edition))
-        if node is None:
-            raise ReportError(f"dbt's manifest has no model {table.model(edition)}")
-        described = [("", node["description"])]
-        described += [(c["name"], c["description"]) for c in node["columns"].values()]
-        rows += [
-            {
-                "table": table.name,
-                "model": node["name"],
-                "column": column,
-                "definition": " ".join(text.split()),
-            }
-            for column, text in described
-        ]
-    return pd.DataFrame(rows)
+# The waiver metrics (RPT-02) the report quotes: the public edition reads the published,
+# suppressed table; the internal one the same cells before suppression.
+METRIC_RELATIONS: dict[Edition, str] = {
+    "public": "reporting.rpt_waiver_metrics",
+    "internal": "intermediate.int_waiver_metric_cells",
+}
+
+
+def _metrics(
+    con: duckdb.DuckDBPyConnection,
+    edition: Edition,
+    period: ReportPeriod,
+    prior: ReportPeriod | None,
+) -> pd.DataFrame:
+    suppressed = "is_suppressed" if edition == "public" else "false"
+    starts = [period.period_start, prior.period_start if prior else period.period_start]
+    frame = _query(
+        con,
+        "select case when period_start = cast(? as date) then 'this' else 'prior' end as period, "
+        "metric_id, geography_level, geography_code, stratum_name, stratum_value, "
+        f"numerator, denominator, cast(rate as double) as rate, {suppressed} as is_suppressed "
+        f"from {METRIC_RELATIONS[edition]} "
+        "where period_type = ? and period_start in (cast(? as date), cast(? as date)) "
+        "and geography_level in ('state', 'region') order by all",
+        [period.period_start, period.year_type, *starts],
+    )
+    return frame
+
+
+def _integrity(
+    con: duckdb.DuckDBPyConnection, period: ReportPeriod, prior: ReportPeriod | None
+) -> pd.DataFrame:
+    """Program-integrity findings (BILL-) on approved lines served in either year, by rule."""
+    first = prior.period_start if prior else period.period_start
+    return _query(
+        con,
+        "select case when lines.service_date >= cast(? as date) then 'this' else 'prior' end "
+        "as period, findings.rule_id, count(*) as findings, "
+        "count(distinct (lines.claim_id, lines.line_number)) as lines, "
+        "sum(findings.approved_amount_at_risk) as amount_at_risk "
+        "from marts.fct_integrity_findings as findings "
+        "join marts.fct_claim_lines as lines using (claim_id, line_number) "
+        "where lines.service_date between cast(? as date) and cast(? as date) "
+        "group by all order by all",
+        [period.period_start, first, period.period_end],
+    )
+
+
+def _extracts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Each feed's latest accepted extract date and its number of accepted files."""
+    return _query(
+        con,
+        "select feed, max(extract_date) as latest_extract_date, count(*) as files "
+        "from audit.ingest_files where status <> 'rejected' group by feed order by feed",
+        [],
+    )
+
+
+def _parameters(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    rows = _query(
+        con,
+        "select parameter_name, value_numeric from reference.policy_parameters "
+        "where value_numeric is not null",
+        [],
+    )
+    return {str(r.parameter_name): float(r.value_numeric) for r in rows.itertuples()}
+
+
+def prior_period(con: duckdb.DuckDBPyConnection, period: ReportPeriod) -> ReportPeriod | None:
+    """The year before `period`, of the same kind, when the warehouse has it."""
+    for known in periods(con):
+        if known.year_type == period.year_type and known.report_year == period.report_year - 1:
+            return known
+    return None
+
+
+def load(con: duckdb.DuckDBPyConnection, edition: Edition, period: ReportPeriod) -> ReportData:
+    """The rows of one edition for one reporting year and the year before it."""
+    prior = prior_period(con, period)
+    catalog = _query(
+        con,
+        "select metric_id, metric_name, definition, unit from reference.waiver_metrics_catalog "
+        "order by metric_id",
+        [],
+    )
+    return ReportData(
+        edition=edition,
+        period=period,
+        prior=prior,
+        tables=_tables(con, edition, period),
+        prior_tables=_tables(con, edition, prior),
+        metrics=_metrics(con, edition, period, prior),
+        catalog=catalog,
+        integrity=_integrity(con, period, prior) if edition == "internal" else None,
+        extracts=_extracts(con),
+        parameters=_parameters(con),
+    )

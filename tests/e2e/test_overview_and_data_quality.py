@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from peerwh.config import FEEDS
+from peerwh.dashboards.labels import label
 from tests.e2e.conftest import snapshot_table
 from tests.e2e.helpers import (
     DEMO_BANNER_TEXT,
@@ -193,7 +194,14 @@ def _disclosure_rows(parquet: dict[str, Path]) -> list[list[str]]:
         """,
     )
     return [
-        [q, level, *(f"{int(n):,}" for n in (c, p, k, s)), f"{cs:.1%}", f"{vs:.1%}", f"{int(f):,}"]
+        [
+            label(q),
+            label(level),
+            *(f"{int(n):,}" for n in (c, p, k, s)),
+            f"{cs:.1%}",
+            f"{vs:.1%}",
+            f"{int(f):,}",
+        ]
         for q, level, c, p, k, s, cs, vs, f in rows
     ]
 

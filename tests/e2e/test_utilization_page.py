@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from peerwh.dashboards.labels import label
 from tests.e2e.conftest import (
     EVALUATOR_USER,
     OTHER_COUNTY_FIPS,
@@ -62,6 +63,9 @@ def _where(county: str | None = None, system: str | None = None) -> str:
     return where
 
 
+PENETRATION = "Penetration (per 1,000 members)"
+
+
 def _totals(parquet: dict[str, Path], county: str | None = None, system: str | None = None):
     """(distinct beneficiaries, services) of the approved lines over every month."""
     row = sql(
@@ -89,7 +93,7 @@ def _asam(parquet: dict[str, Path]) -> list[str]:
         FROM fct_claim_lines WHERE {_where(system="DMC_ODS")} GROUP BY c ORDER BY c
         """,
     )
-    return [f"{r[0]}={int(r[1]):,}" for r in rows]
+    return [f"{label(r[0])}={int(r[1]):,}" for r in rows]
 
 
 def _county_table(parquet: dict[str, Path], county: str | None = None) -> list[list[str]]:
@@ -188,9 +192,7 @@ def test_utilization_page_matches_the_snapshot_and_filters_change_it(
         ],
         _asam(parquet),
     )
-    wait_for_table_rows(
-        table_with(page, "Penetration (per 1,000 members)"), _penetration_rows(parquet)
-    )
+    wait_for_table_rows(table_with(page, PENETRATION), _penetration_rows(parquet))
     assert any(SUPPRESSED in row for row in _penetration_rows(parquet)), (
         "the tiny fixture should have suppressed penetration cells"
     )
@@ -199,7 +201,7 @@ def test_utilization_page_matches_the_snapshot_and_filters_change_it(
 
     # Filter: one delivery system.
     started = time.perf_counter()
-    pick_option(page, "Delivery system", "DMC_ODS")
+    pick_option(page, "Delivery system", label("DMC_ODS"))
     _, dmc_ods_services = _totals(parquet, system="DMC_ODS")
     expect(metric_value(page, "Services")).to_have_text(f"{dmc_ods_services:,}")
     print(f"[e2e] utilization delivery system filter {time.perf_counter() - started:.2f}s")
@@ -247,9 +249,7 @@ def test_county_user_sees_only_its_own_county_detail(
     expect(box).to_be_disabled()
     _expect_detail(page, parquet, fips)
     # Other counties only in the public, suppressed table, the same for every role.
-    wait_for_table_rows(
-        table_with(page, "Penetration (per 1,000 members)"), _penetration_rows(parquet)
-    )
+    wait_for_table_rows(table_with(page, PENETRATION), _penetration_rows(parquet))
     assert other in [row[1] for row in _penetration_rows(parquet)]
     no_exception(page)
 
@@ -262,9 +262,7 @@ def test_evaluator_sees_only_public_suppressed_figures(
     expect(
         page.get_by_text("Evaluators see public, suppressed utilization figures only.")
     ).to_be_visible()
-    wait_for_table_rows(
-        table_with(page, "Penetration (per 1,000 members)"), _penetration_rows(parquet)
-    )
+    wait_for_table_rows(table_with(page, PENETRATION), _penetration_rows(parquet))
     expect(page.get_by_role("combobox", name="County")).to_have_count(0)
     expect(page.get_by_test_id("stMetric")).to_have_count(0)
     expect(table_with(page, "Collateral services")).to_have_count(0)

@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 import pytest
 from playwright.sync_api import Page, expect
 
+from peerwh import evaluator_extract
 from tests.e2e.conftest import EVALUATOR_USER, sign_in, snapshot_table
 from tests.e2e.helpers import (
     chart_traces,
@@ -304,4 +305,50 @@ def test_waiver_pickers_offer_only_the_published_grid(
     choose(page, "Geography level", "County")
     expect(page.get_by_role("combobox", name="Stratum")).to_have_value("all")
     assert _options(page, "Stratum") == ["all"]
+    no_exception(page)
+
+
+def test_the_whole_table_downloads_in_one_click(
+    page: Page, signin_url: str, parquet: dict[str, Path], tmp_path: Path
+) -> None:
+    """As an evaluator: every published row in the CMS monitoring-workbook layout, one click per
+    format, with the data dictionary and the spec version (docs/evaluator-extract.md)."""
+    sign_in(page, f"{signin_url}/waiver_metrics", EVALUATOR_USER)
+    wait_for_charts(page)
+    expect(page.get_by_role("heading", name="All metrics: evaluator extract")).to_be_visible()
+    published = sql(
+        parquet,
+        "SELECT count(*), count(DISTINCT metric_id), sum(numerator), count(*) FILTER "
+        "(WHERE is_suppressed) FROM rpt_waiver_metrics",
+    )[0]
+    rows, metrics, numerators, suppressed = published
+
+    csv = _download(page, "All metrics (CSV)", tmp_path)
+    assert csv.name.startswith(f"peer_support_waiver_metrics_v{evaluator_extract.SPEC_VERSION}_")
+    frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    assert list(frame.columns) == list(evaluator_extract.COLUMNS)
+    assert len(frame) == rows
+    assert frame["warehouse_metric_id"].nunique() == metrics
+    assert frame["metric_id"].str.startswith("PSS-").all()
+    assert pd.to_numeric(frame["numerator"]).sum() == numerators
+    hidden = frame[frame["is_suppressed"] == "True"]
+    assert len(hidden) == suppressed > 0
+    assert (hidden["value"] == "").all()
+    assert set(frame["metric_type"]) <= {"count", "rate", "percentage", "dollars"}
+    assert frame["demonstration_year"].str.match(r"^(DY\d+(-DY\d+)?)?$").all()
+
+    book = openpyxl.load_workbook(_download(page, "All metrics (Excel)", tmp_path), read_only=True)
+    assert book.sheetnames == ["data", "metrics", "data_issues", "data_dictionary", "about"]
+    about = dict(book["about"].iter_rows(min_row=2, values_only=True))
+    assert about["spec version"] == evaluator_extract.SPEC_VERSION
+    header = next(book["data"].iter_rows(max_row=1, values_only=True))
+    assert list(header) == list(evaluator_extract.COLUMNS)
+
+    table = pq.read_table(_download(page, "All metrics (Parquet)", tmp_path))
+    assert table.num_rows == rows
+    assert table.schema.metadata[b"peerwh.extract.spec_version"].decode() == (
+        evaluator_extract.SPEC_VERSION
+    )
+    dictionary = _download(page, "Data dictionary (CSV)", tmp_path).read_text(encoding="utf-8")
+    assert f"spec version {evaluator_extract.SPEC_VERSION}" in dictionary.splitlines()[0]
     no_exception(page)

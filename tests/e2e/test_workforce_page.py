@@ -18,6 +18,7 @@ import duckdb
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from peerwh.dashboards.labels import label as code_label
 from tests.e2e.conftest import E2EUser, sign_in
 from tests.e2e.helpers import (
     metric_value,
@@ -184,7 +185,8 @@ def test_workforce_page_matches_snapshot(
         statewide.employed_year_earlier,
     )
     assert _chart_series(page) == _statewide_series(parquet)
-    expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+    # The monthly table (the pipeline tab, open first, adds the pathway table).
+    expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
     build_id = (e2e_warehouse / "serving" / "current").read_text().strip()
     expect(page.get_by_role("paragraph").filter(has_text="Snapshot")).to_contain_text(build_id)
     expect(page.get_by_test_id("stException")).to_have_count(0)
@@ -282,7 +284,12 @@ def _expected_pipeline(tables: dict[str, Path], county_fips: str | None) -> dict
     ((applications, trained, passed, certified, attempts, passes, d1, d2, d3),) = sql(
         tables,
         f"""
-        SELECT count(*), count(trained_on), count(exam_passed_on), count(certified_on),
+        SELECT count(*) FILTER (WHERE pathway = 'standard'),
+            count(*) FILTER (WHERE pathway = 'standard' AND trained_on IS NOT NULL),
+            count(*) FILTER (WHERE pathway = 'standard' AND trained_on IS NOT NULL
+                AND exam_passed_on IS NOT NULL),
+            count(*) FILTER (WHERE pathway = 'standard' AND trained_on IS NOT NULL
+                AND exam_passed_on IS NOT NULL AND certified_on IS NOT NULL),
             sum(exam_attempts), sum(exams_passed), median(days_application_to_training),
             median(days_training_to_exam_passed), median(days_exam_passed_to_certified)
         FROM fct_certification_pipeline {_where(county_fips)}
@@ -291,9 +298,9 @@ def _expected_pipeline(tables: dict[str, Path], county_fips: str | None) -> dict
     return {
         "stages": [applications, trained, passed, certified],
         "Exam pass rate": f"{passes / attempts:.1%}",
-        "Median days, application to training": f"{d1:,.0f} days",
-        "Median days, training to exam passed": f"{d2:,.0f} days",
-        "Median days, exam passed to certified": f"{d3:,.0f} days",
+        "Days to training": f"{d1:,.0f} days",
+        "Days, training to exam": f"{d2:,.0f} days",
+        "Days, exam to certified": f"{d3:,.0f} days",
     }
 
 
@@ -348,9 +355,10 @@ def _expect_sections(
     analyst)."""
     open_tab(page, "Certification pipeline")
     pipeline = _expected_pipeline(tables, county_fips)
-    assert (
-        _chart(page, f"Certification pipeline: {area}")["Applications"]["x"] == pipeline["stages"]
-    )
+    stages = _chart(page, f"Certification pipeline, standard pathway (CERT-03): {area}")
+    assert stages["Applications"]["x"] == pipeline["stages"]
+    # Nested by construction: no stage above the one before (issue 16's exam above training).
+    assert pipeline["stages"] == sorted(pipeline["stages"], reverse=True)
     for label in [k for k in pipeline if k != "stages"]:
         expect(metric_value(page, label)).to_have_text(pipeline[label])
 
@@ -358,11 +366,19 @@ def _expect_sections(
     renewals = _expected_counts(tables, "renewal_due_within_days", county_fips)
     for days in ("30", "60", "90"):
         expect(metric_value(page, f"Due within {days} days")).to_have_text(f"{renewals[days]:,}")
+    if county_fips is not None:
+        # The county's roster: the peers the 90-day count counts, each one listed.
+        expect(
+            page.get_by_text(f"{area}: peers due to renew within 90 days ({renewals['90']:,})")
+        ).to_be_visible()
 
     specializations = _chart(page, f"Specializations of active peers: {area}")["Active peers"]
-    assert dict(zip(specializations["y"], specializations["x"], strict=True)) == _expected_counts(
-        tables, "specialization_of_active_peers", county_fips
-    )
+    assert dict(zip(specializations["y"], specializations["x"], strict=True)) == {
+        code_label(code): peers
+        for code, peers in _expected_counts(
+            tables, "specialization_of_active_peers", county_fips
+        ).items()
+    }
 
     monthly = _expected_monthly(tables, county_fips)
     open_tab(page, "Lapses and reinstatements")
@@ -409,7 +425,9 @@ def _latest_by_county(tables: dict[str, Path]) -> dict[str, tuple[int, float | N
         SELECT county_fips, active_certified_peers,
             round(active_certified_peers * 100000.0 / nullif(medi_cal_members, 0), 2)
         FROM fct_workforce_monthly
-        WHERE month_start = (SELECT max(month_start) FROM fct_workforce_monthly)
+        WHERE month_start = (
+            SELECT max(month_start) FROM fct_workforce_monthly WHERE medi_cal_members > 0
+        )
         """,
     )
     return {str(f): (int(a), None if r is None else float(r)) for f, a, r in rows}
@@ -423,16 +441,17 @@ def test_workforce_sections_match_the_snapshot_statewide_and_by_county(
     _expect_sections(page, tables, None, "Statewide")
 
     latest = _latest_by_county(tables)
-    map_trace = _chart(page, "Active certified peers by county")["Active certified peers"]
-    assert dict(zip(map_trace["locations"], map_trace["z"], strict=True)) == {
-        fips: float(active) for fips, (active, _) in latest.items()
-    }
-    page.get_by_test_id("stRadio").get_by_text("Peers per 100,000 Medi-Cal members").click()
+    # The map opens on the rate, not the count.
     rate_trace = _chart(page, "Peers per 100,000 Medi-Cal members by county")[
         "Peers per 100,000 Medi-Cal members"
     ]
     assert dict(zip(rate_trace["locations"], rate_trace["z"], strict=True)) == {
         fips: rate for fips, (_, rate) in latest.items() if rate is not None
+    }
+    page.get_by_test_id("stRadio").get_by_text("Active certified peers", exact=True).click()
+    map_trace = _chart(page, "Active certified peers by county")["Active certified peers"]
+    assert dict(zip(map_trace["locations"], map_trace["z"], strict=True)) == {
+        fips: float(active) for fips, (active, _) in latest.items()
     }
     expect(page.locator(".choroplethlayer path.choroplethlocation")).not_to_have_count(0)
     no_exception(page)
@@ -453,7 +472,9 @@ def test_workforce_sections_match_the_snapshot_statewide_and_by_county(
 
 
 def _shown_on_map(page: Page) -> tuple[dict[str, float], list[str]]:
-    """(county -> value on the colored trace, counties on the grey "Suppressed" trace)."""
+    """(county -> value on the colored trace, counties on the grey "Suppressed" trace) of the
+    count (the map opens on the rate)."""
+    page.get_by_test_id("stRadio").get_by_text("Active certified peers", exact=True).click()
     traces = _chart(page, "Active certified peers by county")
     shown = traces["Active certified peers"]
     hidden = traces.get("Suppressed", {"locations": []})["locations"]

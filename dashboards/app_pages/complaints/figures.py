@@ -9,6 +9,8 @@ import plotly.graph_objects as go
 
 from peerwh.dashboards.shared_figures import (
     TOP_LEGEND,
+    count_axis,
+    funnel_figure,
     no_data_annotation,
 )
 
@@ -28,16 +30,11 @@ def complaint_course_figure(summary: pd.DataFrame, area: str = "Statewide") -> g
     """
     row = summary.iloc[0] if len(summary) else None
     counts = [0 if row is None else int(row[stage]) for stage in COMPLAINT_COURSE_STAGES]
-    fig = go.Figure(
-        go.Funnel(
-            y=list(COMPLAINT_COURSE_STAGES.values()),
-            x=counts,
-            name="Complaints",
-            textinfo="value+percent initial",
-            hovertemplate="%{y}: %{x:,}<extra></extra>",
-        )
+    fig = funnel_figure(
+        dict(zip(COMPLAINT_COURSE_STAGES.values(), counts, strict=True)),
+        "Complaints",
+        f"Course of complaints: {area}",
     )
-    fig.update_layout(title={"text": f"Course of complaints: {area}"}, margin={"t": 60})
     if not counts[0]:
         no_data_annotation(fig, "No complaints received in this selection")
     return fig
@@ -72,7 +69,7 @@ def complaints_by_quarter_figure(df: pd.DataFrame, area: str = "Statewide") -> g
         title={"text": f"Complaints by quarter received: {area}"},
         barmode="group",
         xaxis={"title": {"text": "Quarter received"}, "type": "category"},
-        yaxis={"title": {"text": "Complaints"}, "rangemode": "tozero", "tickformat": ","},
+        yaxis=count_axis("Complaints", ordered[list(COMPLAINT_QUARTER_SERIES)].to_numpy().ravel()),
         legend=TOP_LEGEND,
         margin={"t": 80},
     )

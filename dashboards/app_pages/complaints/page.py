@@ -20,8 +20,10 @@ from peerwh.dashboards import session, shared_figures, shared_queries
 from peerwh.dashboards.access import AccessDenied, Role
 from peerwh.dashboards.app_pages.complaints import figures, queries
 from peerwh.dashboards.formatting import share_text, suppressed_labels
+from peerwh.dashboards.labels import column_label, labels
+from peerwh.dashboards.metrics import Kpi
 from peerwh.dashboards.snapshot import SnapshotReader
-from peerwh.dashboards.ui import SUPPRESSION_RULE, county_detail_choice, open_snapshot
+from peerwh.dashboards.ui import SUPPRESSION_RULE, county_detail_choice, kpi_row, open_snapshot
 
 BREAKDOWNS: dict[str, str] = {
     "outcome": "Outcome (PI-01)",
@@ -31,7 +33,7 @@ BREAKDOWNS: dict[str, str] = {
 }
 LATE_COLUMNS: dict[str, str] = {
     "complaint_id": "Complaint",
-    "county_fips": "County",
+    "county_fips": column_label("county_fips"),
     "received_date": "Received",
     "acknowledged_date": "Acknowledged",
     "business_days_to_acknowledge": "Business days to acknowledge",
@@ -76,21 +78,21 @@ def _detail(reader: SnapshotReader, first: date, last: date) -> None:
     row = summary.iloc[0]
     received = int(row["received"])
     median = row["median_days_to_resolve"]
-    headlines = (
-        ("Complaints received", f"{received:,}"),
-        ("Still open", f"{int(row['still_open']):,}"),
-        (
-            "Acknowledged on time",
-            share_text(int(row["acknowledged_on_time"]), int(row["acknowledgement_judged"])),
-        ),
-        (
-            "Resolved on time",
-            share_text(int(row["resolved_on_time"]), int(row["resolution_judged"])),
-        ),
-        ("Median days to resolve", "–" if pd.isna(median) else f"{float(median):,.0f}"),
+    kpi_row(
+        [
+            Kpi("Complaints received", f"{received:,}"),
+            Kpi("Still open", f"{int(row['still_open']):,}"),
+            Kpi(
+                "Acknowledged on time",
+                share_text(int(row["acknowledged_on_time"]), int(row["acknowledgement_judged"])),
+            ),
+            Kpi(
+                "Resolved on time",
+                share_text(int(row["resolved_on_time"]), int(row["resolution_judged"])),
+            ),
+            Kpi("Median days to resolve", "–" if pd.isna(median) else f"{float(median):,.0f}"),
+        ]
     )
-    for column, (label, value) in zip(st.columns(len(headlines)), headlines, strict=True):
-        column.metric(label, value, border=True)
     st.caption(
         "PI-04: acknowledged within 5 business days, resolved within 90 days (120 when the "
         "investigation was extended in time). Shares are of the complaints already judged; one "
@@ -117,7 +119,7 @@ def _detail(reader: SnapshotReader, first: date, last: date) -> None:
         st.caption("No complaint in this selection was acknowledged or resolved late.")
     else:
         st.table(
-            suppressed_labels(late, LATE_FORMATS)
+            suppressed_labels(late.assign(late_reasons=labels(late["late_reasons"])), LATE_FORMATS)
             .rename(columns=LATE_COLUMNS)
             .set_index("Complaint")
         )
@@ -128,11 +130,11 @@ def _detail(reader: SnapshotReader, first: date, last: date) -> None:
 # state analysts only, since the public table publishes no substantiated counts by quarter.
 BY_COUNTY_COLUMNS: dict[str, str] = {
     "quarter": "Quarter",
-    "county_fips": "FIPS",
+    "county_fips": column_label("county_fips"),
     "county_name": "County",
     "complaints_received": "Received",
     "complaints_substantiated": "Substantiated",
-    "substantiated_pct": "Substantiated %",
+    "substantiated_pct": "Substantiated (%)",
 }
 BY_COUNTY_FORMATS: dict[str, str] = {
     "complaints_received": "{:,.0f}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from peerwh.dashboards.shared_figures import TOP_LEGEND, no_data_annotation
+from peerwh.dashboards.shared_figures import TOP_LEGEND, count_axis, no_data_annotation
 
 STATUS_COLORS: dict[str, str] = {
     "pass": "#2e7d32",
@@ -44,7 +44,9 @@ def check_status_figure(df: pd.DataFrame) -> go.Figure:
     fig.update_layout(
         title={"text": "Rule results by feed (latest result per file and rule)"},
         barmode="stack",
-        xaxis={"title": {"text": "Results"}, "tickformat": ","},
+        xaxis=count_axis(
+            "Results", [sum(counts.get((feed, s), 0) for s in STATUS_LABELS) for feed in feeds]
+        ),
         yaxis={"title": {"text": "Feed"}, "autorange": "reversed"},
         legend=TOP_LEGEND,
         margin={"t": 80},
@@ -79,7 +81,7 @@ def quarantine_figure(df: pd.DataFrame) -> go.Figure:
     fig.update_layout(
         title={"text": "Rows loaded and quarantined by feed"},
         barmode="stack",
-        xaxis={"title": {"text": "Rows"}, "tickformat": ","},
+        xaxis=count_axis("Rows", ordered["rows_loaded"] + ordered["rows_quarantined"]),
         yaxis={"title": {"text": "Feed"}, "autorange": "reversed"},
         legend=TOP_LEGEND,
         margin={"t": 80},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from peerwh.dashboards.formatting import count_text
+from peerwh.dashboards.labels import labels
 
 QUARANTINE_COLUMNS: dict[str, str] = {
     "feed": "Feed",
@@ -43,7 +44,7 @@ _SHARES = ("cells_suppressed_share", "value_suppressed_share")
 def disclosure_loss_table(df: pd.DataFrame) -> pd.DataFrame:
     """Information loss per quantity and geography level: counts with separators, shares as
     percentages with one decimal, indexed by quantity."""
-    shown = pd.DataFrame({c: df[c].astype(str) for c in ("quantity", "geography_level")})
+    shown = pd.DataFrame({c: labels(df[c]) for c in ("quantity", "geography_level")})
     for column in list(DISCLOSURE_LOSS_COLUMNS)[2:]:
         text = _share if column in _SHARES else count_text
         shown[column] = [text(v) for v in df[column]]

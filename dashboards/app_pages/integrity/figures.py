@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from peerwh.dashboards.labels import column_label
 from peerwh.dashboards.shared_figures import (
+    count_axis,
     no_data_annotation,
 )
 
@@ -42,13 +44,13 @@ def stacked_monthly_bars(
         title={"text": title},
         barmode="stack",
         xaxis={"title": {"text": "Month"}, "tickformat": "%b %Y"},
-        yaxis={
-            "title": {"text": y_title},
-            "rangemode": "tozero",
-            "tickformat": "$,.0f" if money else ",",
-        },
+        yaxis=(
+            {"title": {"text": y_title}, "rangemode": "tozero", "tickformat": "$,.0f"}
+            if money
+            else count_axis(y_title, df.groupby(month)[value].sum() if len(df) else [])
+        ),
         # One entry per rule: a column at the right never runs into the title, as a row would.
-        legend={"title": {"text": series.replace("_", " ").capitalize()}, "traceorder": "normal"},
+        legend={"title": {"text": column_label(series)}, "traceorder": "normal"},
         margin={"t": 60},
     )
     if df.empty:

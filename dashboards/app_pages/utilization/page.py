@@ -13,16 +13,23 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+import duckdb
+import pandas as pd
 import streamlit as st
 
 from peerwh.dashboards import session, shared_figures, shared_queries
 from peerwh.dashboards.access import AccessDenied, Role
 from peerwh.dashboards.app_pages.utilization import figures, queries
 from peerwh.dashboards.formatting import month_label, share_text, suppressed_labels
+from peerwh.dashboards.geo import OFFLINE_GEO_CONFIG, load_california_counties
+from peerwh.dashboards.labels import column_label, label, labels
+from peerwh.dashboards.metrics import Kpi
 from peerwh.dashboards.snapshot import SnapshotReader
 from peerwh.dashboards.ui import (
     SUPPRESSION_RULE,
+    OpenSnapshot,
     county_detail_choice,
+    kpi_row,
     open_snapshot,
     public_period_choice,
 )
@@ -76,12 +83,12 @@ PUBLIC_METRIC_NAMES: dict[str, str] = {
 
 
 COUNTY_TABLE_COLUMNS: dict[str, str] = {
-    "county_fips": "FIPS",
+    "county_fips": column_label("county_fips"),
     "county_name": "County",
     "services": "Services",
     "units": "Units",
     "service_minutes": "Minutes",
-    "approved_amount": "Approved ($)",
+    "approved_amount": column_label("approved_amount"),
     "collateral_services": "Collateral services",
     "collateral_share": "Collateral share (%)",
 }
@@ -89,12 +96,12 @@ COUNTY_TABLE_FORMATS: dict[str, str] = {
     "services": "{:,.0f}",
     "units": "{:,.0f}",
     "service_minutes": "{:,.0f}",
-    "approved_amount": "{:,.2f}",
+    "approved_amount": "${:,.2f}",
     "collateral_services": "{:,.0f}",
     "collateral_share": "{:.1f}",
 }
 PENETRATION_COLUMNS: dict[str, str] = {
-    "county_fips": "FIPS",
+    "county_fips": column_label("county_fips"),
     "county_name": "County",
     "beneficiaries_served": "Beneficiaries served",
     "member_months": "Member months",
@@ -138,7 +145,7 @@ def _detail(reader: SnapshotReader) -> None:
         delivery_system: str | None = st.selectbox(
             "Delivery system",
             system_options,
-            format_func=lambda s: ALL_SYSTEMS_LABEL if s is None else s,
+            format_func=lambda s: ALL_SYSTEMS_LABEL if s is None else label(s),
             key="utilization_delivery_system",
         )
     first, last = st.select_slider(
@@ -162,18 +169,17 @@ def _detail(reader: SnapshotReader) -> None:
         int(summary["services"]),
     )
     period = f"{month_label(first)} – {month_label(last)}"
-    for column, label, value in zip(
-        st.columns(4),
-        ("Beneficiaries served", "Under 21 served", "Services", "Collateral share"),
-        (
-            f"{served:,}",
-            f"{under_21:,}",
-            f"{services:,}",
-            share_text(int(summary["collateral_services"]), services),
-        ),
-        strict=True,
-    ):
-        column.metric(label, value, border=True, help=f"{area}, {period}")
+    kpi_row(
+        [
+            Kpi(name, value, f"{area}, {period}")
+            for name, value in (
+                ("Beneficiaries served", f"{served:,}"),
+                ("Under 21 served", f"{under_21:,}"),
+                ("Services", f"{services:,}"),
+                ("Collateral share", share_text(int(summary["collateral_services"]), services)),
+            )
+        ]
+    )
     st.caption(
         "Beneficiaries are distinct over the whole period (a person served in several months "
         "counts once); services are approved claim lines, flagged lines included."
@@ -189,19 +195,31 @@ def _detail(reader: SnapshotReader) -> None:
 
     # One breakdown at a time: the tabs rerun the section when switched, and only the open tab
     # draws its chart, so a county change redraws two charts instead of eight.
-    labels = [*BREAKDOWN_CHARTS, ASAM_TAB]
-    tabs = st.tabs(labels, key="utilization_breakdown", on_change="rerun")
-    for label, tab in zip(labels, tabs, strict=True):
+    non_peer = _non_peer_codes(reader, by["hcpcs_code"]["category"])
+    tab_names = [*BREAKDOWN_CHARTS, ASAM_TAB]
+    tabs = st.tabs(tab_names, key="utilization_breakdown", on_change="rerun")
+    for tab_name, tab in zip(tab_names, tabs, strict=True):
         if not tab.open:
             continue
         with tab:
-            if label in BREAKDOWN_CHARTS:
-                chart = BREAKDOWN_CHARTS[label]
+            if tab_name == "HCPCS code" and non_peer:
+                st.caption(
+                    f"{len(non_peer)} code(s) outside the peer taxonomy (BILL-02) are flagged "
+                    "red: services billed by peers under another code are program-integrity "
+                    "findings."
+                )
+            if tab_name in BREAKDOWN_CHARTS:
+                chart = BREAKDOWN_CHARTS[tab_name]
                 frame = by[chart.dimension]
                 if chart.percent:
                     frame = frame.assign(**{chart.measure: frame[chart.measure] * 100})
                 figure = shared_figures.breakdown_bar_figure(
-                    frame, chart.measure, chart.title, chart.axis_title, percent=chart.percent
+                    frame,
+                    chart.measure,
+                    chart.title,
+                    chart.axis_title,
+                    percent=chart.percent,
+                    flagged=non_peer if chart.dimension == "hcpcs_code" else None,
                 )
             elif delivery_system in (None, DMC_ODS):
                 asam = queries.utilization_by(
@@ -228,8 +246,59 @@ def _detail(reader: SnapshotReader) -> None:
         ),
         COUNTY_TABLE_FORMATS,
     )
-    st.table(shown.rename(columns=COUNTY_TABLE_COLUMNS).set_index("FIPS"))
+    st.table(
+        shown.rename(columns=COUNTY_TABLE_COLUMNS).set_index(COUNTY_TABLE_COLUMNS["county_fips"])
+    )
     st.caption(f"{area} · {period} · {delivery_system or ALL_SYSTEMS_LABEL}")
+
+
+NON_PEER_CODE = "not a peer code (BILL-02)"
+
+
+def _non_peer_codes(reader: SnapshotReader, codes: pd.Series) -> dict[str, str]:
+    """The codes among `codes` outside the peer taxonomy (the published `hcpcs_codes` seed),
+    each with the reason it is flagged; none when the snapshot has no such seed."""
+    try:
+        peer = queries.peer_hcpcs_codes(reader)
+    except (AccessDenied, duckdb.CatalogException):  # a snapshot published before the seed
+        return {}
+    return {str(code): NON_PEER_CODE for code in codes if str(code) not in peer}
+
+
+@session.fragment
+def _opt_in(reader: SnapshotReader, snapshot: OpenSnapshot) -> None:
+    """BILL-06: which counties provide the benefit in each delivery system (reference data)."""
+    if queries.COUNTY_OPT_IN_TABLE not in snapshot.manifest.tables:
+        st.info("This snapshot carries no opt-in list.", icon=":material/info:")
+        return
+    as_of = pd.Timestamp(snapshot.manifest.created_at[:10]).date()
+    frame = queries.county_opt_in(reader, as_of)
+    # The delivery system most counties provide first.
+    counties_in = frame.groupby("delivery_system")["opted_in"].sum()
+    systems = [str(s) for s in counties_in.sort_values(ascending=False, kind="stable").index]
+    if not systems:
+        st.info("No county has opted in to any delivery system.")
+        return
+    system = (
+        st.segmented_control(
+            "Delivery system",
+            systems,
+            default=systems[0],
+            format_func=label,
+            key="utilization_opt_in_system",
+        )
+        or systems[0]
+    )
+    st.plotly_chart(
+        figures.opt_in_map_figure(frame, load_california_counties(), system, f"{as_of}"),
+        width="stretch",
+        config=OFFLINE_GEO_CONFIG,
+    )
+    st.caption(
+        f"Opt-in on {as_of} (the snapshot's publication date), from the opt-in dates by county "
+        "and delivery system. Lines of members under 21 in a county not opted in are "
+        "EPSDT-exempt: counted apart, not flagged (Program integrity page)."
+    )
 
 
 @session.fragment
@@ -245,17 +314,24 @@ def _public(reader: SnapshotReader) -> None:
             "penetration_per_1000",
             "Penetration rate by county (UT-02, per 1,000 average monthly members)",
             "Penetration (per 1,000 members)",
+            rate=True,
         ),
         width="stretch",
     )
     shown = suppressed_labels(penetration, PENETRATION_FORMATS)
-    st.table(shown.rename(columns=PENETRATION_COLUMNS).set_index("FIPS"))
+    st.table(
+        shown.rename(columns=PENETRATION_COLUMNS).set_index(PENETRATION_COLUMNS["county_fips"])
+    )
 
     metrics = queries.public_utilization_metrics(reader, period_type, period_start)
     st.markdown("**Statewide utilization metrics (public)**")
     st.dataframe(
         suppressed_labels(
-            metrics.assign(metric=metrics["metric_id"].map(PUBLIC_METRIC_NAMES)),
+            metrics.assign(
+                metric=metrics["metric_id"].map(PUBLIC_METRIC_NAMES),
+                stratum_name=labels(metrics["stratum_name"]),
+                stratum_value=labels(metrics["stratum_value"]),
+            ),
             {
                 "numerator": "{:,.0f}",
                 "denominator": "{:,.0f}",
@@ -296,6 +372,8 @@ def render() -> None:
         _detail(reader)
     st.subheader("Penetration and public metrics (suppressed, RPT-03)")
     _public(reader)
+    st.subheader("Benefit opt-in by county and delivery system (BILL-06)")
+    _opt_in(reader, snapshot)
     st.caption(snapshot.caption())
 
 

@@ -255,3 +255,44 @@ def public_utilization_metrics(
         },
         tables=(WAIVER_METRICS_TABLE,),
     )
+
+
+# --- reference: the peer taxonomy (BILL-02) and the benefit opt-in (BILL-06) ---------------------
+
+HCPCS_CODES_TABLE = "hcpcs_codes"
+COUNTY_OPT_IN_TABLE = "county_opt_in"
+
+
+def peer_hcpcs_codes(reader: SnapshotReader) -> dict[str, str]:
+    """The peer taxonomy's codes (BILL-02) -> description, from the published seed; any other
+    code on a peer line is a finding. Every role (reference data)."""
+    frame = reader.query(
+        f"SELECT code, description FROM {HCPCS_CODES_TABLE} ORDER BY code",
+        tables=(HCPCS_CODES_TABLE,),
+    )
+    return dict(zip(frame["code"].astype(str), frame["description"].astype(str), strict=True))
+
+
+def county_opt_in(reader: SnapshotReader, as_of: date) -> pd.DataFrame:
+    """Every county × delivery system (those of the seed) on `as_of`: `county_fips`,
+    `county_name`, `delivery_system`, `effective_date` (NULL: never opted in), `opted_in`
+    (opted in on or before `as_of`, BILL-06). Reference data: every role."""
+    sql = f"""
+        WITH names AS (
+            SELECT DISTINCT county_fips, county_name FROM {PUBLIC_COUNTY_NAMES_TABLE}
+        ),
+        systems AS (SELECT DISTINCT delivery_system FROM {COUNTY_OPT_IN_TABLE})
+        SELECT names.county_fips, names.county_name, systems.delivery_system,
+            CAST(o.effective_date AS DATE) AS effective_date,
+            coalesce(o.effective_date <= CAST($as_of AS DATE), false) AS opted_in
+        FROM names
+        CROSS JOIN systems
+        LEFT JOIN {COUNTY_OPT_IN_TABLE} AS o
+            ON o.county_fips = names.county_fips AND o.delivery_system = systems.delivery_system
+        ORDER BY systems.delivery_system, names.county_name
+    """
+    return reader.query(
+        sql,
+        {"as_of": as_of.isoformat()},
+        tables=(PUBLIC_COUNTY_NAMES_TABLE, COUNTY_OPT_IN_TABLE),
+    )

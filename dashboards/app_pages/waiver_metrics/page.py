@@ -2,8 +2,9 @@
 
 Pick a metric, period type, geography and stratum; see its definition (the catalog seed), the
 tidy table (numerator, denominator, rate, baseline) and a chart, and download the selection as
-CSV, Excel or Parquet. The table is public and already suppressed (RPT-03): suppressed cells stay
-empty and flagged in every view and file, with the footnote.
+CSV, Excel or Parquet; or download the whole table in one click as the evaluator extract
+(`peerwh.evaluator_extract`, docs/evaluator-extract.md). The table is public and already
+suppressed (RPT-03): suppressed cells stay empty and flagged in every view and file.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
+from peerwh import evaluator_extract
 from peerwh.dashboards import session, shared_queries
 from peerwh.dashboards.access import WAIVER_METRICS_CATALOG_TABLE
 from peerwh.dashboards.app_pages.waiver_metrics import downloads, figures, queries, tables
 from peerwh.dashboards.formatting import SUPPRESSED
+from peerwh.dashboards.snapshot import SnapshotReader
 from peerwh.dashboards.ui import SUPPRESSION_RULE, OpenSnapshot, open_snapshot
 
 PERIOD_LABELS: dict[str, str] = {
@@ -105,6 +108,76 @@ def _downloads(rows: pd.DataFrame, metric: pd.Series, snapshot: OpenSnapshot, st
     )
 
 
+@st.cache_data(max_entries=2, show_spinner="Building the extract…")
+def _extract(_reader: SnapshotReader, build_id: str, published: str) -> evaluator_extract.Extract:
+    """The whole extract of one snapshot; public tables only, the same for every role."""
+    return evaluator_extract.extract(
+        queries.all_waiver_metrics(_reader),
+        queries.full_catalog(_reader),
+        queries.policy_parameters(_reader),
+        build_id,
+        published,
+        queries.county_names(_reader),
+    )
+
+
+def _whole_table(reader: SnapshotReader, snapshot: OpenSnapshot) -> None:
+    """One click for the whole table, in the CMS monitoring-workbook layout (RPT-02)."""
+    st.subheader("All metrics: evaluator extract")
+    st.caption(
+        "Every published metric, period, geography and subpopulation in one tidy table, laid "
+        "out as CMS section 1115 monitoring workbooks are: metric id, name and type, reporting "
+        "period and demonstration year, subpopulation, numerator, denominator, rate, value, "
+        "suppression flags, one baseline per metric, and the data issues that apply. "
+        f"Layout (spec) version {evaluator_extract.SPEC_VERSION}; the Excel file adds the "
+        "metrics, data issues, data dictionary and about sheets, the Parquet file carries "
+        "them in its metadata. Suppressed cells are empty and flagged (RPT-03)."
+    )
+    published = snapshot.manifest.created_at_display()
+    stem = f"{evaluator_extract.EXTRACT_NAME}_v{evaluator_extract.SPEC_VERSION}_{snapshot.build_id}"
+
+    def built() -> evaluator_extract.Extract:
+        return _extract(reader, snapshot.build_id, published)
+
+    csv, xlsx, parquet, dictionary = st.columns(4)
+    csv.download_button(
+        "All metrics (CSV)",
+        lambda: evaluator_extract.csv_bytes(built().table),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        key="waiver_extract_csv",
+    )
+    xlsx.download_button(
+        "All metrics (Excel)",
+        lambda: evaluator_extract.xlsx_bytes(built()),
+        file_name=f"{stem}.xlsx",
+        mime=downloads.XLSX_MIME,
+        on_click="ignore",
+        icon=":material/download:",
+        key="waiver_extract_xlsx",
+    )
+    parquet.download_button(
+        "All metrics (Parquet)",
+        lambda: evaluator_extract.parquet_bytes(built()),
+        file_name=f"{stem}.parquet",
+        mime="application/vnd.apache.parquet",
+        on_click="ignore",
+        icon=":material/download:",
+        key="waiver_extract_parquet",
+    )
+    dictionary.download_button(
+        "Data dictionary (CSV)",
+        lambda: evaluator_extract.dictionary_csv_bytes(),
+        file_name=f"{evaluator_extract.EXTRACT_NAME}_v{evaluator_extract.SPEC_VERSION}_dictionary.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        key="waiver_extract_dictionary",
+    )
+
+
 def render() -> None:
     scope = session.scope()
     st.title("Waiver metrics")
@@ -176,6 +249,7 @@ def render() -> None:
         f"{len(rows):,} rows · suppressed cells are empty and flagged in every download · "
         f"{snapshot.caption()}"
     )
+    _whole_table(reader, snapshot)
 
 
 render()

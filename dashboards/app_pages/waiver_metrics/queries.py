@@ -12,9 +12,12 @@ from peerwh.dashboards.access import (
     WAIVER_METRICS_CATALOG_TABLE,
 )
 from peerwh.dashboards.shared_queries import (
+    PUBLIC_COUNTY_NAMES_TABLE,
     WAIVER_METRICS_TABLE,
 )
 from peerwh.dashboards.snapshot import SnapshotReader
+
+POLICY_PARAMETERS_TABLE = "policy_parameters"
 
 # The tidy table a user sees and downloads, in this column order.
 WAIVER_METRIC_COLUMNS: tuple[str, ...] = (
@@ -105,3 +108,35 @@ def waiver_metric_rows(
         params,
         tables=(WAIVER_METRICS_TABLE, WAIVER_METRICS_CATALOG_TABLE),
     )
+
+
+def all_waiver_metrics(reader: SnapshotReader) -> pd.DataFrame:
+    """Every row of the published `rpt_waiver_metrics` (the evaluator extract's input)."""
+    return reader.query(
+        f"SELECT * FROM {WAIVER_METRICS_TABLE} ORDER BY ALL", tables=(WAIVER_METRICS_TABLE,)
+    )
+
+
+def full_catalog(reader: SnapshotReader) -> pd.DataFrame:
+    """Every column of the metric catalog (the extract's metric sheet and baselines)."""
+    return reader.query(
+        f"SELECT * FROM {WAIVER_METRICS_CATALOG_TABLE} ORDER BY metric_id",
+        tables=(WAIVER_METRICS_CATALOG_TABLE,),
+    )
+
+
+def policy_parameters(reader: SnapshotReader) -> pd.DataFrame:
+    """The published policy parameters: demonstration-year numbering, suppression thresholds."""
+    return reader.query(
+        f"SELECT parameter_name, value_numeric, value_date FROM {POLICY_PARAMETERS_TABLE}",
+        tables=(POLICY_PARAMETERS_TABLE,),
+    )
+
+
+def county_names(reader: SnapshotReader) -> dict[str, str]:
+    """County FIPS -> name, from a public table (every role may read it)."""
+    names = reader.query(
+        f"SELECT DISTINCT county_fips, county_name FROM {PUBLIC_COUNTY_NAMES_TABLE}",
+        tables=(PUBLIC_COUNTY_NAMES_TABLE,),
+    )
+    return dict(zip(names["county_fips"], names["county_name"], strict=True))

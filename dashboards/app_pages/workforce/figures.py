@@ -5,13 +5,21 @@ functions, data in, figure out; no Streamlit, no I/O.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pandas as pd
 import plotly.graph_objects as go
 
+from peerwh.dashboards.labels import labels
 from peerwh.dashboards.shared_figures import (
     SUPPRESSION_FOOTNOTE,
+    count_axis,
+    flat_counties,
+    funnel_figure,
 )
 
+# Standard-pathway applications (CERT-03) reaching each stage having reached every earlier one,
+# so each stage is a subset of the one above (`queries.certification_pipeline`).
 PIPELINE_STAGES: dict[str, str] = {
     "applications": "Applications",
     "trained": "Training completed",
@@ -25,9 +33,11 @@ CERTIFICATION_ACTIVITY_SERIES: dict[str, str] = {
     "lapses": "Lapses",
 }
 STATEWIDE_AREA = "Statewide"
+# The map's measures, the rate first: the map opens on it, since counties differ in size by
+# three orders of magnitude and a count would only show where the people live.
 MAP_MEASURES: dict[str, str] = {
-    "active_certified_peers": "Active certified peers",
     "peers_per_100k_members": "Peers per 100,000 Medi-Cal members",
+    "active_certified_peers": "Active certified peers",
 }
 SUPPRESSED_COLOR = "#bdbdbd"
 NO_DATA_COLOR = "#f0f0f0"
@@ -57,22 +67,22 @@ def _finish(fig: go.Figure, title: str, empty: bool, suppressed: bool) -> go.Fig
 
 
 def certification_pipeline_figure(df: pd.DataFrame, area: str = STATEWIDE_AREA) -> go.Figure:
-    """Applications reaching each stage (`PIPELINE_STAGES`), as a funnel.
+    """Standard-pathway applications reaching each stage (`PIPELINE_STAGES`), as a funnel.
 
-    `df` holds one row with a column per stage (`queries.certification_pipeline`).
+    `df` holds one row with a column per stage (`queries.certification_pipeline`), each a subset
+    of the one before; a stage larger than the one before is refused (`ValueError`): it would
+    mean the counts were not of one funnel.
     """
     row = df.iloc[0] if len(df) else None
     counts = [0 if row is None else int(row[column]) for column in PIPELINE_STAGES]
-    fig = go.Figure(
-        go.Funnel(
-            y=list(PIPELINE_STAGES.values()),
-            x=counts,
-            name="Applications",
-            textinfo="value+percent initial",
-            hovertemplate="%{y}: %{x:,}<extra></extra>",
-        )
+    if any(later > earlier for earlier, later in pairwise(counts)):
+        raise ValueError(f"pipeline stages are not nested: {counts}")
+    fig = funnel_figure(
+        dict(zip(PIPELINE_STAGES.values(), counts, strict=True)),
+        "Applications",
+        f"Certification pipeline, standard pathway (CERT-03): {area}",
     )
-    return _finish(fig, f"Certification pipeline: {area}", not any(counts), False)
+    return _finish(fig, fig.layout.title.text, not any(counts), False)
 
 
 def certification_activity_figure(df: pd.DataFrame, area: str = STATEWIDE_AREA) -> go.Figure:
@@ -95,7 +105,7 @@ def certification_activity_figure(df: pd.DataFrame, area: str = STATEWIDE_AREA) 
     fig.update_layout(
         barmode="group",
         xaxis={"title": {"text": "Month"}, "tickformat": "%b %Y"},
-        yaxis={"title": {"text": "Peers"}, "rangemode": "tozero", "tickformat": ","},
+        yaxis=count_axis("Peers", ordered[list(CERTIFICATION_ACTIVITY_SERIES)].to_numpy().ravel()),
     )
     suppressed = bool(ordered[list(CERTIFICATION_ACTIVITY_SERIES)].isna().to_numpy().any())
     return _finish(fig, f"Certifications, renewals, lapses: {area}", ordered.empty, suppressed)
@@ -109,7 +119,7 @@ def specializations_figure(df: pd.DataFrame, area: str = STATEWIDE_AREA) -> go.F
     ordered = df.sort_values(["peers", "category"], ascending=[False, True])
     fig = go.Figure(
         go.Bar(
-            y=ordered["category"].astype(str).tolist(),
+            y=labels(ordered["category"]),
             x=[int(v) for v in ordered["peers"]],
             name="Active peers",
             orientation="h",
@@ -117,7 +127,7 @@ def specializations_figure(df: pd.DataFrame, area: str = STATEWIDE_AREA) -> go.F
         )
     )
     fig.update_layout(
-        xaxis={"title": {"text": "Active peers"}, "tickformat": ","},
+        xaxis=count_axis("Active peers", ordered["peers"]),
         yaxis={"title": {"text": "Specialization"}, "autorange": "reversed"},
         height=max(300, 80 + 45 * len(ordered)),
     )
@@ -206,12 +216,6 @@ def peers_per_100k_figure(
     )
 
 
-# plotly.js fetches the base map of every geo plot (even one drawn with `visible=False`) from its
-# CDN; with no internet at run time it is served from dashboards/static/ (Streamlit static
-# serving, `app/static/`, enabled by every launch of the app).
-OFFLINE_GEO_CONFIG: dict[str, object] = {"topojsonURL": "app/static/"}
-
-
 def county_map_figure(
     df: pd.DataFrame, geojson: dict[str, object], measure: str = "active_certified_peers"
 ) -> go.Figure:
@@ -249,17 +253,12 @@ def county_map_figure(
     ):
         if len(rows):
             fig.add_trace(
-                go.Choropleth(
-                    geojson=geojson,
-                    featureidkey="properties.fips",
-                    locations=rows["county_fips"].astype(str).tolist(),
-                    z=[0.0] * len(rows),
-                    text=rows["county_name"].astype(str).tolist(),
-                    name=name,
-                    colorscale=[[0, color], [1, color]],
-                    showscale=False,
-                    marker={"line": {"color": "white", "width": 0.5}},
-                    hovertemplate="%{text}: " + hover + "<extra></extra>",
+                flat_counties(
+                    geojson,
+                    rows["county_fips"].astype(str).tolist(),
+                    [f"{county}: {hover}" for county in rows["county_name"].astype(str)],
+                    name,
+                    color,
                 )
             )
     fig.update_geos(fitbounds="locations", visible=False)

@@ -21,13 +21,15 @@ from peerwh.dashboards import session, shared_figures, shared_queries
 from peerwh.dashboards.access import AccessDenied, Role
 from peerwh.dashboards.app_pages.workforce import figures, queries
 from peerwh.dashboards.formatting import SUPPRESSED, month_label, with_suppressed_labels
-from peerwh.dashboards.geo import load_california_counties
-from peerwh.dashboards.metrics import latest_with_year_change
+from peerwh.dashboards.geo import OFFLINE_GEO_CONFIG, load_california_counties
+from peerwh.dashboards.labels import column_label, labelled_codes
+from peerwh.dashboards.metrics import Kpi, latest_with_year_change
 from peerwh.dashboards.snapshot import SnapshotReader
 from peerwh.dashboards.ui import (
     STATEWIDE_LABEL,
     SUPPRESSION_RULE,
     OpenSnapshot,
+    kpi_row,
     open_snapshot,
     public_period_choice,
     requested_county,
@@ -151,37 +153,56 @@ def pipeline_section(reader: SnapshotReader, county_fips: str | None, area: str)
     state analysts only; a county user sees them for its own county."""
     try:
         pipeline = queries.certification_pipeline(reader, county_fips)
+        pathways = queries.certification_pathways(reader, county_fips)
     except AccessDenied as exc:
         st.info(str(exc), icon=":material/lock:")
         return
     row = pipeline.iloc[0]
     st.caption(
-        "Every application on record, with the first date each stage was reached "
-        "before the next application (CERT-03, CERT-08, CERT-09)."
+        "Every application on record, with the first date each stage was reached before the "
+        "next application. Pass rate and median days: every pathway."
     )
-    cols = st.columns(4)
-    cols[0].metric(
-        "Exam pass rate",
-        _percent(row["exam_pass_rate"]),
-        border=True,
-        help=f"{int(row['exams_passed']):,} of {int(row['exam_attempts']):,} exams",
-    )
-    cols[1].metric(
-        "Median days, application to training",
-        _days(row["median_days_application_to_training"]),
-        border=True,
-    )
-    cols[2].metric(
-        "Median days, training to exam passed",
-        _days(row["median_days_training_to_exam_passed"]),
-        border=True,
-    )
-    cols[3].metric(
-        "Median days, exam passed to certified",
-        _days(row["median_days_exam_passed_to_certified"]),
-        border=True,
+    kpi_row(
+        [
+            Kpi(
+                "Exam pass rate",
+                _percent(row["exam_pass_rate"]),
+                f"{int(row['exams_passed']):,} of {int(row['exam_attempts']):,} exams",
+            ),
+            Kpi(
+                "Days to training",
+                _days(row["median_days_application_to_training"]),
+                "Median days from application to training completed.",
+            ),
+            Kpi(
+                "Days, training to exam",
+                _days(row["median_days_training_to_exam_passed"]),
+                "Median days from training completed to exam passed.",
+            ),
+            Kpi(
+                "Days, exam to certified",
+                _days(row["median_days_exam_passed_to_certified"]),
+                "Median days from exam passed to certified.",
+            ),
+        ]
     )
     st.plotly_chart(figures.certification_pipeline_figure(pipeline, area), width="stretch")
+    st.caption(
+        "The funnel follows the standard pathway (CERT-03), each stage counting the "
+        "applications that reached it and every stage above it. Grandparent (CERT-08) and "
+        "reciprocity (CERT-09) applicants need no 80-hour initial training, so counted with "
+        "them more applicants pass the exam than complete the training; they are in the "
+        "table below."
+    )
+    st.dataframe(
+        labelled_codes(pathways, ("pathway",)),
+        hide_index=True,
+        column_config={
+            column_label(c): st.column_config.NumberColumn(format="%,d")
+            for c in ("applications", "trained", "exam_passed", "certified")
+        },
+        key="workforce_pathways",
+    )
 
 
 def renewals_section(reader: SnapshotReader, county_fips: str | None, area: str) -> None:
@@ -195,13 +216,50 @@ def renewals_section(reader: SnapshotReader, county_fips: str | None, area: str)
         return
     as_of = renewals["as_of_date"].dropna()
     as_of_text = pd.Timestamp(as_of.iloc[0]).strftime("%Y-%m-%d") if len(as_of) else "unknown"
+    st.markdown(f"**As of {as_of_text}**")
     st.caption(
-        f"Active peers whose certification expires within the window, counted from the "
-        f"as-of date {as_of_text} (the latest certification extract; CERT-04, CERT-05)."
+        f"Active peers whose certification expires within the window, counted from "
+        f"{as_of_text}: the latest certification extract, not today (CERT-04, CERT-05)."
     )
-    for col, renewal in zip(st.columns(len(renewals) or 1), renewals.itertuples(), strict=False):
-        col.metric(f"Due within {renewal.window_days} days", f"{int(renewal.peers):,}", border=True)
+    kpi_row(
+        [
+            Kpi(f"Due within {r.window_days} days", f"{int(r.peers):,}")
+            for r in renewals.itertuples()
+        ]
+    )
+    if county_fips is not None:
+        _renewal_roster(reader, county_fips, area)
     st.plotly_chart(figures.specializations_figure(specializations, area), width="stretch")
+
+
+def _renewal_roster(reader: SnapshotReader, county_fips: str, area: str) -> None:
+    """A county's own peers due to renew: who, when, and how many days are left."""
+    window = max(queries.RENEWAL_WINDOWS_DAYS)
+    roster = queries.renewal_roster(reader, county_fips, window)
+    st.markdown(f"**{area}: peers due to renew within {window} days ({len(roster):,})**")
+    if roster.empty:
+        st.caption("No active peer of the county is due to renew in the window.")
+        return
+    shown = labelled_codes(roster.drop(columns=["as_of_date", "county_fips"]), ())
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_config={
+            column_label("current_expiration_date"): st.column_config.DateColumn(
+                format="YYYY-MM-DD"
+            ),
+        },
+        key="workforce_renewal_roster",
+    )
+    st.download_button(
+        "Download the roster (CSV)",
+        roster.to_csv(index=False).encode("utf-8"),
+        file_name=f"renewals_due_{county_fips}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="workforce_roster_csv",
+        on_click="ignore",
+    )
 
 
 def _detail(reader: SnapshotReader, county_fips: str | None) -> pd.DataFrame | None:
@@ -291,17 +349,20 @@ def county_map_section(reader: SnapshotReader, snapshot: OpenSnapshot) -> None:
     st.plotly_chart(
         figures.county_map_figure(frame, load_california_counties(), measure),
         width="stretch",
-        config=figures.OFFLINE_GEO_CONFIG,
+        config=OFFLINE_GEO_CONFIG,
     )
     if bool(frame[f"{measure}_is_suppressed"].any()):
         st.caption(SUPPRESSION_RULE)
 
 
 def _state_map(reader: SnapshotReader) -> pd.DataFrame:
-    """A state analyst's map: the latest month of the mart, every county unsuppressed."""
+    """A state analyst's map: the latest month with members, every county unsuppressed."""
     frame = queries.county_map(reader)
     if len(frame):
-        st.caption(f"Latest month: {month_label(frame['month_start'].iloc[0])}")
+        st.caption(
+            f"{month_label(frame['month_start'].iloc[0])}: the latest month with Medi-Cal "
+            "members on record."
+        )
     return frame
 
 

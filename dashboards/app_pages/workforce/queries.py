@@ -11,6 +11,7 @@ from datetime import date
 import pandas as pd
 
 from peerwh.dashboards.access import (
+    PEER_ROSTER_VIEW,
     AccessDenied,
     Role,
     Scope,
@@ -77,21 +78,41 @@ def workforce_detail(reader: SnapshotReader, county_fips: str | None = None) -> 
     return reader.query(sql, months.params, tables=(months.table,))
 
 
-def certification_pipeline(reader: SnapshotReader, county_fips: str | None = None) -> pd.DataFrame:
-    """One row: applications reaching each stage, the exam pass rate and median days between.
+# The funnel follows the standard pathway (CERT-03): only it requires the 80-hour training
+# before the exam. Grandparent and reciprocity applicants (CERT-08, CERT-09) pass the exam
+# without it, so counted over every pathway "exam passed" overtook "training completed".
+# Each stage counts the applications that reached it and every stage before it, so the
+# funnel is monotone by construction; `certification_pathways` shows every pathway.
+_STANDARD = "pathway = 'standard'"
+_REACHED = {
+    "trained": "trained_on IS NOT NULL",
+    "exam_passed": "trained_on IS NOT NULL AND exam_passed_on IS NOT NULL",
+    "certified": (
+        "trained_on IS NOT NULL AND exam_passed_on IS NOT NULL AND certified_on IS NOT NULL"
+    ),
+}
 
-    Columns: `applications`, `trained`, `exam_passed`, `certified`, `exam_attempts`,
-    `exams_passed`, `exam_pass_rate` (passed / attempts), and `median_days_*` for application →
+
+def certification_pipeline(reader: SnapshotReader, county_fips: str | None = None) -> pd.DataFrame:
+    """One row: the standard-pathway funnel, the exam pass rate and median days between stages.
+
+    Columns: `applications`, `trained`, `exam_passed`, `certified` (standard-pathway
+    applications reaching the stage and every stage before it: each a subset of the one
+    before), `all_applications` (every pathway), `exam_attempts`, `exams_passed`,
+    `exam_pass_rate` (passed / attempts, every pathway), and `median_days_*` for application →
     training → exam passed → certified and application → certified. Statewide for state
     analysts only; a county for who may see it.
     """
     _require_detail(reader.scope, county_fips, "certification pipeline detail")
+    stages = ",\n            ".join(
+        f"CAST(count(*) FILTER (WHERE {_STANDARD} AND {reached}) AS BIGINT) AS {stage}"
+        for stage, reached in _REACHED.items()
+    )
     sql = f"""
         SELECT
-            CAST(count(*) AS BIGINT) AS applications,
-            CAST(count(trained_on) AS BIGINT) AS trained,
-            CAST(count(exam_passed_on) AS BIGINT) AS exam_passed,
-            CAST(count(certified_on) AS BIGINT) AS certified,
+            CAST(count(*) FILTER (WHERE {_STANDARD}) AS BIGINT) AS applications,
+            {stages},
+            CAST(count(*) AS BIGINT) AS all_applications,
             CAST(coalesce(sum(exam_attempts), 0) AS BIGINT) AS exam_attempts,
             CAST(coalesce(sum(exams_passed), 0) AS BIGINT) AS exams_passed,
             round(sum(exams_passed) * 1.0 / nullif(sum(exam_attempts), 0), 4) AS exam_pass_rate,
@@ -101,6 +122,23 @@ def certification_pipeline(reader: SnapshotReader, county_fips: str | None = Non
             median(days_application_to_certified) AS median_days_application_to_certified
         FROM {PIPELINE_TABLE}
         WHERE $county IS NULL OR county_fips = $county
+    """
+    return reader.query(sql, {"county": county_fips}, tables=(PIPELINE_TABLE,))
+
+
+def certification_pathways(reader: SnapshotReader, county_fips: str | None = None) -> pd.DataFrame:
+    """Per pathway: `pathway`, `applications`, `trained`, `exam_passed`, `certified` (each stage
+    reached, whatever the others), most applications first. Scope as the pipeline's."""
+    _require_detail(reader.scope, county_fips, "certification pipeline detail")
+    sql = f"""
+        SELECT pathway, CAST(count(*) AS BIGINT) AS applications,
+            CAST(count(trained_on) AS BIGINT) AS trained,
+            CAST(count(exam_passed_on) AS BIGINT) AS exam_passed,
+            CAST(count(certified_on) AS BIGINT) AS certified
+        FROM {PIPELINE_TABLE}
+        WHERE $county IS NULL OR county_fips = $county
+        GROUP BY pathway
+        ORDER BY applications DESC, pathway
     """
     return reader.query(sql, {"county": county_fips}, tables=(PIPELINE_TABLE,))
 
@@ -144,6 +182,30 @@ def renewals_due(reader: SnapshotReader, county_fips: str | None = None) -> pd.D
     )
 
 
+def renewal_roster(
+    reader: SnapshotReader, county_fips: str, within_days: int = max(RENEWAL_WINDOWS_DAYS)
+) -> pd.DataFrame:
+    """A county's own active peers whose certification expires within `within_days` of the
+    as-of date (the latest certification extract), soonest first: `certification_number`,
+    `certificant_id`, `current_expiration_date`, `days_to_expiration`, `specializations`,
+    `county_fips`, `as_of_date`. The peers counted by `renewals_due` (CERT-04, CERT-05);
+    refused unless the scope may see the county's detail."""
+    require_county_detail(reader.scope, county_fips)
+    sql = f"""
+        SELECT certification_number, certificant_id, current_expiration_date,
+            CAST(current_expiration_date - as_of_date AS INTEGER) AS days_to_expiration,
+            specializations, county_fips, as_of_date
+        FROM {PEER_ROSTER_VIEW}
+        WHERE county_fips = $county AND current_status = 'active'
+            AND current_expiration_date >= as_of_date
+            AND current_expiration_date <= as_of_date + CAST($days AS INTEGER)
+        ORDER BY current_expiration_date, certification_number
+    """
+    return reader.query(
+        sql, {"county": county_fips, "days": within_days}, tables=(PEER_ROSTER_VIEW,)
+    )
+
+
 # The county map's public metrics: active certified peers (WF-01's numerator) and peers per
 # 100,000 Medi-Cal members (WF-03), counted over a quarter or a year by county.
 MAP_METRICS: dict[str, str] = {"active_certified_peers": "WF-01", "peers_per_100k_members": "WF-03"}
@@ -154,7 +216,9 @@ _MAP_COLUMNS = """county_fips, county_name, active_certified_peers,
 
 
 def county_map(reader: SnapshotReader) -> pd.DataFrame:
-    """A state analyst's map: every county in the latest month of the mart, unsuppressed.
+    """A state analyst's map: every county in the latest month of the mart with Medi-Cal
+    members on record (the map opens on a rate of them; eligibility arrives later than the
+    other feeds, so the very last months may have none yet), unsuppressed.
 
     Columns: `month_start`, `_MAP_COLUMNS` (flags false, `detail_month` the month).
     """
@@ -167,7 +231,12 @@ def county_map(reader: SnapshotReader) -> pd.DataFrame:
             CAST({PER_100K_MEMBERS} AS DOUBLE) AS peers_per_100k_members,
             false AS peers_per_100k_members_is_suppressed, month_start AS detail_month
         FROM {WORKFORCE_TABLE}
-        WHERE month_start = (SELECT max(month_start) FROM {WORKFORCE_TABLE})
+        WHERE month_start = (
+            SELECT coalesce(
+                max(month_start) FILTER (WHERE medi_cal_members > 0), max(month_start)
+            )
+            FROM {WORKFORCE_TABLE}
+        )
         ORDER BY county_fips
     """
     return reader.query(sql, tables=(WORKFORCE_TABLE,))

@@ -92,7 +92,7 @@ certifications as (
 
 ),
 
-certification_rules as (
+certification_parameters as (
 
     select
         certifications.*,
@@ -106,6 +106,18 @@ certification_rules as (
         {{ policy_value('reciprocity_ce_hours', 'certifications.event_date') }} as reciprocity_ce_hours_required,
         {{ policy_value('reciprocity_letters', 'certifications.event_date') }} as letters_required
     from certifications
+
+),
+
+certification_rules as (
+
+    -- CERT-09: where the windows of attested work before the application open.
+    select
+        certification_parameters.*,
+        cast({{ dbt.dateadd('year', '-work_period_years', 'applied_on') }} as date) as work_window_start,
+        cast({{ dbt.dateadd('month', '-recent_work_months', 'applied_on') }} as date)
+            as recent_work_window_start
+    from certification_parameters
 
 ),
 
@@ -146,18 +158,19 @@ certification_facts as (
                     then history.topic
             end
         ) as letters,
-        -- CERT-09: attested work periods that began at most work_period_years (recent:
-        -- recent_work_months) before the application.
+        -- CERT-09: attested work periods (period_start to the attestation date) in the
+        -- work_period_years (recent: recent_work_months) before the application; a period that
+        -- straddles the start of a window counts in proportion to its days inside it.
         coalesce(
             sum(
                 case
-                    when
-                        history.event_type = 'work_hours_attested'
-                        and cast({{ dbt.dateadd(
-                            'year', 'certification_rules.work_period_years',
-                            'coalesce(history.period_start, history.event_date)'
-                        ) }} as date) >= certification_rules.applied_on
-                        then history.hours
+                    when history.event_type = 'work_hours_attested'
+                        then {{ hours_in_window(
+                            'history.hours',
+                            'coalesce(history.period_start, history.event_date)',
+                            'history.event_date',
+                            'certification_rules.work_window_start'
+                        ) }}
                 end
             ),
             0
@@ -165,13 +178,13 @@ certification_facts as (
         coalesce(
             sum(
                 case
-                    when
-                        history.event_type = 'work_hours_attested'
-                        and cast({{ dbt.dateadd(
-                            'month', 'certification_rules.recent_work_months',
-                            'coalesce(history.period_start, history.event_date)'
-                        ) }} as date) >= certification_rules.applied_on
-                        then history.hours
+                    when history.event_type = 'work_hours_attested'
+                        then {{ hours_in_window(
+                            'history.hours',
+                            'coalesce(history.period_start, history.event_date)',
+                            'history.event_date',
+                            'certification_rules.recent_work_window_start'
+                        ) }}
                 end
             ),
             0
@@ -260,8 +273,9 @@ shortfalls as (
 
     {% call certification_shortfall('certification_people', 'certified', 'CERT-09', 'work_hours',
         "pathway = 'reciprocity_out_of_state' and work_hours < work_hours_required") %}
-    {{ shortfall_number('work_hours') }} || ' hours of peer work attested within '
-        || {{ shortfall_number('work_period_years') }} || ' years before application, '
+    {{ shortfall_number('work_hours') }} || ' hours of attested peer work counted in the '
+        || {{ shortfall_number('work_period_years') }} || ' years before application'
+        || ' (a period straddling their start by its days inside), '
         || {{ shortfall_number('work_hours_required') }} || ' required'
     {% endcall %}
 
@@ -269,8 +283,9 @@ shortfalls as (
 
     {% call certification_shortfall('certification_people', 'certified', 'CERT-09', 'recent_work_hours',
         "pathway = 'reciprocity_out_of_state' and recent_work_hours < recent_work_hours_required") %}
-    {{ shortfall_number('recent_work_hours') }} || ' hours of peer work attested within '
-        || {{ shortfall_number('recent_work_months') }} || ' months before application, '
+    {{ shortfall_number('recent_work_hours') }} || ' hours of attested peer work counted in the '
+        || {{ shortfall_number('recent_work_months') }} || ' months before application'
+        || ' (a period straddling their start by its days inside), '
         || {{ shortfall_number('recent_work_hours_required') }} || ' required'
     {% endcall %}
 

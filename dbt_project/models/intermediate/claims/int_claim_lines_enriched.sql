@@ -224,6 +224,7 @@ final as (
         approved_amount,
         claim_status,
         submitted_date,
+        adjudicated_date,
         service_date,
         service_month,
         peer_status_on_service_date,

@@ -203,6 +203,8 @@ final as (
         cast(lines.billed_amount as decimal(12, 2)) as billed_amount,
         cast(lines.approved_amount as decimal(12, 2)) as approved_amount,
         cast(lines.claim_status as {{ dbt.type_string() }}) as claim_status,
+        cast(lines.submitted_date as date) as submitted_date,
+        cast(lines.adjudicated_date as date) as adjudicated_date,
         cast(lines.service_date as date) as service_date,
         cast(lines.service_month as date) as service_month,
         cast(lines.peer_status_on_service_date as {{ dbt.type_string() }}) as peer_status_on_service_date,
