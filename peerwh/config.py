@@ -22,6 +22,7 @@ FEEDS: tuple[str, ...] = (
     "eligibility",
     "complaint_events",
     "suspended_ineligible",
+    "member_counts",
 )
 
 

@@ -99,6 +99,15 @@ LABELS: dict[str, str] = {
     "sex": "Sex",
     "race_ethnicity": "Race or ethnicity",
     "language": "Primary language",
+    # Strata of rpt_waiver_metrics, named for the population whose attribute they are.
+    "peer_age_group": "Peer age group",
+    "peer_sex": "Peer sex",
+    "peer_race_ethnicity": "Peer race or ethnicity",
+    "peer_language": "Peer primary language",
+    "beneficiary_age_group": "Beneficiary age group",
+    "beneficiary_sex": "Beneficiary sex",
+    "beneficiary_race_ethnicity": "Beneficiary race or ethnicity",
+    "beneficiary_language": "Beneficiary primary language",
     "asam_level": "ASAM level of care",
     # Data quality: finding severities, rule results.
     "warn": "Warning",

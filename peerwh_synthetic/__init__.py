@@ -1,6 +1,6 @@
 """Deterministic, vectorised synthetic feeds for the peer support warehouse.
 
-``generate(out_dir, scale, seed)`` writes the seven feeds of feeds.md into ``out_dir`` (one
+``generate(out_dir, scale, seed)`` writes the eight feeds of feeds.md into ``out_dir`` (one
 folder per feed, files named ``<feed>_YYYYMMDD[_NN].csv``) plus ``answer_key.csv``: every
 planted contract violation and policy finding, located by file and row. The same scale and
 seed always give byte-identical files; nothing reads the clock (the generator's "today" is
@@ -8,9 +8,10 @@ seed always give byte-identical files; nothing reads the clock (the generator's 
 
 Modules: ``scales`` (sizes), ``reference`` (counties, opt-in, code sets), ``people``
 (certificants), ``events`` (certification lifecycle), ``employment``, ``claims``,
-``eligibility``, ``complaints``, ``suspended`` (S&I list), ``plants`` (policy plants, one
-module per rule family behind a registry), ``contract_plants``, ``corrections``
-(re-deliveries), ``answer_key``, ``writer``.
+``eligibility``, ``member_counts`` (the member population, counts by county and group),
+``complaints``, ``suspended`` (S&I list), ``plants`` (policy plants, one module per rule family
+behind a registry), ``contract_plants``, ``corrections`` (re-deliveries), ``answer_key``,
+``writer``.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ from peerwh_synthetic.events import (
     finalize_events,
     last_event_day,
 )
+from peerwh_synthetic.member_counts import MEMBER_COUNT_COLUMNS, build_member_counts
 from peerwh_synthetic.people import (
     CERTIFICANT_COLUMNS,
     build_people,
@@ -90,6 +92,7 @@ FEED_NAMES: tuple[str, ...] = (
     "eligibility",
     "complaint_events",
     "suspended_ineligible",
+    "member_counts",
 )
 ANSWER_KEY_FILE = "answer_key.csv"
 
@@ -154,7 +157,7 @@ def generate(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     _clear(out)
-    bar = tqdm(total=17, desc=f"generate {scale}", unit="step", disable=not progress)
+    bar = tqdm(total=18, desc=f"generate {scale}", unit="step", disable=not progress)
     rng = np.random.default_rng(seed)
     key = AnswerKey([*plants.RULE_IDS, *contract_plants.CONTRACT_RULES])
     n = spec.policy_plants
@@ -246,6 +249,8 @@ def generate(
     }
     for frame in frames.values():
         key.locate(frame)
+    # An aggregate without planted rows: nothing of it is in the answer key.
+    frames["member_counts"] = build_member_counts(rng, spec.medi_cal_members)
     k = spec.corrections
     extra = {
         "certificants": corrections.certificant_corrections(rng, frames["certificants"], used, k),
@@ -262,6 +267,7 @@ def generate(
         "eligibility": ELIGIBILITY_COLUMNS,
         "complaint_events": cx.COMPLAINT_COLUMNS,
         "suspended_ineligible": SI_COLUMNS,
+        "member_counts": MEMBER_COUNT_COLUMNS,
     }
     rows: dict[str, int] = {}
     files: dict[str, int] = {}

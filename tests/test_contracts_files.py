@@ -33,6 +33,7 @@ FEEDS: tuple[str, ...] = (
     "eligibility",
     "complaint_events",
     "suspended_ineligible",
+    "member_counts",
 )
 
 LOGICAL_TYPES = {"string", "date", "timestamp", "integer", "number", "boolean"}

@@ -733,8 +733,8 @@ def test_penetration_by_county_is_the_suppressed_public_metric_for_every_role(
         )
         assert frame["county_name"].tolist() == ["Alameda", "Los Angeles"]
         assert frame["beneficiaries_served"].isna().tolist() == [False, True]
-        assert frame["penetration_pct_is_suppressed"].tolist() == [False, True]
-        assert frame["penetration_pct"].iloc[0] == 5.0
+        assert frame["penetration_per_1000_is_suppressed"].tolist() == [False, True]
+        assert frame["penetration_per_1000"].iloc[0] == 5.0
 
 
 def test_fct_complaints_is_county_keyed(serving_more: Path) -> None:

@@ -1,6 +1,6 @@
 """The dbt project, built for real against a tiny hand-made raw layer.
 
-The fixture writes the seven `raw.<feed>` tables the ingestion layer produces (every feed
+The fixture writes the eight `raw.<feed>` tables the ingestion layer produces (every feed
 column VARCHAR, plus lineage columns) with a handful of rows chosen so that each expected
 value below can be worked out by hand:
 
@@ -77,6 +77,10 @@ FEED_COLUMNS: dict[str, list[str]] = {
         "npi", "provider_name", "license_number", "certification_number",
         "suspension_effective_date", "suspension_end_date", "recorded_at",
     ],
+    "member_counts": [
+        "eligibility_month", "county_fips", "age_group", "sex", "race_ethnicity",
+        "primary_language", "eligible_members", "recorded_at",
+    ],
 }
 
 HELD_BATCHES = {"certificants_held", "certification_events_held", "claims_held", "eligibility_held"}
@@ -97,6 +101,10 @@ CLAIM = {
 ELIGIBILITY = {
     "county_fips": "06001", "date_of_birth": "1990-01-01", "sex": "F",
     "race_ethnicity": "hispanic_latino", "primary_language": "es",
+}
+MEMBERS = {
+    "county_fips": "06001", "age_group": "21-44", "sex": "F", "race_ethnicity": "hispanic_latino",
+    "primary_language": "es",
 }
 
 # (feed, batch id, extract date, load status, rows)
@@ -205,6 +213,19 @@ BATCHES: list[tuple[str, str, str, str, list[dict[str, str]]]] = [
     ("suspended_ineligible", "suspended_ineligible_1", "2023-01-10", "accepted", [
         {"provider_name": "Jane Example", "certification_number": "CPSS000009",
          "suspension_effective_date": "2022-10-01", "recorded_at": "2023-01-09T08:00:00Z"},
+    ]),
+    ("member_counts", "member_counts_1", "2023-01-05", "accepted", [
+        {**MEMBERS, "eligibility_month": "2022-12", "eligible_members": "1000",
+         "recorded_at": "2023-01-04T08:00:00Z"},
+        {**MEMBERS, "eligibility_month": "2023-01", "eligible_members": "900",
+         "recorded_at": "2023-01-04T08:00:00Z"},
+        {**MEMBERS, "eligibility_month": "2023-01", "age_group": "45-64", "sex": "M",
+         "eligible_members": "500", "recorded_at": "2023-01-04T08:00:00Z"},
+    ]),
+    # A revision of January: it replaces the month whole (the 45-64 group is gone).
+    ("member_counts", "member_counts_2", "2023-01-20", "accepted", [
+        {**MEMBERS, "eligibility_month": "2023-01", "eligible_members": "950",
+         "recorded_at": "2023-01-19T08:00:00Z"},
     ]),
     ("suspended_ineligible", "suspended_ineligible_2", "2023-01-20", "accepted", [
         {"provider_name": "Jane Example", "certification_number": "CPSS000009",
@@ -424,6 +445,27 @@ def test_suspended_list_keeps_latest_version_of_a_listing(built: dict[str, Any])
 
 
 # ------------------------------------------------------------------------ intermediate + mart
+
+
+def test_a_member_count_delivery_replaces_its_months_whole(built: dict[str, Any]) -> None:
+    assert query(
+        built,
+        """
+        select strftime(eligibility_month_start, '%Y-%m'), count(*), sum(eligible_members)
+        from staging.stg_medi_cal__member_counts
+        group by all
+        order by 1
+    """,
+    ) == [("2022-12", 1, 1000), ("2023-01", 1, 950)]
+    assert query(
+        built,
+        """
+        select strftime(month_start, '%Y-%m'), medi_cal_members, peers_per_100k_members
+        from marts.fct_workforce_monthly
+        where county_fips = '06001' and medi_cal_members > 0
+        order by month_start
+    """,
+    ) == [("2022-12", 1000, 0), ("2023-01", 950, 0)]
 
 
 def test_county_month_grid_runs_from_2022_07_to_the_latest_accepted_extract(

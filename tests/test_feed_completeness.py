@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from peerwh.config import FEEDS
 from tests.pipeline import BuiltWarehouse
 
 STAGED = {
@@ -16,6 +17,7 @@ STAGED = {
     "certification_events": "stg_peer_certification__certification_events",
     "complaint_events": "stg_peer_certification__complaint_events",
     "suspended_ineligible": "stg_dhcs__suspended_ineligible_providers",
+    "member_counts": "stg_medi_cal__member_counts",
 }
 
 
@@ -27,7 +29,7 @@ def completeness(built_warehouse: BuiltWarehouse) -> pd.DataFrame:
 def test_one_row_per_feed_with_its_latest_staged_extract(
     built_warehouse: BuiltWarehouse, completeness: pd.DataFrame
 ) -> None:
-    assert set(completeness.index) == set(STAGED)
+    assert set(completeness.index) == set(STAGED) == set(FEEDS)
     for feed, model in STAGED.items():
         latest = built_warehouse.query(f"select max(_extract_date) as d from staging.{model}")
         assert completeness.loc[feed, "latest_extract_date"] == latest["d"].iloc[0], feed

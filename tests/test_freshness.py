@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from orchestration.defs.freshness import freshness_rows, freshness_selector, source_unique_id
+from peerwh.config import FEEDS
 
 
 def result(feed: str, status: str, loaded: str | None, age_s: float | None) -> dict:
@@ -45,4 +46,4 @@ def test_a_feed_is_the_table_of_the_source_named_for_the_system_sending_it() -> 
         source_unique_id("complaint_events") == "source.peerwh.peer_certification.complaint_events"
     )
     assert "source:medi_cal.eligibility" in freshness_selector().split()
-    assert len(freshness_selector().split()) == 7
+    assert len(freshness_selector().split()) == len(FEEDS)

@@ -19,6 +19,9 @@ import pytest
 
 from peerwh.contracts import valid_values
 from peerwh_synthetic import COUNTY_OPT_IN, generate, write_county_opt_in_seed
+from peerwh_synthetic.member_counts import build_member_counts
+from peerwh_synthetic.reference import COUNTIES, LANGUAGES
+from peerwh_synthetic.scales import get_scale
 
 SEED = 42
 FEEDS = (
@@ -29,6 +32,7 @@ FEEDS = (
     "eligibility",
     "complaint_events",
     "suspended_ineligible",
+    "member_counts",
 )
 HEADERS = {
     "certificants": "certificant_id first_name last_name date_of_birth education_level "
@@ -52,6 +56,8 @@ HEADERS = {
     "recorded_at",
     "suspended_ineligible": "npi provider_name license_number certification_number "
     "suspension_effective_date suspension_end_date recorded_at",
+    "member_counts": "eligibility_month county_fips age_group sex race_ethnicity "
+    "primary_language eligible_members recorded_at",
 }
 FIPS = {f"06{n:03d}" for n in range(1, 116, 2)}
 RACE = set(valid_values("certificants", "race_ethnicity"))
@@ -451,6 +457,20 @@ RULES: dict[str, Rules] = {
         ),
         "suspended_ineligible-recorded_at": lambda f: is_timestamp(f.recorded_at),
     },
+    "member_counts": {
+        "member_counts-eligibility_month": lambda f: f.eligibility_month.str.fullmatch(
+            r"\d{4}-(0[1-9]|1[0-2])"
+        ),
+        "member_counts-county_fips": lambda f: in_set(f.county_fips, FIPS),
+        "member_counts-age_group": lambda f: in_set(
+            f.age_group, set(valid_values("member_counts", "age_group"))
+        ),
+        "member_counts-sex": lambda f: in_set(f.sex, {"", "F", "M", "X", "U"}),
+        "member_counts-race_ethnicity": lambda f: in_set(f.race_ethnicity, RACE | {""}),
+        "member_counts-primary_language": lambda f: f.primary_language.str.fullmatch("[a-z]{2}|"),
+        "member_counts-eligible_members": lambda f: f.eligible_members.str.fullmatch(r"\d+"),
+        "member_counts-recorded_at": lambda f: is_timestamp(f.recorded_at),
+    },
 }
 
 
@@ -737,7 +757,14 @@ def test_late_acknowledgements_take_more_than_five_business_days(
 
 
 def test_every_county_is_one_of_the_58(feeds: dict[str, pd.DataFrame]) -> None:
-    for feed in ("certificants", "employment", "claims", "eligibility", "complaint_events"):
+    for feed in (
+        "certificants",
+        "employment",
+        "claims",
+        "eligibility",
+        "complaint_events",
+        "member_counts",
+    ):
         assert set(feeds[feed].county_fips) <= FIPS, feed
     assert len(FIPS) == 58
 
@@ -826,6 +853,53 @@ def test_names_are_invented(feeds: dict[str, pd.DataFrame]) -> None:
     people = feeds["certificants"]
     assert people.first_name.str.fullmatch(r"[A-Z][a-z]+").all()
     assert (people.last_name[people.last_name != ""].str.fullmatch(r"[A-Z][a-z]+")).all()
+
+
+# ---- the member population (member_counts) -----------------------------------------------------
+
+
+def latest_member_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each month's rows from its latest delivery (file names sort by extract date)."""
+    latest = frame.groupby("eligibility_month")["file"].transform("max")
+    out = frame[frame.file == latest].copy()
+    out["eligible_members"] = out["eligible_members"].astype(int)
+    return out
+
+
+def test_member_counts_are_california_sized_at_small() -> None:
+    frame = build_member_counts(np.random.default_rng(SEED), get_scale("small").medi_cal_members)
+    frame["file"] = frame["file"].astype(str)
+    latest = frame[frame.file == frame.groupby("month")["file"].transform("max")]
+    monthly = latest.groupby("month")["members"].sum()
+    assert 14_500_000 <= monthly.mean() <= 15_500_000
+    assert monthly.min() >= 13_500_000 and monthly.max() <= 16_500_000
+    assert len(frame) <= 2_000_000  # an aggregate: rows per group, not per member
+
+
+def test_member_counts_follow_county_enrollment_and_mixes(feeds: dict[str, pd.DataFrame]) -> None:
+    latest = latest_member_counts(feeds["member_counts"])
+    total = latest["eligible_members"].sum()
+    share = latest.groupby("county_fips")["eligible_members"].sum() / total
+    enrollment = pd.Series({c.fips: c.medi_cal_thousands for c in COUNTIES})
+    expected = enrollment / enrollment.sum()
+    assert set(share.index) == set(expected.index)
+    assert (share - expected).abs().max() < 0.01
+    by_age = latest.groupby("age_group")["eligible_members"].sum() / total
+    assert 0.30 <= by_age[["0-5", "6-11", "12-17"]].sum() <= 0.40  # over half of CA children
+    by_language = latest.groupby("primary_language")["eligible_members"].sum() / total
+    assert 0.30 <= by_language["es"] <= 0.40 and 0.50 <= by_language["en"] <= 0.60
+    assert by_language.index.isin(LANGUAGES).all()
+
+
+def test_a_later_member_count_delivery_revises_its_months_upward(
+    feeds: dict[str, pd.DataFrame],
+) -> None:
+    frame = feeds["member_counts"].assign(n=lambda f: f.eligible_members.astype(int))
+    totals = frame.groupby(["eligibility_month", "file"])["n"].sum().unstack("file")
+    revised = totals[totals.notna().sum(axis=1) == 2].dropna(axis=1)  # months two files carry
+    assert list(revised.index) == ["2026-03", "2026-04", "2026-05", "2026-06"]
+    first, last = revised.columns.min(), revised.columns.max()
+    assert (revised[last] > revised[first]).loc[["2026-04", "2026-05", "2026-06"]].all()
 
 
 # ---- sizes -------------------------------------------------------------------------------------

@@ -115,7 +115,7 @@ def test_utilization_county_user_gets_its_own_county_whatever_the_link(
     # Other counties only as public, suppressed figures.
     penetration = at.table[1].value
     assert penetration.loc["06037", "Beneficiaries served"] == "Suppressed"
-    assert penetration.loc["06001", "Penetration (per 100 members)"] == "5.00"
+    assert penetration.loc["06001", "Penetration (per 1,000 members)"] == "5.00"
 
 
 def test_utilization_evaluator_gets_public_figures_only(warehouse: Path) -> None:

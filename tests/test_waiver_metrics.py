@@ -138,18 +138,55 @@ def test_active_peers_statewide_match_the_status_spans(
     assert pd.Timestamp(sfy.loc[dt.date(2023, 7, 1), "period_end"]).date() == dt.date(2024, 6, 30)
 
 
+def member_months(built_warehouse: BuiltWarehouse, where: str = "true") -> int:
+    """Certified eligible member months of calendar 2024 (member_counts)."""
+    return int(
+        built_warehouse.query(
+            "select sum(eligible_members) as n from staging.stg_medi_cal__member_counts "
+            "where eligibility_month_start between date '2024-01-01' and date '2024-12-01' "
+            f"and {where}"
+        )["n"].iloc[0]
+    )
+
+
 def test_peers_per_100k_members_statewide(
     built_warehouse: BuiltWarehouse, cells: pd.DataFrame
 ) -> None:
-    members = built_warehouse.query(
-        "select count(distinct beneficiary_key) as n from staging.stg_medi_cal__eligibility_months "
-        "where eligibility_month_start between date '2024-01-01' and date '2024-12-01'"
-    )["n"].iloc[0]
+    members = member_months(built_warehouse)
     year = statewide(cells, "WF-03", "calendar_year").loc[dt.date(2024, 1, 1)]
     active = statewide(cells, "WF-01", "calendar_year").loc[dt.date(2024, 1, 1), "numerator"]
     assert year["denominator"] == members
     assert year["numerator"] == active
-    assert float(year["rate"]) == pytest.approx(active * 100000 / members, abs=0.0001)
+    # per average monthly member: 12 months of member counts
+    assert float(year["rate"]) == pytest.approx(active * 100000 * 12 / members, abs=0.0001)
+    assert 5 <= float(year["rate"]) <= 100  # California: 31 per 100,000 (policy_parameters)
+
+
+def test_penetration_by_equity_stratum_has_its_own_members(
+    built_warehouse: BuiltWarehouse, cells: pd.DataFrame
+) -> None:
+    rows = cells[
+        (cells["metric_id"] == "UT-02")
+        & (cells["period_type"] == "calendar_year")
+        & (cells["period_start"] == dt.date(2024, 1, 1))
+        & (cells["geography_level"] == "state")
+    ]
+    assert set(rows["stratum_name"]) == {
+        "all",
+        "beneficiary_age_group",
+        "beneficiary_sex",
+        "beneficiary_race_ethnicity",
+        "beneficiary_language",
+    }
+    row = rows[rows["stratum_name"] == "all"].iloc[0]
+    served = statewide(cells, "UT-01", "calendar_year").loc[dt.date(2024, 1, 1), "numerator"]
+    assert row["numerator"] == served and row["denominator"] == member_months(built_warehouse)
+    assert 0.02 <= float(row["rate"]) <= 10  # per 1,000 members (policy_parameters)
+    female = rows[(rows["stratum_name"] == "beneficiary_sex") & (rows["stratum_value"] == "F")]
+    assert female["denominator"].iloc[0] == member_months(built_warehouse, "sex = 'F'")
+    ages = rows[rows["stratum_name"] == "beneficiary_age_group"]
+    assert set(ages["stratum_value"]) <= {"0-5", "6-11", "12-17", "18-20", "21-44", "45-64", "65+"}
+    assert ages["denominator"].sum() == row["denominator"]
 
 
 def test_new_certifications_statewide(built_warehouse: BuiltWarehouse, cells: pd.DataFrame) -> None:

@@ -1,7 +1,7 @@
 """fct_workforce_monthly (RPT-01, SUP-03) on the warehouse built from the generator's tiny data.
 
 Each measure is recomputed here straight from the marts and staging it comes from (status
-spans, dim_peers, employment spells, certification events, eligibility months) for a few
+spans, dim_peers, employment spells, certification events, member counts) for a few
 county-months, so the intermediate models are checked against an independent reading of the
 same rules: active means an `active` status span overlapping the month (suspended and revoked
 peers are not active), employed means a peer support specialist spell overlapping the month.
@@ -168,13 +168,13 @@ def test_new_certifications_are_first_certified_events(
         )
 
 
-def test_medi_cal_members_are_distinct_beneficiaries_by_county_of_responsibility(
+def test_medi_cal_members_are_the_certified_eligibles_by_county_of_responsibility(
     built_warehouse: BuiltWarehouse, workforce: pd.DataFrame
 ) -> None:
     members = built_warehouse.query(
         "select eligibility_month_start as month_start, county_fips, "
-        "count(distinct beneficiary_key) as members "
-        "from staging.stg_medi_cal__eligibility_months group by all"
+        "sum(eligible_members) as members "
+        "from staging.stg_medi_cal__member_counts group by all"
     )
     members["month_start"] = pd.to_datetime(members["month_start"]).dt.date
     expected = members.set_index(["month_start", "county_fips"])["members"]

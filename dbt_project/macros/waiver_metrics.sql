@@ -17,7 +17,12 @@
           unit              what is counted: `peer` or `beneficiary` (people, counted distinct
                             over the months of a period and the counties of an area), or
                             `line`, `finding`, `complaint` (one row of the relation each, in one
-                            month and county: counted per month and summed)
+                            month and county: counted per month and summed), or `member_month`
+                            (certified eligible members of a month, from the member_counts
+                            aggregate, summed over the months: a per-member rate divides by
+                            the average monthly members, member months / months of the period)
+          weight            for a counted unit, the column a row counts as (default: 1 a row;
+                            `eligible_members` for member months)
           stratified        true: stratum_name and stratum_value come from the relation (a CTE
                             built with stratify); otherwise the side is in the `all` stratum only
           where             a filter on the relation's rows
@@ -25,10 +30,14 @@
                             unit `dollars`)
           all_stratum_only  true: the side takes the `all` stratum of a stratified fact set
                             (the same facts as another metric's stratified side, counted once)
+          strata            the stratum names the side takes of a stratified fact set (with
+                            `all`), where the metric is published for some of them only
 
     waiver_metric_fact_sets()
-        {'fact_sets': [side, ...], 'metric_sides': [(metric_id, side, fact_set, all_stratum_only)]}:
-        each distinct side (ignoring all_stratum_only) is one fact set, numbered by its position.
+        {'fact_sets': [side, ...], 'metric_sides': [(metric_id, side, fact_set, strata)]}: each
+        distinct side (ignoring all_stratum_only and strata) is one fact set, numbered by its
+        position; strata is the list of stratum names the metric takes of it (['all'] for
+        all_stratum_only), or none for every stratum.
         Several metrics share a side (UT-01's numerator is UT-03's denominator), and a fact
         set is placed and counted once.
 
@@ -44,16 +53,26 @@
         Every row of `relation` once in the `all` stratum and once per stratum dimension:
         strata is {stratum_name: column}; the value is the column as text, `unknown` when NULL.
 
+    peer_strata(), beneficiary_strata(), service_strata()
+        The stratum dimensions of each population, {stratum_name: column}: a stratum's name
+        says whose attribute it is (peers and beneficiaries have their own age groups), and the
+        beneficiary strata are those of the member population (member_counts), so that every
+        beneficiary stratum has its members as a denominator (UT-02).
+
     reporting_period_types()
         The period types of int_reporting_periods, shortest first.
 #}
 {% macro waiver_metric_definitions() -%}
+    {%- set member_months = {'quantity': 'medi_cal_member_months', 'relation': 'member_strata', 'unit': 'member_month', 'weight': 'eligible_members', 'stratified': true} %}
+    {%- set member_months_all = {'all_stratum_only': true} %}
+    {%- do member_months_all.update(member_months) %}
+    {%- set beneficiary_strata_names = ['all'] + (beneficiary_strata().keys() | list) %}
     {{ return([
         {'id': 'WF-01', 'numerator': {'quantity': 'active_peers', 'relation': 'active_peer_strata', 'unit': 'peer', 'stratified': true}},
         {'id': 'WF-02', 'numerator': {'quantity': 'newly_certified_peers', 'relation': 'new_certification_strata', 'unit': 'peer', 'stratified': true}},
         {'id': 'WF-03',
             'numerator': {'quantity': 'active_peers', 'relation': 'active_peer_strata', 'unit': 'peer', 'stratified': true, 'all_stratum_only': true},
-            'denominator': {'quantity': 'medi_cal_members', 'relation': 'member_months', 'unit': 'beneficiary'}},
+            'denominator': member_months_all},
         {'id': 'PI-01',
             'numerator': {'quantity': 'complaints', 'relation': 'complaints', 'unit': 'complaint'},
             'denominator': {'quantity': 'active_peers', 'relation': 'active_peer_strata', 'unit': 'peer', 'stratified': true, 'all_stratum_only': true}},
@@ -63,11 +82,12 @@
         {'id': 'CF-01', 'numerator': {'quantity': 'certification_findings', 'relation': 'certification_findings', 'unit': 'finding'}},
         {'id': 'UT-01', 'numerator': {'quantity': 'beneficiaries_served', 'relation': 'served_strata', 'unit': 'beneficiary', 'stratified': true}},
         {'id': 'UT-02',
-            'numerator': {'quantity': 'beneficiaries_served', 'relation': 'served_strata', 'unit': 'beneficiary', 'stratified': true, 'all_stratum_only': true},
-            'denominator': {'quantity': 'medi_cal_members', 'relation': 'member_months', 'unit': 'beneficiary'}},
+            'numerator': {'quantity': 'beneficiaries_served', 'relation': 'served_strata', 'unit': 'beneficiary', 'stratified': true, 'strata': beneficiary_strata_names},
+            'denominator': member_months},
         {'id': 'UT-03',
             'numerator': {'quantity': 'approved_lines', 'relation': 'line_strata', 'unit': 'line', 'stratified': true},
-            'denominator': {'quantity': 'beneficiaries_served', 'relation': 'served_strata', 'unit': 'beneficiary', 'stratified': true}},
+            'denominator': {'quantity': 'beneficiaries_served', 'relation': 'served_strata', 'unit': 'beneficiary', 'stratified': true,
+                'strata': ['all', 'beneficiary_age_group'] + (service_strata().keys() | list)}},
         {'id': 'UT-04',
             'numerator': {'quantity': 'remote_lines', 'relation': 'line_strata', 'unit': 'line', 'stratified': true,
                 'where': "modality <> 'in_person' and stratum_name in ('all', 'delivery_system')"},
@@ -90,6 +110,34 @@
 {%- endmacro %}
 
 
+{% macro peer_strata() -%}
+    {{ return({
+        'peer_age_group': 'age_group',
+        'peer_sex': 'gender',
+        'peer_race_ethnicity': 'race_ethnicity',
+        'peer_language': 'primary_language',
+    }) }}
+{%- endmacro %}
+
+
+{% macro beneficiary_strata() -%}
+    {{ return({
+        'beneficiary_age_group': 'age_group',
+        'beneficiary_sex': 'sex',
+        'beneficiary_race_ethnicity': 'race_ethnicity',
+        'beneficiary_language': 'primary_language',
+    }) }}
+{%- endmacro %}
+
+
+{% macro service_strata() -%}
+    {{ return({
+        'delivery_system': 'delivery_system',
+        'modality': 'modality',
+    }) }}
+{%- endmacro %}
+
+
 {% macro waiver_metric_distinct_units() -%}
     {{ return({'peer': 'peer_id', 'beneficiary': 'beneficiary_id'}) }}
 {%- endmacro %}
@@ -101,14 +149,15 @@
     {%- for metric in waiver_metric_definitions() %}
         {%- for side in ['numerator', 'denominator'] if side in metric %}
             {%- set spec = {} %}
-            {%- for key, value in metric[side].items() if key != 'all_stratum_only' %}
+            {%- for key, value in metric[side].items() if key not in ['all_stratum_only', 'strata'] %}
                 {%- do spec.update({key: value}) %}
             {%- endfor %}
             {%- if spec not in fact_sets %}
                 {%- do fact_sets.append(spec) %}
             {%- endif %}
             {%- do metric_sides.append((
-                metric['id'], side, fact_sets.index(spec), metric[side].get('all_stratum_only', false)
+                metric['id'], side, fact_sets.index(spec),
+                ['all'] if metric[side].get('all_stratum_only', false) else metric[side].get('strata')
             )) %}
         {%- endfor %}
     {%- endfor %}
@@ -136,7 +185,7 @@
         cast(null as decimal(18, 2)) as amount
         {%- else %}
         cast(null as bigint) as unit_id,
-        cast(count(*) as bigint) as units,
+        cast({{ ('sum(' ~ fact_set['weight'] ~ ')') if fact_set.get('weight') else 'count(*)' }} as bigint) as units,
         cast({{ ('sum(' ~ fact_set['amount'] ~ ')') if fact_set.get('amount') else 'null' }} as decimal(18, 2)) as amount
         {%- endif %}
     from {{ fact_set['relation'] }}

@@ -11,7 +11,7 @@ BASELINE_PERIOD_TYPES = ("state_fiscal_year", "calendar_year")
 PERIOD_ORDER = ("month", "quarter", "state_fiscal_year", "calendar_year", "demonstration_year")
 LEVEL_ORDER = ("state", "region", "county")
 RATE_DECIMALS = 2
-OVERLAPPING_STRATA = ("age_group", "delivery_system", "modality", "asam_level")
+OVERLAPPING_STRATA = ("beneficiary_age_group", "delivery_system", "modality", "asam_level")
 # Catalog source models built from claim lines: their periods ending after the claims'
 # complete-through date (fct_feed_completeness) are incomplete (claims run-out).
 CLAIMS_SOURCE_MODELS = frozenset({"fct_claim_lines", "fct_integrity_findings"})

@@ -71,7 +71,7 @@ def _where(county: str | None = None, system: str | None = None) -> str:
     return where
 
 
-PENETRATION = "Penetration (per 100 members)"
+PENETRATION = "Penetration (per 1,000 members)"
 
 
 def _totals(parquet: dict[str, Path], county: str | None = None, system: str | None = None):

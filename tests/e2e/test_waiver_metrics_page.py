@@ -301,7 +301,7 @@ def test_waiver_pickers_offer_only_the_published_grid(
     choose(page, "Period type", "Quarter")
     assert _options(page, "Geography level") == ["State", "Region", "County"]
     choose(page, "Geography level", "Region")
-    assert "age_group" in _options(page, "Stratum")
+    assert "peer_age_group" in _options(page, "Stratum")
     choose(page, "Geography level", "County")
     expect(page.get_by_role("combobox", name="Stratum")).to_have_value("all")
     # The stratum picker reads "all" before the rerun too: wait until its options are the county's.

@@ -74,7 +74,7 @@ BREAKDOWN_CHARTS: dict[str, BreakdownChart] = {
 ASAM_TAB = "DMC-ODS by ASAM level"
 PUBLIC_METRIC_NAMES: dict[str, str] = {
     "UT-01": "Beneficiaries served",
-    "UT-02": "Penetration rate (per 100 eligible members)",
+    "UT-02": "Penetration rate (per 1,000 members)",
     "UT-03": "Services per beneficiary served",
     "UT-04": "Telehealth or telephone share (%)",
     "UT-05": "Under-21 share of beneficiaries served (%)",
@@ -104,13 +104,13 @@ PENETRATION_COLUMNS: dict[str, str] = {
     "county_fips": column_label("county_fips"),
     "county_name": "County",
     "beneficiaries_served": "Beneficiaries served",
-    "eligible_members": "Eligible members",
-    "penetration_pct": "Penetration (per 100 members)",
+    "member_months": "Member months",
+    "penetration_per_1000": "Penetration (per 1,000 members)",
 }
 PENETRATION_FORMATS: dict[str, str] = {
     "beneficiaries_served": "{:,.0f}",
-    "eligible_members": "{:,.0f}",
-    "penetration_pct": "{:.2f}",
+    "member_months": "{:,.0f}",
+    "penetration_per_1000": "{:.2f}",
 }
 PUBLIC_METRIC_COLUMNS: dict[str, str] = {
     "metric_id": "Metric",
@@ -321,9 +321,9 @@ def _public(reader: SnapshotReader) -> None:
     st.plotly_chart(
         shared_figures.breakdown_bar_figure(
             penetration.rename(columns={"county_name": "category"}),
-            "penetration_pct",
-            "Penetration rate by county (UT-02, per 100 eligible members)",
-            "Penetration (per 100 members)",
+            "penetration_per_1000",
+            "Penetration rate by county (UT-02, per 1,000 average monthly members)",
+            "Penetration (per 1,000 members)",
             rate=True,
         ),
         width="stretch",

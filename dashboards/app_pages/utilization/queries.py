@@ -195,8 +195,9 @@ def penetration_by_county(
     """UT-02 per county from the public metrics (suppressed for every role, RPT-03).
 
     Columns: `county_fips`, `county_name`, `beneficiaries_served` (numerator),
-    `eligible_members` (denominator), `penetration_pct` (per 100), their `*_is_suppressed`
-    flags; by county name.
+    `member_months` (denominator: certified eligible member months of the period),
+    `penetration_per_1000` (per 1,000 average monthly members), their `*_is_suppressed` flags;
+    by county name.
     """
     sql = f"""
         WITH names AS (
@@ -206,10 +207,10 @@ def penetration_by_county(
             coalesce(names.county_name, m.geography_code) AS county_name,
             m.numerator AS beneficiaries_served,
             m.numerator_is_suppressed AS beneficiaries_served_is_suppressed,
-            m.denominator AS eligible_members,
-            m.denominator_is_suppressed AS eligible_members_is_suppressed,
-            CAST(m.rate AS DOUBLE) AS penetration_pct,
-            m.is_suppressed AS penetration_pct_is_suppressed
+            m.denominator AS member_months,
+            m.denominator_is_suppressed AS member_months_is_suppressed,
+            CAST(m.rate AS DOUBLE) AS penetration_per_1000,
+            m.is_suppressed AS penetration_per_1000_is_suppressed
         FROM {WAIVER_METRICS_TABLE} AS m
         LEFT JOIN names ON names.county_fips = m.geography_code
         WHERE m.metric_id = 'UT-02' AND m.period_type = $period_type

@@ -378,7 +378,7 @@ def _public_map(reader: SnapshotReader, snapshot: OpenSnapshot) -> pd.DataFrame 
     frame = queries.public_county_map(reader, period.period_type, period.start)
     st.caption(
         f"{period.label}: active certified peers on some day of the period (WF-01) and per "
-        "100,000 Medi-Cal members eligible in some month of it (WF-03)."
+        "100,000 average monthly certified eligible Medi-Cal members (WF-03)."
     )
     if reader.scope.role is Role.COUNTY:
         st.caption("Other counties are shown as public, suppressed figures.")

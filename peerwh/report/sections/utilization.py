@@ -75,7 +75,7 @@ def _utilization(data: ReportData) -> Section:
         tuple(rows),
     )
     strata = []
-    for stratum in ("delivery_system", "modality", "age_group"):
+    for stratum in ("delivery_system", "modality", "beneficiary_age_group"):
         values = data.metrics.loc[
             (data.metrics["metric_id"] == "UT-01")
             & (data.metrics["stratum_name"] == stratum)

@@ -88,10 +88,10 @@ def _workforce(data: ReportData) -> Section:
 
 
 DEMOGRAPHICS = (
-    ("sex", "Active peers by sex"),
-    ("race_ethnicity", "Active peers by race or ethnicity"),
-    ("language", "Active peers by primary language"),
-    ("age_group", "Active peers by age group"),
+    ("peer_sex", "Active peers by sex"),
+    ("peer_race_ethnicity", "Active peers by race or ethnicity"),
+    ("peer_language", "Active peers by primary language"),
+    ("peer_age_group", "Active peers by age group"),
 )
 
 
@@ -107,7 +107,7 @@ def _demographics(data: ReportData, stratum: str, title: str) -> Table:
     rows = []
     total = _metric(data, "this", "WF-01", "numerator")
     # Age bands in their order, other groups by their label.
-    ordered = sorted(values) if stratum == "age_group" else sorted(values, key=label)
+    ordered = sorted(values) if stratum == "peer_age_group" else sorted(values, key=label)
     for value in ordered:
         before, now = _both(
             data, lambda p, v=value: _metric(data, p, "WF-01", "numerator", stratum=(stratum, v))

@@ -234,16 +234,7 @@ final as (
         organization_on_si_list,
         _batch_id,
         _ingested_at,
-        case
-            when age_at_service is null then null
-            when age_at_service < 12 then '0-11'
-            when age_at_service < 18 then '12-17'
-            when age_at_service < 21 then '18-20'
-            when age_at_service < 35 then '21-34'
-            when age_at_service < 50 then '35-49'
-            when age_at_service < 65 then '50-64'
-            else '65+'
-        end as age_group,
+        {{ beneficiary_age_group('age_at_service') }} as age_group,
         not county_opted_in and coalesce(under_21, false) as epsdt_exempt_opt_in
     from flagged
 

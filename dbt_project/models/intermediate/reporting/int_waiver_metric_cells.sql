@@ -17,6 +17,11 @@
 -- The counts come from int_waiver_metric_months: a period's count is the sum over its months
 -- of what each month adds to it, at the county, region or state level (people are counted
 -- once per period and area there).
+--
+-- Per-member rates (WF-03, UT-02) have the certified eligible members of the member_counts
+-- feed as their population: the denominator is the member months of the period, and the rate
+-- is per average monthly member (numerator x multiplier x months / member months), months
+-- being those of the period the area has member counts for.
 {%- set state_fips = "'06'" %}
 {%- set fact_sets = waiver_metric_fact_sets() %}
 with
@@ -50,6 +55,7 @@ placed as (
         metric_months.fact_set,
         metric_months.period_type,
         periods.period_start,
+        metric_months.month_start,
         metric_months.county_fips,
         metric_months.region,
         metric_months.stratum_name,
@@ -80,7 +86,8 @@ fact_set_counts as (
             stratum_name,
             stratum_value,
             sum({{ level }}_units) as units,
-            sum(amount) as amount
+            sum(amount) as amount,
+            count(distinct month_start) as months
         from placed
         {%- if level != 'state' %}
             where region is not null
@@ -103,14 +110,16 @@ fact_set_counts as (
 ),
 
 metric_sides as (
-    {%- for metric_id, side, fact_set, all_stratum_only in fact_sets['metric_sides'] %}
+    {%- for metric_id, side, fact_set, strata in fact_sets['metric_sides'] %}
 
         select
             '{{ metric_id }}' as metric_id,
             '{{ side }}' as side,
             {{ fact_set }} as fact_set,
             '{{ fact_sets['fact_sets'][fact_set]['quantity'] }}' as quantity,
-            {{ 'true' if all_stratum_only else 'false' }} as all_stratum_only
+            -- the strata the metric takes of the side, as ',name,name,' (NULL: every stratum)
+            {{ ("'," ~ (strata | join(',')) ~ ",'") if strata else 'null' }} as stratum_names,
+            {{ 'true' if fact_sets['fact_sets'][fact_set]['unit'] == 'member_month' else 'false' }} as is_member_months
         {%- if not loop.last %}
             union all
         {%- endif %}
@@ -130,13 +139,17 @@ metric_sides as (
             fact_set_counts.stratum_name,
             fact_set_counts.stratum_value,
             fact_set_counts.units as {{ side }},
-            fact_set_counts.amount as {{ side }}_amount
+            fact_set_counts.amount as {{ side }}_amount,
+            case when metric_sides.is_member_months then fact_set_counts.months end as {{ side }}_months
         from fact_set_counts
         inner join metric_sides
             on fact_set_counts.fact_set = metric_sides.fact_set
         where
             metric_sides.side = '{{ side }}'
-            and (not metric_sides.all_stratum_only or fact_set_counts.stratum_name = 'all')
+            and (
+                metric_sides.stratum_names is null
+                or metric_sides.stratum_names like {{ dbt.concat(["'%,'", 'fact_set_counts.stratum_name', "',%'"]) }}
+            )
 
     ),
 {%- endfor %}
@@ -261,6 +274,7 @@ cells as (
         cell_keys.stratum_value,
         catalog.rate_multiplier,
         numerator_counts.numerator_amount as amount,
+        denominator_counts.denominator_months,
         coalesce(numerator_counts.numerator, 0) as numerator,
         case
             when catalog.denominator is null then null
@@ -320,6 +334,13 @@ final as (
         case
             -- A count publishes itself; an amount metric (catalog unit `dollars`) its amount.
             when denominator is null then cast(coalesce(amount, numerator) as decimal(18, 4))
+            -- A per-member rate: per average monthly member (member months / months counted).
+            when denominator_months is not null
+                then cast(
+                        round(
+                            numerator * rate_multiplier * denominator_months / nullif(denominator, 0), 4
+                        ) as decimal(18, 4)
+                    )
             else cast(round(numerator * rate_multiplier / nullif(denominator, 0), 4) as decimal(18, 4))
         end as rate
     from cells

@@ -6,6 +6,13 @@
 -- Utilization (UT-) and integrity (IN-) facts read the approved lines of fct_claim_lines.
 {%- set fact_set_list = waiver_metric_fact_sets()['fact_sets'] %}
 {%- set distinct_units = waiver_metric_distinct_units() %}
+{#- a line's strata: the beneficiary's age group and the service's; a beneficiary served has
+    every beneficiary stratum besides the service's #}
+{%- set line_stratum_columns = {'beneficiary_age_group': 'age_group'} %}
+{%- do line_stratum_columns.update(service_strata()) %}
+{%- set served_stratum_columns = {} %}
+{%- do served_stratum_columns.update(beneficiary_strata()) %}
+{%- do served_stratum_columns.update(service_strata()) %}
 with
 
 peers as (
@@ -25,12 +32,7 @@ peers as (
 peer_strata as (
 
 -- Each peer once per stratum dimension (attributes as of dim_peers.as_of_date).
-    {{ stratify('peers', {
-        'age_group': 'age_group',
-        'sex': 'gender',
-        'race_ethnicity': 'race_ethnicity',
-        'language': 'primary_language',
-    }) }}
+    {{ stratify('peers', peer_strata()) }}
 
 ),
 
@@ -65,12 +67,38 @@ new_certification_strata as (
 
 ),
 
-member_month_keys as (
+member_groups as (
 
+    -- Certified eligible members (member_counts) by month, county of responsibility and group.
     select
-        month_start,
+        eligibility_month_start as month_start,
         county_fips,
-        beneficiary_key
+        age_group,
+        sex,
+        race_ethnicity,
+        primary_language,
+        eligible_members
+    from {{ ref('stg_medi_cal__member_counts') }}
+
+),
+
+member_strata as (
+
+-- The member population of every per-member rate (WF-03, UT-02), once per beneficiary stratum.
+    {{ stratify('member_groups', beneficiary_strata()) }}
+
+),
+
+member_months as (
+
+    -- The sex, race/ethnicity and language of a member in a month (eligibility feed), for the
+    -- beneficiaries served: their equity strata.
+    select
+        beneficiary_key,
+        month_start,
+        sex,
+        race_ethnicity,
+        primary_language
     from {{ ref('int_medi_cal_member_months') }}
 
 ),
@@ -84,28 +112,13 @@ claim_lines as (
 
 beneficiary_ids as (
 
-    -- Every member and every beneficiary served, numbered for this build.
+    -- Every beneficiary served, numbered for this build.
     select
         beneficiary_key,
         row_number() over (order by beneficiary_key) as beneficiary_id
     from (
-        select beneficiary_key from member_month_keys
-        union
-        select beneficiary_key from claim_lines
+        select distinct beneficiary_key from claim_lines
     ) as beneficiary_keys
-
-),
-
-member_months as (
-
-    -- Members eligible in a month, county of responsibility (WF-03, UT-02 denominators).
-    select
-        member_month_keys.month_start,
-        member_month_keys.county_fips,
-        beneficiary_ids.beneficiary_id
-    from member_month_keys
-    inner join beneficiary_ids
-        on member_month_keys.beneficiary_key = beneficiary_ids.beneficiary_key
 
 ),
 
@@ -135,7 +148,9 @@ certification_findings as (
 approved_lines as (
 
     -- Approved peer support claim lines (latest version), placed in the claim's county and
-    -- service month.
+    -- service month, with the beneficiary's age group on the service date and sex,
+    -- race/ethnicity and language in the month's eligibility (`unknown` strata when the month
+    -- has none: a BILL-05 finding).
     select
         claim_lines.claim_id,
         claim_lines.line_number,
@@ -148,21 +163,24 @@ approved_lines as (
         coalesce(claim_lines.modality, 'unknown') as modality,
         claim_lines.hcpcs_code,
         claim_lines.level_of_care,
-        coalesce(claim_lines.is_collateral, false) as is_collateral
+        coalesce(claim_lines.is_collateral, false) as is_collateral,
+        member_months.sex,
+        member_months.race_ethnicity,
+        member_months.primary_language
     from claim_lines
     inner join beneficiary_ids
         on claim_lines.beneficiary_key = beneficiary_ids.beneficiary_key
+    left join member_months
+        on
+            claim_lines.beneficiary_key = member_months.beneficiary_key
+            and claim_lines.service_month = member_months.month_start
 
 ),
 
 line_strata as (
 
 -- Each approved line once per stratum dimension of the service (UT-03, UT-04).
-    {{ stratify('approved_lines', {
-        'age_group': 'age_group',
-        'delivery_system': 'delivery_system',
-        'modality': 'modality',
-    }) }}
+    {{ stratify('approved_lines', line_stratum_columns) }}
 
 ),
 
@@ -175,6 +193,9 @@ beneficiaries_served as (
         county_fips,
         month_start,
         age_group,
+        sex,
+        race_ethnicity,
+        primary_language,
         is_under_21,
         delivery_system,
         modality
@@ -184,8 +205,8 @@ beneficiaries_served as (
 
 served_strata as (
 
-    -- Each beneficiary served once per month, county and stratum of the service (UT-01, UT-03):
-    -- one served in two kinds of service of the same age group is one age_group row.
+    -- Each beneficiary served once per month, county and stratum (UT-01, UT-02, UT-03): one
+    -- served in two kinds of service of the same age group is one beneficiary_age_group row.
     select distinct
         beneficiary_id,
         county_fips,
@@ -193,11 +214,7 @@ served_strata as (
         stratum_name,
         stratum_value
     from (
-        {{ stratify('beneficiaries_served', {
-            'age_group': 'age_group',
-            'delivery_system': 'delivery_system',
-            'modality': 'modality',
-        }) }}
+        {{ stratify('beneficiaries_served', served_stratum_columns) }}
     ) as service_strata
 
 ),

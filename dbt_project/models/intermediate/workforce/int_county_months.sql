@@ -8,6 +8,7 @@
     ref('stg_county__employment'),
     ref('stg_sdmc__claim_lines'),
     ref('stg_medi_cal__eligibility_months'),
+    ref('stg_medi_cal__member_counts'),
     ref('stg_peer_certification__complaint_events'),
     ref('stg_dhcs__suspended_ineligible_providers'),
 ]) %}

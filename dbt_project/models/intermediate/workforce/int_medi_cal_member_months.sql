@@ -1,7 +1,8 @@
 -- Medi-Cal member months without PII: one row per beneficiary (keyed hash) and eligibility
 -- month, with the county of responsibility, its region and the reporting strata (sex,
--- race/ethnicity, language, age group on the first day of the month). The CIN and date of
--- birth stay in staging; only the age group leaves it.
+-- race/ethnicity, language, age group on the first day of the month, DHCS's groups). The CIN
+-- and date of birth stay in staging; only the age group leaves it. It describes the
+-- beneficiaries served (their equity strata); the population itself is member_counts.
 with
 
 eligibility as (
@@ -54,12 +55,7 @@ final as (
         aged.sex,
         aged.race_ethnicity,
         aged.primary_language,
-        case
-            when aged.age is null then null
-            when aged.age < {{ policy_value('epsdt_age_limit') }} then 'under 21'
-            when aged.age < 65 then '21-64'
-            else '65+'
-        end as age_group
+        {{ beneficiary_age_group('aged.age') }} as age_group
     from aged
     left join counties
         on aged.county_fips = counties.county_fips

@@ -89,14 +89,14 @@ activity as (
 members as (
 
     select
-        member_months.month_start,
-        count(distinct member_months.beneficiary_key) as statewide_medi_cal_members,
-        count(distinct case when counties.county_fips is null then member_months.beneficiary_key end)
+        member_counts.eligibility_month_start as month_start,
+        sum(member_counts.eligible_members) as statewide_medi_cal_members,
+        sum(case when counties.county_fips is null then member_counts.eligible_members else 0 end)
             as unplaced_medi_cal_members
-    from {{ ref('int_medi_cal_member_months') }} as member_months
+    from {{ ref('stg_medi_cal__member_counts') }} as member_counts
     left join counties
-        on member_months.county_fips = counties.county_fips
-    group by member_months.month_start
+        on member_counts.county_fips = counties.county_fips
+    group by member_counts.eligibility_month_start
 
 ),
 

@@ -10,6 +10,7 @@
     'certification_events': 'stg_peer_certification__certification_events',
     'complaint_events': 'stg_peer_certification__complaint_events',
     'suspended_ineligible': 'stg_dhcs__suspended_ineligible_providers',
+    'member_counts': 'stg_medi_cal__member_counts',
 } %}
 
 with

@@ -2,10 +2,11 @@
 -- one row per county x service month x delivery system x HCPCS code x modality x age group with
 -- at least one approved line. Services are approved claim lines (latest version); the county is
 -- the county behavioral health plan on the claim and the age group the beneficiary's age on the
--- service date. eligible_members counts Medi-Cal members of the same county (of responsibility),
--- month and age group (age on the first day of the month): it depends only on county, month and
--- age group, so it repeats across delivery systems, codes and modalities and must not be summed
--- over them. penetration_rate = beneficiaries_served / eligible_members for the row's services.
+-- service date. eligible_members counts the certified eligible Medi-Cal members (member_counts
+-- feed) of the same county (of responsibility), month and age group (DHCS's groups, age on the
+-- first day of the month): it depends only on county, month and age group, so it repeats across
+-- delivery systems, codes and modalities and must not be summed over them.
+-- penetration_rate = beneficiaries_served / eligible_members for the row's services.
 with
 
 claim_lines as (
@@ -15,58 +16,15 @@ claim_lines as (
 
 ),
 
-eligibility_months as (
-
-    select * from {{ ref('stg_medi_cal__eligibility_months') }}
-
-),
-
-member_ages as (
-
-    select
-        county_fips,
-        eligibility_month_start,
-        beneficiary_key,
-        extract(year from eligibility_month_start) - extract(year from date_of_birth)
-        - case
-            when
-                extract(month from eligibility_month_start) * 100 + 1
-                < extract(month from date_of_birth) * 100 + extract(day from date_of_birth)
-                then 1
-            else 0
-        end as age_at_month_start
-    from eligibility_months
-
-),
-
-member_age_groups as (
-
-    select
-        county_fips,
-        eligibility_month_start,
-        beneficiary_key,
-        case
-            when age_at_month_start is null then null
-            when age_at_month_start < 12 then '0-11'
-            when age_at_month_start < 18 then '12-17'
-            when age_at_month_start < 21 then '18-20'
-            when age_at_month_start < 35 then '21-34'
-            when age_at_month_start < 50 then '35-49'
-            when age_at_month_start < 65 then '50-64'
-            else '65+'
-        end as age_group
-    from member_ages
-
-),
-
 eligible_members as (
 
+    -- Certified eligible members (member_counts), in the same age groups as the claim lines.
     select
         county_fips,
         eligibility_month_start as service_month,
         age_group,
-        count(distinct beneficiary_key) as eligible_members
-    from member_age_groups
+        sum(eligible_members) as eligible_members
+    from {{ ref('stg_medi_cal__member_counts') }}
     group by
         county_fips,
         eligibility_month_start,

@@ -29,9 +29,9 @@ certification_activity as (
 
 ),
 
-member_months as (
+member_counts as (
 
-    select * from {{ ref('int_medi_cal_member_months') }}
+    select * from {{ ref('stg_medi_cal__member_counts') }}
 
 ),
 
@@ -102,13 +102,14 @@ activity as (
 
 members as (
 
+    -- Certified eligible members (member_counts): the denominator of peers per 100,000.
     select
-        month_start,
+        eligibility_month_start as month_start,
         county_fips,
-        count(distinct beneficiary_key) as medi_cal_members
-    from member_months
+        sum(eligible_members) as medi_cal_members
+    from member_counts
     group by
-        month_start,
+        eligibility_month_start,
         county_fips
 
 ),
