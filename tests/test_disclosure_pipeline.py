@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from peerwh.dbt_project import MANIFEST_PATH
-from peerwh.publish import PUBLIC_FOLDER, PUBLISHED_REFERENCE_TABLES
+from peerwh.publish import PUBLIC_FOLDER, PUBLIC_MART_TABLES, PUBLISHED_REFERENCE_TABLES
 from tests.pipeline import BuiltWarehouse, copy_warehouse, run_cli
 
 
@@ -98,7 +98,8 @@ def test_the_public_folder_holds_the_public_outputs_only(built_warehouse: BuiltW
     assert {"rpt_workforce_statewide_monthly", "audit__disclosure_summary"} <= files
     assert all(
         name.startswith("rpt_")
-        for name in files - {"audit__disclosure_summary", *PUBLISHED_REFERENCE_TABLES}
+        for name in files
+        - {"audit__disclosure_summary", *PUBLISHED_REFERENCE_TABLES, *PUBLIC_MART_TABLES}
     )
     assert all(p.stat().st_mode & 0o004 for p in public.iterdir())
     internal = {p.stem for p in snapshot.glob("*.parquet")}

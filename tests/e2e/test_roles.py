@@ -167,7 +167,7 @@ def test_an_evaluators_views_over_the_real_snapshot_are_its_public_folder(
     snapshot's public/ folder (by the manifest), and that folder holds only protected outputs."""
     from peerwh.dashboards.access import Role, Scope
     from peerwh.dashboards.snapshot import run_query
-    from peerwh.publish import PUBLISHED_REFERENCE_TABLES
+    from peerwh.publish import PUBLIC_MART_TABLES, PUBLISHED_REFERENCE_TABLES
     from tests.e2e.conftest import snapshot_manifest
 
     folder, manifest = snapshot_manifest(e2e_warehouse)
@@ -182,7 +182,7 @@ def test_an_evaluators_views_over_the_real_snapshot_are_its_public_folder(
     assert set(views) == public
     assert all(
         name.startswith("rpt_")
-        or name in (*PUBLISHED_REFERENCE_TABLES, "audit__disclosure_summary")
+        or name in (*PUBLISHED_REFERENCE_TABLES, *PUBLIC_MART_TABLES, "audit__disclosure_summary")
         for name in public
     )
     assert {"rpt_workforce_statewide_monthly", "rpt_waiver_metrics"} <= public
