@@ -202,6 +202,13 @@ def test_a_user_with_a_county_that_does_not_exist_cannot_sign_in(
     sign_in(page, signin_url, EVALUATOR_USER)  # the file's other users still can
 
 
+# The browser plays two clients behind a proxy by sending X-Forwarded-For, which Streamlit reads
+# from the WebSocket handshake. Debian's Chromium 150 (installed 2026-12-06) no longer adds a
+# context's extra HTTP headers to that handshake, so both contexts reach the app as one client
+# and this test cannot tell anything. The property stays tested without a browser:
+# test_dashboard_auth.py (test_throttle_never_slows_another_client_or_username,
+# test_client_address_trusts_forwarded_for_only_from_configured_proxies).
+@pytest.mark.skip(reason="Chromium 150 sends no extra headers on the WebSocket handshake")
 def test_a_stranger_cannot_lock_a_user_out(
     browser: Browser, signin_url: str, users_file: Path
 ) -> None:
