@@ -80,8 +80,8 @@ def test_a_stopped_run_stops_its_children(tmp_path: Path) -> None:
         f"""
         import subprocess, sys
         from pathlib import Path
-        from peerwh.cli import _stop_children_on_signals
-        _stop_children_on_signals()
+        from peerwh.build import stop_children_on_signals
+        stop_children_on_signals()
         child = subprocess.Popen(["sleep", "600"])
         Path({str(pid_file)!r}).write_text(str(child.pid))
         child.wait()
@@ -212,7 +212,7 @@ def test_a_failed_step_is_one_line_with_its_root_cause(
 ) -> None:
     from dagster._utils.error import SerializableErrorInfo
 
-    from peerwh.cli import summarize
+    from peerwh.build import summarize
 
     monkeypatch.setenv("PEERWH_WAREHOUSE_DIR", str(tmp_path))
     disk_full = SerializableErrorInfo(

@@ -140,8 +140,8 @@ def main() -> None:
     summary = generate(landing, scale=args.scale, seed=args.seed, progress=False)
     generation = time.perf_counter() - t0
 
+    from peerwh.build import build_warehouse, summarize
     from peerwh.build_inputs import inputs_fingerprint, project_fingerprint, record_build
-    from peerwh.cli import build_warehouse, summarize
 
     instance = dg.DagsterInstance.ephemeral()
     t1 = time.perf_counter()
